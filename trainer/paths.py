@@ -1,0 +1,33 @@
+"""Where things live on disk: the built-in decks and the user's data directory."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+APP_NAME = "dermatome-trainer"
+"""The directory name under the platform's user data dir."""
+
+
+def builtin_decks_dir() -> Path:
+    """The directory holding the built-in decks.
+
+    Inside an installed wheel the decks sit at `trainer/decks`; in a source checkout (editable
+    install, or running from the repo) they are the top-level `decks/` beside the package.
+    """
+    packaged = Path(str(files("trainer"))) / "decks"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "decks"
+
+
+def builtin_deck_path() -> Path:
+    """The built-in dermatome deck file."""
+    return builtin_decks_dir() / "dermatomes.toml"
+
+
+def default_db_path() -> Path:
+    """The default database file in the user's data dir (not created here)."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "trainer.db"
