@@ -1,0 +1,106 @@
+"""What the content layer hands to the rest of the app: generated cards and deck metadata.
+
+These are plain frozen values with no I/O, so the store can save them, the study session can
+queue them and the screens can show them, all without knowing how they were generated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class CardKind(StrEnum):
+    """How a card is answered."""
+
+    TYPED_ROOT = "typed-root"
+    """The student types a root ("L4"); forgiving spelling, graded automatically."""
+    CHOICE = "choice"
+    """The student picks one of the numbered options; graded automatically."""
+    REVEAL = "reveal"
+    """The student recalls, reveals the back, and grades themself."""
+
+
+def card_id(deck_id: str, template: str, fact_key: str) -> str:
+    """The stable id of a card: deck id, template and fact key, never its wording or position.
+
+    Args:
+        deck_id: The deck's `[deck] id`.
+        template: The generator template (or "card" for a hand-written card).
+        fact_key: The key of the fact the card asks about, e.g. "dermatome:L4".
+
+    Returns:
+        "<deck id>:<12 hex digits>", short enough to show and log, long enough never to collide.
+    """
+    digest = hashlib.sha256("\x1f".join((deck_id, template, fact_key)).encode("utf-8")).hexdigest()
+    return f"{deck_id}:{digest[:12]}"
+
+
+@dataclass(frozen=True)
+class Card:
+    """One generated question with everything needed to ask, check and explain it."""
+
+    id: str
+    deck_id: str
+    template: str
+    fact_key: str
+    kind: CardKind
+    prompt: str
+    answer: str
+    """The canonical answer: a root (typed-root), the correct option (choice), the back (reveal)."""
+    accepted: tuple[str, ...]
+    """Every accepted answer, canonical first."""
+    explanation: str
+    sources: tuple[str, ...]
+    """Source keys; each resolves to a full citation in the deck's sources."""
+    choices: tuple[str, ...] = ()
+    """Choice cards: the answer and its distractors, in a stable order."""
+    choice_roots: tuple[str | None, ...] = ()
+    """Parallel to `choices`: the root each option stands for, for confusion analytics."""
+    tags: tuple[str, ...] = ()
+    siblings: tuple[str, ...] = ()
+    """Ids of the other cards generated from the same fact (buried together on a study day)."""
+    answer_root: str | None = None
+    """The root the card's answer names, if any (for analytics and distractor choice)."""
+
+    @property
+    def distractors(self) -> tuple[str, ...]:
+        """The wrong options of a choice card."""
+        return tuple(c for c in self.choices if c not in self.accepted)
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A source a deck cites: its key and its full citation."""
+
+    key: str
+    citation: str
+    url: str | None = None
+    strength: str = "secondary"
+
+
+@dataclass(frozen=True)
+class DeckInfo:
+    """A deck's metadata and its sources, without its cards."""
+
+    id: str
+    title: str
+    version: str
+    description: str = ""
+    authors: tuple[str, ...] = ()
+    license: str = ""
+    sources: tuple[SourceRef, ...] = field(default=())
+
+    def source(self, key: str) -> SourceRef | None:
+        """The source with this key, or None."""
+        return next((s for s in self.sources if s.key == key), None)
+
+
+@dataclass(frozen=True)
+class CompiledDeck:
+    """A validated deck and the cards generated from it: what the store imports."""
+
+    info: DeckInfo
+    cards: tuple[Card, ...]
+    path: str | None = None
