@@ -1,1 +1,1 @@
-"""study package."""
+"""The study layer: review sessions and settings, driven by an injected clock; no UI."""

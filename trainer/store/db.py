@@ -1,0 +1,318 @@
+"""Opening the database: where it lives, pragmas, schema version, backups and migrations.
+
+The store is a SQLite file by default, but any SQLAlchemy URL works (a class server on
+PostgreSQL). Opening never damages what it finds: a file that is not a SQLite database (or whose
+header and schema cannot be read) is refused before anything writes to it; a database written by
+a newer version is refused; an older one is copied to a dated backup beside it before it is
+migrated.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, SQLModel
+
+from trainer.store import models
+from trainer.store.models import Meta
+
+SCHEMA_VERSION = 1
+"""The schema this code writes. Version 1 is the baseline; 0 is a pre-release layout."""
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first 16 bytes of every SQLite 3 database file."""
+
+BUSY_TIMEOUT_MS = 5000
+"""How long a write waits for another window's transaction before giving up."""
+
+SYNCHRONOUS = "FULL"
+"""SQLite `synchronous` mode. FULL syncs the WAL on every commit, so an answer shown as recorded
+survives a power cut, not only a crash of the app. bench/bench_review.py measured FULL against
+NORMAL on the 100k-card collection; FULL keeps answer -> next card well under the 5 ms target."""
+
+
+class StoreError(Exception):
+    """The database cannot be opened or used; `.message` is one clear sentence for the user."""
+
+    def __init__(self, message: str) -> None:
+        """Keep the message for the user.
+
+        Args:
+            message: One sentence saying what is wrong and what to do.
+        """
+        super().__init__(message)
+        self.message = message
+
+
+def resolve_db_url(db: str | None) -> str:
+    """The database URL to use.
+
+    Args:
+        db: The `--db` value: a file path or an SQLAlchemy URL; None to fall back.
+
+    Returns:
+        `db`, else `$TRAINER_DB`, else the platform's user data dir (`trainer.db`); a plain path
+        becomes an absolute `sqlite:///` URL. Nothing is created here.
+    """
+    value = db or os.environ.get("TRAINER_DB") or None
+    if value is None:
+        from trainer.paths import default_db_path
+
+        path = default_db_path()
+    elif "://" in value:
+        return value
+    else:
+        path = Path(value).expanduser()
+    return f"sqlite:///{path.resolve()}"
+
+
+class Store:
+    """An open database: an engine and a factory of sessions."""
+
+    def __init__(self, engine: Engine, *, path: Path | None) -> None:
+        """Wrap an engine that `open_store` has prepared.
+
+        Args:
+            engine: The SQLAlchemy engine, with pragmas set on each connection.
+            path: The SQLite file, or None for another kind of database.
+        """
+        self.engine = engine
+        self.path = path
+
+    def session(self) -> Session:
+        """A new session; the caller owns the transaction and closes it (use `with`)."""
+        return Session(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def open_store(url: str, *, now: Callable[[], datetime] | None = None) -> Store:
+    """Open (creating or migrating) the database at `url`.
+
+    Args:
+        url: An SQLAlchemy URL, as `resolve_db_url` returns.
+        now: Gives the current aware instant, for naming backups; defaults to the system clock.
+
+    Returns:
+        The open store, at `SCHEMA_VERSION`.
+
+    Raises:
+        StoreError: The file is not a database or is corrupt (left untouched), was written by a
+            newer version, or cannot be created or written.
+    """
+    try:
+        parsed = make_url(url)
+    except SQLAlchemyError as error:
+        raise StoreError(f"{url!r} is neither a file path nor a database URL ({error}).") from error
+    path: Path | None = None
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database)  # type: ignore[arg-type]
+        _check_sqlite_file(path)
+    engine = create_engine(url, connect_args=_connect_args(parsed.get_backend_name()))
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas(on_file=path is not None))
+    try:
+        _prepare_schema(engine, path=path, now=now)
+    except StoreError:
+        engine.dispose()
+        raise
+    except (SQLAlchemyError, OSError) as error:
+        engine.dispose()
+        raise StoreError(f"Cannot open the database {path or url}: {_reason(error)}.") from error
+    return Store(engine, path=path)
+
+
+def _connect_args(backend: str) -> dict[str, Any]:
+    """Driver arguments: SQLite waits for a busy database instead of failing at once."""
+    if backend == "sqlite":
+        return {"timeout": BUSY_TIMEOUT_MS / 1000}
+    return {}
+
+
+def _sqlite_pragmas(*, on_file: bool) -> Callable[[Any, Any], None]:
+    """A connect hook setting the pragmas every connection needs."""
+
+    def set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            if on_file:
+                # WAL lets a second window read while one writes, and commits are one append.
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
+        finally:
+            cursor.close()
+
+    return set_pragmas
+
+
+def _reason(error: BaseException) -> str:
+    """The driver's own words for an error, without SQLAlchemy's SQL and background link."""
+    original = getattr(error, "orig", None)
+    return str(original or error).strip().rstrip(".")
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse, before anything writes, a file we must not or cannot open as our database."""
+    if path.exists():
+        if not path.is_file():
+            raise StoreError(f"Cannot open the database {path}: it is not a file.")
+        if not os.access(path, os.R_OK):
+            raise StoreError(f"Cannot read the database {path}: check its permissions.")
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+        if header and header != SQLITE_HEADER:
+            raise StoreError(
+                f"{path} is not a Dermatome Trainer database (not a SQLite file); it was left untouched."
+            )
+        if header:
+            _check_readable_schema(path)
+        if not os.access(path, os.W_OK):
+            raise StoreError(f"Cannot write to the database {path}: the file is read-only; check its permissions.")
+        if not os.access(path.parent, os.W_OK):
+            raise StoreError(f"Cannot write beside the database {path}: its folder is read-only.")
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"Cannot create the folder for the database {path}: {error.strerror or error}.") from error
+    if not os.access(path.parent, os.W_OK):
+        raise StoreError(f"Cannot create the database {path}: its folder {path.parent} is read-only.")
+
+
+def _check_readable_schema(path: Path) -> None:
+    """Read the schema through a read-only connection; a corrupt or newer file fails here, unmodified."""
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise StoreError(f"Cannot open the database {path}: {error}.") from error
+    try:
+        # Reading the schema and the version touches the header, the schema pages and the meta
+        # table: enough to catch a damaged or foreign file without a full (slow) integrity scan.
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        version: int | None = None
+        if tables:
+            version = 0
+            if "meta" in tables:
+                row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+                version = int(row[0]) if row is not None and str(row[0]).isdigit() else 0
+    except sqlite3.DatabaseError as error:
+        raise StoreError(
+            f"{path} is corrupt or not a Dermatome Trainer database ({error}); it was left untouched."
+        ) from error
+    finally:
+        connection.close()
+    if version is not None and version > SCHEMA_VERSION:
+        raise _newer(version)
+
+
+def _newer(version: int) -> StoreError:
+    """The error for a database written by a newer version of the app."""
+    return StoreError(
+        f"This database was written by a newer Dermatome Trainer (schema {version}; "
+        f"this version reads up to {SCHEMA_VERSION}); upgrade the app."
+    )
+
+
+def _read_version(connection: Connection) -> int | None:
+    """The schema version of an open database: None if empty, 0 for a pre-release layout."""
+    tables = set(inspect(connection).get_table_names())
+    if not tables:
+        return None
+    if "meta" not in tables:
+        return 0
+    value = connection.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar_one_or_none()
+    try:
+        return int(value) if value is not None else 0
+    except ValueError as error:
+        raise StoreError(f"The database has an unreadable schema version {value!r}.") from error
+
+
+def _write_version(connection: Connection, version: int) -> None:
+    """Record the schema version."""
+    table = Meta.__table__  # type: ignore[attr-defined]
+    updated = connection.execute(table.update().where(table.c.key == "schema_version").values(value=str(version)))
+    if updated.rowcount == 0:
+        connection.execute(table.insert().values(key="schema_version", value=str(version)))
+
+
+def _migrate_0_to_1(connection: Connection) -> None:
+    """Pre-release databases (schema 0) lack some tables and indexes; add what is missing."""
+    SQLModel.metadata.create_all(connection, tables=_our_tables())
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _migrate_0_to_1}
+"""`MIGRATIONS[n]` takes a database from schema n to n + 1 (inside one transaction)."""
+
+
+def _our_tables() -> list[Any]:
+    """The tables of models.py (other SQLModel tables in the process are not ours to create)."""
+    return [
+        model.__table__  # type: ignore[attr-defined]
+        for model in (models.Meta, models.Deck, models.Source, models.Card, models.CardState, models.Review, models.Setting)
+    ]
+
+
+def _prepare_schema(engine: Engine, *, path: Path | None, now: Callable[[], datetime] | None) -> None:
+    """Create, check or migrate the schema."""
+    with engine.connect() as connection:
+        version = _read_version(connection)
+    if version == SCHEMA_VERSION:
+        return
+    if version is not None and version > SCHEMA_VERSION:
+        raise _newer(version)
+    with engine.begin() as connection:
+        if version is None:
+            SQLModel.metadata.create_all(connection, tables=_our_tables())
+        else:
+            if path is not None:
+                backup_database(path, version=version, now=now)
+            for step in range(version, SCHEMA_VERSION):
+                MIGRATIONS[step](connection)
+        _write_version(connection, SCHEMA_VERSION)
+
+
+def backup_database(path: Path, *, version: int, now: Callable[[], datetime] | None = None) -> Path:
+    """Copy a SQLite database beside itself before a migration.
+
+    Uses SQLite's online backup, so pages still in the WAL are included.
+
+    Args:
+        path: The database file.
+        version: Its current schema version (part of the backup's name).
+        now: Gives the current aware instant; defaults to the system clock.
+
+    Returns:
+        The backup, e.g. `trainer.db.v0-20260310T065900.bak`.
+    """
+    if now is None:
+        from trainer.clock import SystemClock
+
+        now = SystemClock().now
+    stamp = now().strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.v{version}-{stamp}-{counter}.bak")
+    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    return target

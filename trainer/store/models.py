@@ -1,0 +1,180 @@
+"""The database tables: decks, cards, per-card SM-2 state, the review log, settings, schema meta.
+
+All tables live in this one module so that the schema can be read (and migrated) in one place.
+Instants are stored as UTC and come back tagged as UTC (`UTCDateTime`), because SQLite keeps no
+time zone; study days are plain dates in the student's zone, computed by `trainer.clock`.
+Indexes are chosen for the review queue: due cards by due day, new cards by deck order, today's
+answers by study day; see the comment above each.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import JSON, DateTime, Index
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware instant, stored as UTC and always read back tagged as UTC.
+
+    SQLite drops tzinfo on the way in and returns naive values; other databases (PostgreSQL)
+    keep it. Refusing naive datetimes on write stops a local-time value from being stored as if
+    it were UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Convert an aware instant to UTC (naive UTC for SQLite); refuse naive values."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: store only timezone-aware instants")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Re-attach UTC to what the database returns."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+# Schema bookkeeping: "schema_version" and small app-level markers (e.g. the built-in deck's file hash).
+class Meta(SQLModel, table=True):
+    """A key/value row of store metadata."""
+
+    key: str = Field(primary_key=True, max_length=200)
+    value: str = Field(default="")
+
+
+# One row per imported deck; `content_hash` lets an unchanged re-import return before any write.
+class Deck(SQLModel, table=True):
+    """An imported deck's metadata."""
+
+    id: str = Field(primary_key=True, max_length=100)
+    title: str
+    version: str = Field(default="", max_length=50)
+    description: str = Field(default="")
+    authors: list[str] = Field(default_factory=list, sa_type=JSON)
+    license: str = Field(default="", max_length=100)
+    content_hash: str = Field(default="", max_length=64)
+    imported_at: datetime = Field(sa_type=UTCDateTime)
+
+
+# The sources a deck cites, keyed per deck; cards refer to them by key.
+class Source(SQLModel, table=True):
+    """A citation of a deck."""
+
+    deck_id: str = Field(primary_key=True, foreign_key="deck.id", ondelete="CASCADE", max_length=100)
+    key: str = Field(primary_key=True, max_length=100)
+    citation: str
+    url: str | None = Field(default=None)
+    strength: str = Field(default="secondary", max_length=20)
+
+
+# The content of a card as last imported. Never deleted: a card missing from its deck is retired
+# (`retired_at` set), so its reviews keep their foreign key and the history stays whole.
+class Card(SQLModel, table=True):
+    """A stored card (the content; progress lives in CardState)."""
+
+    __table_args__ = (Index("ix_card_deck_position", "deck_id", "position"),)
+
+    id: str = Field(primary_key=True, max_length=120)
+    deck_id: str = Field(foreign_key="deck.id", ondelete="CASCADE", max_length=100)
+    position: int = Field(default=0, ge=0)
+    """Order of the card in its deck: new cards are introduced in this order."""
+    template: str = Field(max_length=100)
+    fact_key: str = Field(max_length=200)
+    kind: str = Field(max_length=20)
+    prompt: str
+    answer: str
+    accepted: list[str] = Field(default_factory=list, sa_type=JSON)
+    choices: list[str] = Field(default_factory=list, sa_type=JSON)
+    choice_roots: list[str | None] = Field(default_factory=list, sa_type=JSON)
+    explanation: str = Field(default="")
+    sources: list[str] = Field(default_factory=list, sa_type=JSON)
+    tags: list[str] = Field(default_factory=list, sa_type=JSON)
+    siblings: list[str] = Field(default_factory=list, sa_type=JSON)
+    answer_root: str | None = Field(default=None, max_length=20)
+    content_hash: str = Field(default="", max_length=64)
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# Per-card SM-2 state and queue bookkeeping; one row per card, created when the card is imported.
+# The composite indexes serve the queue: (due_day, position) gives "most overdue first" without a
+# sort; (introduced_day, position) gives "new cards in deck order" (introduced_day IS NULL) and
+# "introduced today" counts; last_day finds today's answers (repeats, buried siblings).
+class CardState(SQLModel, table=True):
+    """Where a card stands in its schedule."""
+
+    __table_args__ = (
+        Index("ix_cardstate_due", "due_day", "position"),
+        Index("ix_cardstate_new", "introduced_day", "position"),
+        Index("ix_cardstate_last_day", "last_day"),
+    )
+
+    card_id: str = Field(primary_key=True, foreign_key="card.id", ondelete="CASCADE", max_length=120)
+    position: int = Field(default=0, ge=0)
+    """A copy of Card.position, so that the new-card queue reads one index in order."""
+    repetitions: int = Field(default=0, ge=0)
+    easiness: float = Field(default=2.5, ge=1.3)
+    interval: int = Field(default=0, ge=0)
+    drill: bool = Field(default=False)
+    due_day: date | None = Field(default=None)
+    """Study day the card is next due; None until first answered."""
+    introduced_day: date | None = Field(default=None)
+    """Study day of the first answer; None = a new card. Counts new cards per day across sessions."""
+    last_day: date | None = Field(default=None)
+    """Study day of the latest answer (today's repeats and buried siblings)."""
+    lapses: int = Field(default=0, ge=0)
+    suspended: bool = Field(default=False)
+    leech: bool = Field(default=False)
+    last_review_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# The review log: one row per answer, with the state before and after, so statistics and undo are
+# computed from it rather than from counters that could drift.
+class Review(SQLModel, table=True):
+    """One answer to one card."""
+
+    __table_args__ = (Index("ix_review_day_queue", "study_day", "queue"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: str = Field(foreign_key="card.id", ondelete="CASCADE", index=True, max_length=120)
+    reviewed_at: datetime = Field(sa_type=UTCDateTime)
+    study_day: date
+    quality: int = Field(ge=0, le=5)
+    response_ms: int | None = Field(default=None, ge=0)
+    response: str | None = Field(default=None)
+    verdict: str | None = Field(default=None, max_length=20)
+    given_root: str | None = Field(default=None, max_length=20)
+    expected_root: str | None = Field(default=None, max_length=20)
+    is_drill: bool = Field(default=False)
+    queue: str = Field(max_length=10)
+    """"due", "new" or "repeat": which queue the card was answered from."""
+    repetitions_before: int
+    easiness_before: float
+    interval_before: int
+    drill_before: bool
+    repetitions_after: int
+    easiness_after: float
+    interval_after: int
+    drill_after: bool
+    due_day_after: date
+
+
+# Student settings as text, validated and typed by trainer.study.settings.
+class Setting(SQLModel, table=True):
+    """One stored setting."""
+
+    name: str = Field(primary_key=True, max_length=100)
+    value: str

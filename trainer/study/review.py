@@ -1,0 +1,492 @@
+"""A review session: today's queue, answering, undo, suspend; no UI, fully testable.
+
+The queue is read from the database on every `next_card()` rather than kept in memory, so that a
+session dropped halfway (a crash, a closed window) and a new one opened on the same database
+carry on exactly where the first stopped, and two windows never hand out stale counts for long.
+
+Today's queue, in order (study days come from `trainer.clock`, in the student's zone, starting at
+the rollover hour):
+
+1. Due reviews: cards due on or before today and not yet answered today, most overdue first (ties
+   in deck order), up to `reviews_per_day` minus the due reviews already answered today.
+2. New cards in deck order, up to `new_per_day` minus the cards first answered today (counted
+   per study day across every session of that day).
+3. Same-day repeats: cards answered today that SM-2 wants again today (a lapse, or a drill after
+   a grade of 3; sm2.md rules 4 and 5), the one waiting longest first, until each scores 4 or 5.
+
+Siblings (cards generated from the same fact) of a card answered today are buried: they are
+shown only when nothing else is left.
+
+Decisions where the design was silent:
+
+- A lapse (counted towards leeches) is an answer below 3 to a card from the due queue: a
+  scheduled card that was forgotten. Failing a new card, or again during today's repeats, is
+  learning, not a lapse (Anki counts lapses the same way).
+- A leech is flagged and suspended once, when its lapses reach the threshold; unsuspending it
+  keeps the flag, and it is not suspended again automatically.
+- Stale answers: if a card's state changed after it was shown (another window answered it), the
+  answer is still recorded, but scheduled from the state found in the database, so no answer is
+  lost and no state is overwritten with one computed from an outdated copy.
+- The daily limits are global (not per deck): they describe the student's day.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal, NamedTuple
+
+from sqlmodel import Session
+
+from trainer.clock import Clock, add_days, study_day
+from trainer.content.cards import Card
+from trainer.scheduling.sm2 import Sm2State
+from trainer.scheduling.sm2 import review as sm2_review
+from trainer.store import repo
+from trainer.store.db import Store
+from trainer.store.models import CardState, Review
+from trainer.study.settings import Settings, load_settings
+
+QueueName = Literal["due", "new", "repeat"]
+"""Which part of today's queue a card comes from."""
+
+DEFAULT_SECONDS_PER_CARD = 8.0
+"""Time estimate per card before the student has any timed answers."""
+
+RESPONSE_SAMPLE = 500
+"""How many of the latest answers the time estimate takes its median from."""
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """How many cards are left today in each part of the queue."""
+
+    due: int
+    new: int
+    repeat: int
+
+    @property
+    def total(self) -> int:
+        """All cards left today."""
+        return self.due + self.new + self.repeat
+
+
+@dataclass(frozen=True)
+class StudyCard:
+    """What a screen shows: the content card and its scheduling situation."""
+
+    card: Card
+    queue: QueueName
+    state: Sm2State
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """What an answer did; returned only after it is committed."""
+
+    card_id: str
+    quality: int
+    state: Sm2State
+    days_until_due: int
+    """0 = asked again today."""
+    due_day: date | None
+    leech: bool
+    """True when this answer made the card a leech (flagged and suspended)."""
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """The end-of-session report."""
+
+    reviewed: int
+    correct: int
+    """Answers graded 3 or more (a pass in SM-2)."""
+    accuracy: float | None
+    """correct / reviewed, or None when nothing was reviewed."""
+    elapsed_s: float
+    missed_roots: list[tuple[str, int]]
+    """(expected root, times missed), most first."""
+    confusions: list[tuple[str, str, int]]
+    """(expected root, given root, count), most first."""
+    next_due: date | None
+    """The first study day after today with cards due."""
+    due_tomorrow: int
+    """Cards due by tomorrow (including any left over today)."""
+
+
+class DeckOverview(NamedTuple):
+    """One deck on the Home screen."""
+
+    id: str
+    title: str
+    cards: int
+    due: int
+
+
+@dataclass(frozen=True)
+class HomeOverview:
+    """What the Home screen shows."""
+
+    today: date
+    counts: QueueCounts
+    streak: int
+    """Consecutive study days with at least one answer, ending today or yesterday."""
+    minutes: int
+    """Estimated minutes for today's queue, from the median of recent response times."""
+    decks: list[DeckOverview]
+    reviewed_today: int
+
+
+@dataclass(frozen=True)
+class _Undo:
+    """What one answer changed: its review row and the card's state before it."""
+
+    review_id: int
+    card_id: str
+    before: dict[str, object]
+
+
+_STATE_FIELDS = (
+    "repetitions",
+    "easiness",
+    "interval",
+    "drill",
+    "due_day",
+    "introduced_day",
+    "last_day",
+    "lapses",
+    "suspended",
+    "leech",
+    "last_review_at",
+)
+"""CardState columns an answer may change (and undo restores)."""
+
+
+def _sm2(state: CardState) -> Sm2State:
+    """The SM-2 part of a stored state."""
+    return Sm2State(
+        repetitions=state.repetitions, easiness=state.easiness, interval=state.interval, drill=state.drill
+    )
+
+
+class ReviewSession:
+    """One sitting of reviews over today's queue.
+
+    Args:
+        store: The open store.
+        clock: The clock (its zone decides where study days start).
+        deck_ids: Only these decks (None = all).
+    """
+
+    def __init__(self, store: Store, clock: Clock, *, deck_ids: Sequence[str] | None = None) -> None:
+        self._store = store
+        self._clock = clock
+        self._deck_ids = list(deck_ids) if deck_ids is not None else None
+        with store.session() as session:
+            self._settings = load_settings(session)
+        self._started = clock.now()
+        self._undo: list[_Undo] = []
+        self._review_ids: list[int] = []
+        self._shown: dict[str, Sm2State] = {}
+
+    @property
+    def settings(self) -> Settings:
+        """The settings this session runs with (read when it started)."""
+        return self._settings
+
+    def today(self) -> date:
+        """The current study day."""
+        return study_day(self._clock.now(), self._clock.tz, self._settings.rollover_hour)
+
+    def _quotas(self, session: Session, today: date) -> tuple[int, int]:
+        """Due reviews and new cards still allowed today."""
+        due_done = repo.count_reviews(session=session, day=today, queue="due")
+        introduced = repo.count_introduced(session=session, day=today)
+        return (
+            max(0, self._settings.reviews_per_day - due_done),
+            max(0, self._settings.new_per_day - introduced),
+        )
+
+    def counts(self) -> QueueCounts:
+        """Cards left today in each part of the queue."""
+        today = self.today()
+        with self._store.session() as session:
+            due_quota, new_quota = self._quotas(session, today)
+            return QueueCounts(
+                due=repo.count_due(session=session, today=today, cap=due_quota, deck_ids=self._deck_ids),
+                new=repo.count_new(session=session, cap=new_quota, deck_ids=self._deck_ids),
+                repeat=len(repo.repeat_card_ids(session=session, today=today, deck_ids=self._deck_ids)),
+            )
+
+    def next_card(self) -> StudyCard | None:
+        """The card to show now, or None when today's queue is empty.
+
+        Calling it again without answering gives the same card.
+        """
+        today = self.today()
+        with self._store.session() as session:
+            due_quota, new_quota = self._quotas(session, today)
+            answered = repo.answered_on(session=session, day=today)
+            buried = {sibling for siblings in answered.values() for sibling in siblings}
+            # Enough candidates to get past every buried card, but never past the daily limits.
+            reach = len(buried) + 1
+            candidates: list[tuple[str, QueueName]] = []
+            for queue, ids in (
+                (
+                    "due",
+                    repo.due_card_ids(
+                        session=session, today=today, limit=min(due_quota, reach), deck_ids=self._deck_ids
+                    ),
+                ),
+                ("new", repo.new_card_ids(session=session, limit=min(new_quota, reach), deck_ids=self._deck_ids)),
+                ("repeat", repo.repeat_card_ids(session=session, today=today, limit=reach, deck_ids=self._deck_ids)),
+            ):
+                candidates.extend((card_id, queue) for card_id in ids)  # type: ignore[misc]
+                if any(card_id not in buried for card_id in ids):
+                    break
+            if not candidates:
+                return None
+            card_id, queue = next(((c, q) for c, q in candidates if c not in buried), candidates[0])
+            row = repo.get_card(session=session, card_id=card_id)
+            state = repo.get_state(session=session, card_id=card_id)
+            assert row is not None and state is not None  # the queue query joined both
+            sm2_state = _sm2(state)
+            self._shown[card_id] = sm2_state
+            return StudyCard(card=repo.to_content_card(row), queue=queue, state=sm2_state)
+
+    def answer(
+        self,
+        card_id: str,
+        quality: int,
+        response_ms: int | None,
+        *,
+        response: str | None = None,
+        verdict: str | None = None,
+        given_root: str | None = None,
+    ) -> AnswerOutcome:
+        """Record an answer: the review row and the card's new state, committed together.
+
+        Args:
+            card_id: The card answered.
+            quality: The SM-2 grade, 0 to 5.
+            response_ms: How long the student took, if timed.
+            response: What the student typed or chose.
+            verdict: The checker's verdict ("correct", "adjacent", "wrong", "blank"), if checked.
+            given_root: The root the student named, for confusion statistics.
+
+        Returns:
+            The outcome, after the commit.
+
+        Raises:
+            ValueError: For a quality outside 0..5 or an unknown card (nothing is written).
+        """
+        now = self._clock.now()
+        today = study_day(now, self._clock.tz, self._settings.rollover_hour)
+        with self._store.session() as session:
+            state = repo.get_state(session=session, card_id=card_id)
+            card = repo.get_card(session=session, card_id=card_id)
+            if state is None or card is None:
+                raise ValueError(f"Unknown card {card_id!r}.")
+            # Scheduled from the state in the database, even if another window changed it after
+            # this card was shown: the answer is kept and nothing is computed from a stale copy.
+            before = _sm2(state)
+            after, days = sm2_review(before, quality)
+            queue: QueueName = (
+                "repeat" if state.last_day == today else ("new" if state.introduced_day is None else "due")
+            )
+            snapshot = {name: getattr(state, name) for name in _STATE_FIELDS}
+            due_day = add_days(today, days)
+            lapse = queue == "due" and quality < 3
+            review = repo.add_review(
+                session=session,
+                review=Review(
+                    card_id=card_id,
+                    reviewed_at=now,
+                    study_day=today,
+                    quality=quality,
+                    response_ms=response_ms,
+                    response=response,
+                    verdict=verdict,
+                    given_root=given_root,
+                    expected_root=card.answer_root,
+                    is_drill=before.drill,
+                    queue=queue,
+                    repetitions_before=before.repetitions,
+                    easiness_before=before.easiness,
+                    interval_before=before.interval,
+                    drill_before=before.drill,
+                    repetitions_after=after.repetitions,
+                    easiness_after=after.easiness,
+                    interval_after=after.interval,
+                    drill_after=after.drill,
+                    due_day_after=due_day,
+                ),
+            )
+            state.repetitions = after.repetitions
+            state.easiness = after.easiness
+            state.interval = after.interval
+            state.drill = after.drill
+            state.due_day = due_day
+            state.introduced_day = state.introduced_day or today
+            state.last_day = today
+            state.last_review_at = now
+            became_leech = False
+            if lapse:
+                state.lapses += 1
+                if not state.leech and state.lapses >= self._settings.leech_threshold:
+                    state.leech = True
+                    state.suspended = True
+                    became_leech = True
+            session.add(state)
+            session.commit()
+            review_id = review.id
+        assert review_id is not None
+        self._undo.append(_Undo(review_id=review_id, card_id=card_id, before=snapshot))
+        self._review_ids.append(review_id)
+        self._shown.pop(card_id, None)
+        return AnswerOutcome(
+            card_id=card_id, quality=quality, state=after, days_until_due=days, due_day=due_day, leech=became_leech
+        )
+
+    def undo(self) -> str | None:
+        """Take back the latest answer of this session (repeatable, one answer at a time).
+
+        The card's state is restored exactly as it was before the answer and the answer's
+        review row is deleted, in one transaction.
+
+        Returns:
+            The id of the card restored, or None if there is nothing left to undo.
+        """
+        if not self._undo:
+            return None
+        entry = self._undo[-1]
+        with self._store.session() as session:
+            state = repo.get_state(session=session, card_id=entry.card_id)
+            if state is not None:
+                for name, value in entry.before.items():
+                    setattr(state, name, value)
+                session.add(state)
+            repo.delete_review(session=session, review_id=entry.review_id)
+            session.commit()
+        self._undo.pop()
+        if entry.review_id in self._review_ids:
+            self._review_ids.remove(entry.review_id)
+        return entry.card_id
+
+    def can_undo(self) -> bool:
+        """True if there is an answer of this session to take back."""
+        return bool(self._undo)
+
+    def _set_suspended(self, card_id: str, suspended: bool) -> None:
+        """Suspend or unsuspend a card, committed."""
+        with self._store.session() as session:
+            state = repo.get_state(session=session, card_id=card_id)
+            if state is None:
+                raise ValueError(f"Unknown card {card_id!r}.")
+            state.suspended = suspended
+            session.add(state)
+            session.commit()
+
+    def suspend(self, card_id: str) -> None:
+        """Take a card out of every queue until it is unsuspended (its progress is kept)."""
+        self._set_suspended(card_id, True)
+
+    def unsuspend(self, card_id: str) -> None:
+        """Put a suspended card (or a leech) back into the queues."""
+        self._set_suspended(card_id, False)
+
+    def summary(self) -> SessionSummary:
+        """The report on this session's answers (undone answers are not counted)."""
+        today = self.today()
+        with self._store.session() as session:
+            reviews = repo.reviews_by_ids(session=session, review_ids=self._review_ids)
+            next_due = repo.next_due_day_after(session=session, day=today)
+            due_tomorrow = repo.count_due_on_or_before(session=session, day=add_days(today, 1))
+        correct = sum(1 for r in reviews if r.quality >= 3)
+        missed: Counter[str] = Counter(r.expected_root for r in reviews if r.quality < 3 and r.expected_root)
+        confusions: Counter[tuple[str, str]] = Counter(
+            (r.expected_root, r.given_root)
+            for r in reviews
+            if r.expected_root and r.given_root and r.given_root != r.expected_root
+        )
+        return SessionSummary(
+            reviewed=len(reviews),
+            correct=correct,
+            accuracy=correct / len(reviews) if reviews else None,
+            elapsed_s=max(0.0, (self._clock.now() - self._started).total_seconds()),
+            missed_roots=sorted(missed.items(), key=lambda item: (-item[1], item[0])),
+            confusions=[(e, g, n) for (e, g), n in sorted(confusions.items(), key=lambda item: (-item[1], item[0]))],
+            next_due=next_due,
+            due_tomorrow=due_tomorrow,
+        )
+
+
+def home_overview(store: Store, clock: Clock) -> HomeOverview:
+    """What the Home screen shows: today's counts, streak, time estimate, decks.
+
+    Args:
+        store: The open store.
+        clock: The clock.
+    """
+    session_view = ReviewSession(store, clock)
+    counts = session_view.counts()
+    today = session_view.today()
+    with store.session() as session:
+        reviewed_today = repo.count_reviews(session=session, day=today)
+        # A streak may end yesterday: today's reviews may simply not have happened yet.
+        day = today if repo.has_reviews_on(session=session, day=today) else add_days(today, -1)
+        streak = 0
+        while repo.has_reviews_on(session=session, day=day):
+            streak += 1
+            day = add_days(day, -1)
+        times = repo.recent_response_ms(session=session, limit=RESPONSE_SAMPLE)
+        decks = [DeckOverview(*row) for row in repo.deck_overview(session=session, today=today)]
+    seconds = statistics.median(times) / 1000 if times else DEFAULT_SECONDS_PER_CARD
+    return HomeOverview(
+        today=today,
+        counts=counts,
+        streak=streak,
+        minutes=math.ceil(counts.total * seconds / 60),
+        decks=decks,
+        reviewed_today=reviewed_today,
+    )
+
+
+BUILTIN_DECK_META = "builtin_deck_hash"
+"""Meta key holding the hash of the built-in deck file (and app version) last imported."""
+
+
+def ensure_builtin_deck(store: Store, *, now: datetime | None = None) -> None:
+    """Import the built-in deck if it is absent or its file changed; otherwise return at once.
+
+    The check hashes the deck file and the app version (generated cards may change with the
+    generator), so an unchanged deck costs one small read, not a compile.
+
+    Args:
+        store: The open store.
+        now: The import instant; defaults to the system clock.
+
+    Raises:
+        trainer.content.loader.DeckError: If the built-in deck does not validate.
+    """
+    import hashlib
+
+    from trainer import __version__
+    from trainer.paths import builtin_deck_path
+
+    path = builtin_deck_path()
+    key = hashlib.sha256(path.read_bytes() + b"\x00" + str(__version__).encode()).hexdigest()
+    with store.session() as session:
+        if repo.get_meta(session=session, key=BUILTIN_DECK_META) == key:
+            return
+    from trainer.content.generate import load_compiled_deck
+
+    deck = load_compiled_deck(path)
+    with store.session() as session:
+        repo.sync_deck(session=session, deck=deck, now=now)
+        repo.set_meta(session=session, key=BUILTIN_DECK_META, value=key)
+        session.commit()

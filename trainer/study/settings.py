@@ -1,0 +1,186 @@
+"""The student's settings: daily limits, rollover hour, leech threshold, grading thresholds, zone.
+
+Settings are stored as text in the database (`Setting` rows) and typed and validated here, so
+the CLI (`trainer config get|set`) and the TUI share one set of rules and messages. A stored value
+that no longer validates (hand-edited, or from an older version) falls back to its default rather
+than stopping the app.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from sqlmodel import Session
+
+from trainer.clock import resolve_zone
+from trainer.scheduling.grading import FAST_MS, SLOW_MS
+from trainer.store import repo
+
+
+class SettingError(ValueError):
+    """A setting name or value was refused; `str()` is one clear sentence for the user."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The student's settings, typed, with their defaults."""
+
+    new_per_day: int = 20
+    """New cards introduced per study day, across all sessions of that day."""
+    reviews_per_day: int = 200
+    """Due reviews per study day (the most overdue first)."""
+    rollover_hour: int = 4
+    """Local hour at which a new study day starts (as in Anki: late-night study counts for the evening)."""
+    leech_threshold: int = 8
+    """Lapses after which a card is flagged as a leech and suspended."""
+    fast_ms: int = FAST_MS
+    """A correct answer within this many milliseconds suggests quality 5."""
+    slow_ms: int = SLOW_MS
+    """A correct answer within this many milliseconds suggests quality 4 (slower: 3)."""
+    timezone: str | None = None
+    """IANA zone for study days; None follows the system's local zone."""
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """How one setting is parsed and what it means."""
+
+    parse: Callable[[str], Any]
+    help: str
+
+
+def _integer(low: int, high: int) -> Callable[[str], int]:
+    """A parser for a whole number in [low, high]."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise SettingError(f"must be a whole number, not {text!r}") from None
+        if not low <= value <= high:
+            raise SettingError(f"must be from {low} to {high}, not {value}")
+        return value
+
+    return parse
+
+
+def _zone(text: str) -> str | None:
+    """A parser for an IANA zone name; empty, "system" or "none" means the system zone."""
+    name = text.strip()
+    if name.lower() in ("", "system", "none", "local"):
+        return None
+    try:
+        resolve_zone(name)
+    except ValueError:
+        raise SettingError(f"must be an IANA time zone such as Europe/London, not {name!r}") from None
+    return name
+
+
+SPECS: dict[str, _Spec] = {
+    "new_per_day": _Spec(_integer(0, 9999), "new cards per study day"),
+    "reviews_per_day": _Spec(_integer(0, 99999), "due reviews per study day"),
+    "rollover_hour": _Spec(_integer(0, 23), "local hour at which the study day starts"),
+    "leech_threshold": _Spec(_integer(1, 999), "lapses that make a card a leech (suspended)"),
+    "fast_ms": _Spec(_integer(100, 600_000), "a correct answer faster than this (ms) suggests quality 5"),
+    "slow_ms": _Spec(_integer(100, 600_000), "a correct answer faster than this (ms) suggests quality 4"),
+    "timezone": _Spec(_zone, "IANA time zone for study days (system = the computer's zone)"),
+}
+"""Every setting name (as `trainer config` shows it) with its parser and help."""
+
+
+def setting_names() -> list[str]:
+    """Every setting name, in the order `trainer config` lists them."""
+    return [f.name for f in fields(Settings)]
+
+
+def describe(name: str) -> str:
+    """One line of help for a setting."""
+    return SPECS[normalise_name(name)].help
+
+
+def normalise_name(name: str) -> str:
+    """The canonical name of a setting ("new-per-day" -> "new_per_day").
+
+    Raises:
+        SettingError: For an unknown name, with a did-you-mean suggestion when one is close.
+    """
+    canonical = name.strip().lower().replace("-", "_")
+    if canonical in SPECS:
+        return canonical
+    close = difflib.get_close_matches(canonical, list(SPECS), n=1)
+    hint = f" Did you mean {close[0]}?" if close else f" Known settings: {', '.join(SPECS)}."
+    raise SettingError(f"Unknown setting {name!r}.{hint}")
+
+
+def format_value(value: object) -> str:
+    """How a value is shown and stored ("system" for no zone)."""
+    return "system" if value is None else str(value)
+
+
+def parse_setting(name: str, text: str) -> tuple[str, Any]:
+    """Validate a setting's text.
+
+    Args:
+        name: The setting's name (dashes or underscores).
+        text: The value as typed.
+
+    Returns:
+        The canonical name and the typed value.
+
+    Raises:
+        SettingError: Unknown name, wrong type or out of range, as one sentence.
+    """
+    canonical = normalise_name(name)
+    try:
+        return canonical, SPECS[canonical].parse(text)
+    except SettingError as error:
+        raise SettingError(f"{canonical} {error}.") from None
+
+
+def load_settings(session: Session) -> Settings:
+    """The stored settings, with defaults for anything unset or no longer valid.
+
+    Args:
+        session: An open session.
+    """
+    values: dict[str, Any] = {}
+    for name, text in repo.stored_settings(session=session).items():
+        if name not in SPECS:
+            continue
+        try:
+            values[name] = SPECS[name].parse(text)
+        except SettingError:
+            continue  # a hand-edited or outdated value: keep the default rather than refuse to start
+    settings = replace(Settings(), **values)
+    if settings.fast_ms >= settings.slow_ms:
+        settings = replace(settings, fast_ms=Settings.fast_ms, slow_ms=Settings.slow_ms)
+    return settings
+
+
+def set_setting(session: Session, name: str, text: str) -> Settings:
+    """Validate and store one setting; the caller commits.
+
+    Args:
+        session: An open session.
+        name: The setting's name.
+        text: Its new value as typed.
+
+    Returns:
+        The settings with the new value.
+
+    Raises:
+        SettingError: The name is unknown, or the value has the wrong type, is out of range, or
+            would make fast_ms not less than slow_ms.
+    """
+    canonical, value = parse_setting(name, text)
+    current = load_settings(session)
+    updated = replace(current, **{canonical: value})
+    if updated.fast_ms >= updated.slow_ms:
+        raise SettingError(
+            f"fast_ms ({updated.fast_ms}) must be less than slow_ms ({updated.slow_ms}); change the other one first."
+        )
+    repo.put_setting(session=session, name=canonical, value=format_value(value))
+    return updated
