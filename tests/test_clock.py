@@ -223,7 +223,7 @@ class TestSweep:
     """Over every hour of 400 days, study days never go back, never skip and last 23-25 hours."""
 
     @pytest.mark.parametrize("zone", [LONDON, NEW_YORK], ids=str)
-    @pytest.mark.parametrize("rollover_hour", [0, 4, 12, 23])
+    @pytest.mark.parametrize("rollover_hour", [0, 1, 2, 3, 4, 12, 23])
     def test_study_days_advance_one_at_a_time(self, zone: ZoneInfo, rollover_hour: int) -> None:
         """Each hour's study day is the previous hour's or the next one; every day in between appears."""
         days = [day for _, day in hourly(zone, rollover_hour)]
@@ -232,7 +232,7 @@ class TestSweep:
         assert len(set(days)) == days_between(days[0], days[-1]) + 1
 
     @pytest.mark.parametrize("zone", [LONDON, NEW_YORK], ids=str)
-    @pytest.mark.parametrize("rollover_hour", [0, 4, 12, 23])
+    @pytest.mark.parametrize("rollover_hour", [0, 1, 2, 3, 4, 12, 23])
     def test_every_whole_study_day_lasts_23_to_25_hours(self, zone: ZoneInfo, rollover_hour: int) -> None:
         """Only the two DST days differ from 24 hours each year, by exactly one hour."""
         hours_per_day = Counter(day for _, day in hourly(zone, rollover_hour))
@@ -244,7 +244,7 @@ class TestSweep:
         assert lengths[25] == 1
 
     @pytest.mark.parametrize("zone", [LONDON, NEW_YORK], ids=str)
-    @pytest.mark.parametrize("rollover_hour", [0, 4, 12, 23])
+    @pytest.mark.parametrize("rollover_hour", [0, 1, 2, 3, 4, 12, 23])
     def test_next_rollover_is_exactly_where_the_study_day_changes(self, zone: ZoneInfo, rollover_hour: int) -> None:
         """From any hour, next_rollover is the first instant of the next study day, at most 25 hours away."""
         for instant, day in hourly(zone, rollover_hour):
