@@ -1,1 +1,1 @@
-"""tui/screens package."""
+"""Screens of the trainer: Home, Review, the session summary and the help overlay."""

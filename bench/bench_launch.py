@@ -1,0 +1,198 @@
+"""Launch and keypress latency of the trainer, measured in tmux as a student sees it.
+
+Run from the repository root:
+
+    .venv/bin/python bench/bench_launch.py [--runs 7]
+
+For each run it starts, in a fresh tmux session of 100x30:
+  * a bare Textual app that shows one label (the baseline: Python + Textual + a terminal),
+  * `trainer review` on a prepared database, until the first card's prompt is on screen,
+  * `trainer` (Home), until today's counts are on screen,
+and then, in the review session, presses the answer key and waits for the feedback view.
+Each time is from the moment tmux is asked to start the command (or to send the key) until
+`tmux capture-pane` shows the expected text, polled every few milliseconds; so every figure
+includes tmux's own overhead, the same for both apps. Medians are printed, with the ratio of
+`trainer review` to the bare app. These are information, not a test gate: a shared machine's
+wall clock varies too much for that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = Path(sys.executable)
+TRAINER = PYTHON.parent / "trainer"
+SIZE = ("100", "30")
+POLL_S = 0.002
+TIMEOUT_S = 30.0
+
+BARE_APP = '''
+from textual.app import App
+from textual.widgets import Label
+
+
+class Bare(App):
+    def compose(self):
+        yield Label("BARE-APP-READY")
+
+
+Bare().run()
+'''
+"""The baseline: the smallest Textual app that paints something."""
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
+
+
+def _screen(session: str) -> str:
+    return _tmux("capture-pane", "-p", "-t", session)
+
+
+def _wait_for(session: str, text: str, since: float) -> float:
+    """Seconds from `since` until `text` is on the pane (polling)."""
+    deadline = since + TIMEOUT_S
+    while time.perf_counter() < deadline:
+        if text in _screen(session):
+            return time.perf_counter() - since
+        time.sleep(POLL_S)
+    raise TimeoutError(f"{text!r} did not appear within {TIMEOUT_S} s; the pane shows:\n{_screen(session)}")
+
+
+def _launch(command: str, session: str, env: dict[str, str]) -> float:
+    """Start `command` in a new tmux session; return the perf_counter instant just before."""
+    exports = " ".join(f"{k}={v}" for k, v in env.items())
+    start = time.perf_counter()
+    _tmux("new-session", "-d", "-s", session, "-x", SIZE[0], "-y", SIZE[1], f"env {exports} {command}")
+    return start
+
+
+def _kill(session: str) -> None:
+    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def _first_card(db: Path) -> tuple[str, str, str]:
+    """The first card `trainer review` will show on this database: (prompt marker, key, feedback marker).
+
+    Reads it through the study layer with the system clock (the same session the app builds).
+    """
+    sys.path.insert(0, str(REPO))
+    from trainer.clock import SystemClock
+    from trainer.content.cards import CardKind
+    from trainer.store.db import open_store, resolve_db_url
+    from trainer.study.review import ReviewSession, ensure_builtin_deck
+
+    store = open_store(resolve_db_url(str(db)))
+    try:
+        ensure_builtin_deck(store)
+        card = ReviewSession(store, SystemClock()).next_card()
+    finally:
+        store.close()
+    if card is None:
+        raise SystemExit("The prepared database has nothing due: cannot measure the first card.")
+    words = card.card.prompt.split()
+    marker = " ".join(words[:4])[:40]
+    if card.card.kind == CardKind.TYPED_ROOT:
+        key = "typed"
+    elif card.card.kind == CardKind.CHOICE:
+        key = "1"
+    else:
+        key = "Space"
+    return marker, key, "Not recorded yet"
+
+
+def main() -> int:
+    """Measure and print medians."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="launches of each app (default 7)")
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        print("tmux is not installed", file=sys.stderr)
+        return 1
+
+    work = Path(tempfile.mkdtemp(prefix="bench-launch-"))
+    bare = work / "bare_app.py"
+    bare.write_text(BARE_APP)
+    db = work / "bench.db"
+    env = {"TRAINER_DB": str(db), "TERM": os.environ.get("TERM", "xterm-256color")}
+
+    # The first run on a new machine creates the database and imports the built-in deck.
+    tag = f"bench{os.getpid()}"
+    start = _launch(f"{TRAINER} review", f"{tag}-first", env)
+    marker, key, feedback = None, None, "Not recorded yet"
+    try:
+        first_run = _wait_for(f"{tag}-first", "left ·", start)
+    finally:
+        _kill(f"{tag}-first")
+    marker, key, feedback = _first_card(db)
+
+    bare_s: list[float] = []
+    review_s: list[float] = []
+    home_s: list[float] = []
+    key_ms: list[float] = []
+    for run in range(args.runs):
+        session = f"{tag}-bare{run}"
+        try:
+            bare_s.append(_wait_for(session, "BARE-APP-READY", _launch(f"{PYTHON} {bare}", session, env)))
+        finally:
+            _kill(session)
+
+        session = f"{tag}-review{run}"
+        try:
+            review_s.append(_wait_for(session, marker, _launch(f"{TRAINER} review", session, env)))
+            if key == "typed":
+                _tmux("send-keys", "-t", session, "-l", "L4")
+                _wait_for(session, "understood as: L4", time.perf_counter())
+                sent = time.perf_counter()
+                _tmux("send-keys", "-t", session, "Enter")
+            else:
+                sent = time.perf_counter()
+                _tmux("send-keys", "-t", session, key)
+            key_ms.append(_wait_for(session, feedback, sent) * 1000)
+        finally:
+            _kill(session)
+
+        session = f"{tag}-home{run}"
+        try:
+            home_s.append(_wait_for(session, "to repeat", _launch(f"{TRAINER}", session, env)))
+        finally:
+            _kill(session)
+
+    # tmux's own cost of one look at the screen, included in every figure above.
+    probe = f"{tag}-probe"
+    _tmux("new-session", "-d", "-s", probe, "-x", SIZE[0], "-y", SIZE[1], "sleep 30")
+    t0 = time.perf_counter()
+    for _ in range(20):
+        _screen(probe)
+    capture_ms = (time.perf_counter() - t0) / 20 * 1000
+    _kill(probe)
+    shutil.rmtree(work, ignore_errors=True)
+
+    med = statistics.median
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {args.runs} runs each, "
+          f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print(f"first run (create database, import deck) -> first card: {first_run * 1000:.0f} ms")
+    print(f"bare Textual app -> label visible:      median {med(bare_s) * 1000:.0f} ms  "
+          f"(min {min(bare_s) * 1000:.0f}, max {max(bare_s) * 1000:.0f})")
+    print(f"`trainer review` -> first card visible: median {med(review_s) * 1000:.0f} ms  "
+          f"(min {min(review_s) * 1000:.0f}, max {max(review_s) * 1000:.0f})")
+    print(f"`trainer` -> Home counts visible:       median {med(home_s) * 1000:.0f} ms")
+    print(f"ratio first card / bare app:            {med(review_s) / med(bare_s):.2f}x  (target <= 2x, goal 1.2x)")
+    print(f"keypress ({key}) -> feedback visible:     median {med(key_ms):.0f} ms  "
+          f"(min {min(key_ms):.0f}, max {max(key_ms):.0f}; target <= 50 ms)")
+    print(f"tmux capture-pane, one poll:            {capture_ms:.1f} ms (included in the figures)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

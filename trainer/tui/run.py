@@ -1,0 +1,29 @@
+"""Entry point of the TUI for the command line: run the app, turn failures into exit codes.
+
+Kept tiny on purpose: `trainer` imports this module and nothing heavier before Textual paints.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Literal
+
+
+def run_tui(db: str | None, *, start: Literal["home", "review"] = "home") -> int:
+    """Run the trainer until the student quits.
+
+    Args:
+        db: `--db` value (file path or SQLAlchemy URL); None for $TRAINER_DB or the default.
+        start: "home" for the Home screen, "review" to open on today's first card.
+
+    Returns:
+        The process exit code: 0 after a normal quit, 2 when the database cannot be opened
+        (the reason is printed to stderr, without a traceback), 1 for another startup failure.
+    """
+    from trainer.tui.app import make_app
+
+    app = make_app(db, start=start)
+    app.run()
+    if app.error is not None:
+        print(f"trainer: {app.error}", file=sys.stderr)
+    return app.return_code or 0

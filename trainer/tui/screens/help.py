@@ -1,0 +1,61 @@
+"""The keys, on one overlay (`?` or F1 anywhere)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("Home", (("enter", "start today's review"), ("?", "this help"), ("ctrl+p", "command palette"), ("q", "quit"))),
+    (
+        "Answering",
+        (
+            ("type + enter", "typed-root cards: a root such as L4 (“l 4”, “s45” work; ? = don't know)"),
+            ("1-9", "choice cards: pick an option"),
+            ("space / enter", "recall cards: reveal the answer"),
+        ),
+    ),
+    (
+        "After answering",
+        (
+            ("0-5", "change the SM-2 grade (the suggestion is highlighted)"),
+            ("enter", "record the answer with that grade and go on"),
+        ),
+    ),
+    (
+        "Any time in a review",
+        (
+            ("u  (ctrl+z)", "undo the last recorded answer"),
+            ("s  (ctrl+s)", "suspend this card"),
+            ("?  (f1)", "this help"),
+            ("q  (escape)", "back to Home; a checked answer is recorded first"),
+        ),
+    ),
+)
+"""Sections of (keys, meaning). Keys in brackets are the ones that work while typing a root."""
+
+GRADES = "Grades: 5 effortless · 4 after hesitation · 3 with difficulty · 2 wrong but easy once seen · 1 wrong · 0 blackout"
+"""SM-2 grades in one line (sm2.md)."""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the trainer, grouped by what the student is doing."""
+
+    BINDINGS = [Binding("escape,q,question_mark,f1,enter", "dismiss", "Close", key_display="esc")]
+    """Any of the usual keys closes the overlay."""
+
+    def compose(self) -> ComposeResult:
+        """One panel of key tables."""
+        lines: list[Content] = [Content("Keys").stylize("bold $accent")]
+        for title, rows in KEYS:
+            lines.append(Content(""))
+            lines.append(Content(title).stylize("bold"))
+            for key, meaning in rows:
+                lines.append(Content.assemble((f"  {key:<16}", "bold $accent"), meaning))
+        lines += [Content(""), Content(GRADES).stylize("$text-muted"), Content(""), Content("Press escape to close.").stylize("italic")]
+        with VerticalScroll(id="help-panel"):
+            yield Static(Content("\n").join(lines), markup=False)

@@ -1,0 +1,119 @@
+"""The Home screen: what today holds, and Enter to start.
+
+It paints at once with "Loading…" and fills in when the app has opened the store; the figures
+are read in a thread worker (they are aggregate queries) and arrive as a message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from trainer.tui.literal import literal
+
+if TYPE_CHECKING:
+    from trainer.tui.app import TrainerApp
+
+
+class HomeScreen(Screen[None]):
+    """Today's counts, streak, time estimate and decks, with the keys to start."""
+
+    BINDINGS = [
+        Binding("enter", "start_review", "Start review", tooltip="Start today's review", id="home.start"),
+        Binding("question_mark", "help", "Help", key_display="?", id="home.help"),
+        Binding("q", "quit", "Quit", tooltip="Leave the trainer (everything is saved)", id="home.quit"),
+    ]
+    """Enter starts; q quits (Ctrl+Q works everywhere)."""
+
+    @dataclass
+    class OverviewLoaded(Message):
+        """The worker has read today's figures."""
+
+        overview: Any
+
+    def compose(self) -> ComposeResult:
+        """Title, today's figures, decks and a hint line."""
+        with VerticalScroll(id="home-body"):
+            with Vertical(id="home-panel"):
+                yield Static(Content("Dermatome Trainer").stylize("bold $accent"), id="home-title")
+                yield Static(Content("Loading…").stylize("italic $text-muted"), id="home-today", markup=False)
+                yield Static(id="home-decks", markup=False)
+                yield Static(id="home-hint", markup=False)
+        yield Footer()
+
+    @property
+    def trainer(self) -> TrainerApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def store_ready(self) -> None:
+        """Called by the app once the store is open."""
+        if self.is_current:
+            self._load()
+
+    def on_screen_resume(self) -> None:
+        """Coming back from a review: the counts have changed, read them again."""
+        if self.trainer.store is not None:
+            self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home", description="Reading today's figures")
+    def _load(self) -> None:
+        """Read today's overview off the UI thread and post it."""
+        from trainer.study.review import home_overview
+
+        app = self.trainer
+        assert app.store is not None and app.clock is not None
+        self.post_message(self.OverviewLoaded(home_overview(app.store, app.clock)))
+
+    @on(OverviewLoaded)
+    def _show(self, message: OverviewLoaded) -> None:
+        """Paint the figures."""
+        o = message.overview
+        counts = o.counts
+        minutes = o.minutes
+        today = Content.assemble(
+            ("Today  ", "bold"),
+            (f"{counts.due}", "bold $accent"), " due · ",
+            (f"{counts.new}", "bold $accent"), " new · ",
+            (f"{counts.repeat}", "bold $accent"), " to repeat",
+            "\n",
+            ("Time   ", "bold"),
+            f"about {minutes} minute{'s' if minutes != 1 else ''}" if counts.total else "nothing left today",
+            "\n",
+            ("Streak ", "bold"),
+            f"{o.streak} day{'s' if o.streak != 1 else ''}",
+        )
+        self.query_one("#home-today", Static).update(today)
+        decks = [Content("Decks").stylize("bold")]
+        for deck in o.decks:
+            decks.append(literal(f"  {deck.title}  ({deck.cards} cards)"))
+        self.query_one("#home-decks", Static).update(Content("\n").join(decks))
+        if counts.total:
+            hint = Content.assemble(("Enter", "bold $accent"), " to start today's review · ", ("?", "bold $accent"), " for help")
+        else:
+            hint = Content("All done for today. Come back tomorrow.").stylize("$success")
+        self.query_one("#home-hint", Static).update(hint)
+
+    def action_start_review(self) -> None:
+        """Open the review on today's first card."""
+        if self.trainer.store is None:
+            self.notify("Still opening the database…")
+            return
+        from trainer.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen())
+
+    def action_help(self) -> None:
+        """Show the keys."""
+        from trainer.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())

@@ -1,0 +1,378 @@
+"""The review screen: one card at a time, the answer checked, taught and recorded.
+
+The screen holds no SQL: it asks a `ReviewSession` (trainer.study.review) for cards and hands
+it each graded answer. An answer is recorded when the student accepts the grade with Enter;
+`ReviewSession.answer` commits before it returns, and only then does the screen say "Recorded"
+and show the next card, so anything the screen has acknowledged survives Ctrl+C, a closed
+terminal or a crash.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from trainer.content.answers import check
+from trainer.content.cards import CardKind
+from trainer.scheduling.grading import suggest_quality
+from trainer.tui.citations import citations_for
+from trainer.tui.literal import literal
+from trainer.tui.widgets.answer_input import ChoiceAnswer, RevealAnswer, TypedAnswer
+from trainer.tui.widgets.card_view import CardView
+from trainer.tui.widgets.feedback import FeedbackView, Verdict
+from trainer.tui.widgets.progress import SessionProgress
+
+if TYPE_CHECKING:
+    from trainer.content.answers import AnswerResult
+    from trainer.study.review import ReviewSession, StudyCard
+    from trainer.tui.app import TrainerApp
+
+Mode = Literal["loading", "typing", "choosing", "recalling", "grading", "done"]
+"""What the keyboard does right now: type a root, pick a choice, reveal, grade, or nothing."""
+
+_LETTER_KEY_MODES: frozenset[str] = frozenset({"loading", "choosing", "recalling", "grading", "done"})
+"""Modes in which plain letters (u, s, q, ?) are commands; while typing they go into the answer."""
+
+_VERDICTS: dict[str, tuple[str, str]] = {
+    "correct": ("✓ Right", "$success"),
+    "adjacent": ("✗ One level off", "$warning"),
+    "wrong": ("✗ Wrong", "$error"),
+    "blank": ("— No answer", "$warning"),
+}
+"""How each checker verdict is announced, with a theme colour that reads in light and dark themes."""
+
+
+class ReviewScreen(Screen[None]):
+    """Today's review: question, answer, feedback and grade, card after card."""
+
+    BINDINGS = [
+        Binding("enter", "record", "Record", tooltip="Record the answer with the highlighted grade", id="review.record"),
+        Binding("space,enter", "reveal", "Reveal", tooltip="Show the back of the card", id="review.reveal"),
+        Binding("1", "choose(1)", "Choose", key_display="1-9", tooltip="Pick option 1-9", id="review.choose-1"),
+        *[Binding(str(n), f"choose({n})", f"Choose {n}", show=False) for n in range(2, 10)],
+        Binding("0", "grade(0)", "Grade", key_display="0-5", tooltip="Set the SM-2 grade 0-5", id="review.grade-0"),
+        *[Binding(str(n), f"grade({n})", f"Grade {n}", show=False) for n in range(1, 6)],
+        Binding("u", "undo", "Undo", tooltip="Take back the last recorded answer", id="review.undo"),
+        Binding("ctrl+z", "undo('typing')", "Undo", tooltip="Take back the last recorded answer", id="review.undo-typing"),
+        Binding("s", "suspend", "Suspend", tooltip="Stop asking this card", id="review.suspend"),
+        Binding("ctrl+s", "suspend('typing')", "Suspend", tooltip="Stop asking this card", id="review.suspend-typing"),
+        Binding("question_mark", "help", "Help", key_display="?", id="review.help"),
+        Binding("f1", "help('typing')", "Help", id="review.help-typing"),
+        Binding("q", "home", "Home", tooltip="Back to Home; recorded answers are saved", id="review.home"),
+        Binding("escape", "home('typing')", "Home", tooltip="Back to Home; recorded answers are saved", id="review.home-esc"),
+        Binding("escape", "home('esc')", "Home", show=False),
+    ]
+    """Keys. While a root is being typed, letters belong to the answer, so undo, suspend, help
+    and home move to Ctrl+Z, Ctrl+S, F1 and Escape; `check_action` shows whichever set applies."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session: ReviewSession | None = None
+        """The study session; created when the store is open."""
+        self.mode: Mode = "loading"
+        """What the keyboard does right now."""
+        self.current: StudyCard | None = None
+        """The card on screen."""
+        self.result: AnswerResult | None = None
+        """The checker's verdict on the current answer (None for self-graded cards)."""
+        self.response: str | None = None
+        """What the student typed or chose, as recorded in the review log."""
+        self.response_ms: int | None = None
+        """Milliseconds from showing the card to the answer."""
+        self.suggested: int | None = None
+        """The grade the app suggests for a checked answer."""
+        self.grade: int | None = None
+        """The grade Enter will record."""
+        self.done = 0
+        """Answers recorded in this session (undo takes one back)."""
+        self.started_at: datetime | None = None
+        """When the session started, by the app's clock."""
+        self.shown_at: datetime | None = None
+        """When the current card was shown, by the app's clock."""
+
+    @property
+    def trainer(self) -> TrainerApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """Progress on top, then the card, the answer area and the feedback, then the keys."""
+        yield SessionProgress(id="progress")
+        yield Static(id="status", markup=False)
+        with VerticalScroll(id="review-body"):
+            yield CardView(id="card")
+            yield TypedAnswer(id="typed")
+            yield ChoiceAnswer(id="choices", markup=False)
+            yield RevealAnswer(id="reveal", markup=False)
+            yield FeedbackView(id="feedback")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Show "Loading…" until the store is open, then start; tick the elapsed time."""
+        self._set_mode("loading")
+        self.query_one(CardView).clear("Loading today's cards…")
+        self.set_interval(1.0, self._tick)
+        if self.trainer.store is not None:
+            self.store_ready()
+
+    def store_ready(self) -> None:
+        """Called by the app once the store is open: start the session and show the first card."""
+        if self.session is not None:
+            return
+        from trainer.study.review import ReviewSession
+
+        self.session = ReviewSession(self.trainer.store, self.trainer.clock, deck_ids=self.trainer.deck_ids)
+        self.started_at = self.trainer.clock.now()
+        self._advance()
+
+    # --- showing cards ---------------------------------------------------------------------
+
+    def _advance(self) -> None:
+        """Show the next card of the session, or the summary when there is none."""
+        assert self.session is not None
+        study_card = self.session.next_card()
+        if study_card is None:
+            self._finish()
+            return
+        self._show(study_card)
+
+    def _show(self, study_card: StudyCard) -> None:
+        card = study_card.card
+        self.current = study_card
+        self.result = self.response = self.response_ms = self.suggested = self.grade = None
+        meta = " · ".join([study_card.queue, *card.tags[:3]])
+        self.query_one(CardView).show(prompt=card.prompt, meta=meta)
+        self.query_one(FeedbackView).display = False
+        self.query_one("#review-body", VerticalScroll).scroll_home(animate=False)
+        typed, choices, reveal = self.query_one(TypedAnswer), self.query_one(ChoiceAnswer), self.query_one(RevealAnswer)
+        typed.display = card.kind == CardKind.TYPED_ROOT
+        choices.display = card.kind == CardKind.CHOICE
+        reveal.display = card.kind == CardKind.REVEAL
+        self.shown_at = self.trainer.clock.now()
+        if card.kind == CardKind.TYPED_ROOT:
+            self._set_mode("typing")
+            typed.reset(cursor_blink=self.trainer.cursor_blink)
+        elif card.kind == CardKind.CHOICE:
+            self._set_mode("choosing")
+            choices.show(card.choices)
+            self.set_focus(None)
+        else:
+            self._set_mode("recalling")
+            reveal.hide_answer()
+            self.set_focus(None)
+        self._refresh_progress()
+
+    def _finish(self) -> None:
+        """No cards left: replace this screen with the session summary."""
+        from trainer.tui.screens.summary import SummaryScreen
+
+        assert self.session is not None
+        self._set_mode("done")
+        self.app.switch_screen(SummaryScreen(self.session.summary()))
+
+    # --- answering -------------------------------------------------------------------------
+
+    @on(TypedAnswer.Submitted)
+    def _typed_answer(self, event: TypedAnswer.Submitted) -> None:
+        """Check a typed root."""
+        if self.mode != "typing" or self.current is None:
+            return
+        typed = self.query_one(TypedAnswer)
+        typed.freeze()
+        typed.display = False  # "you said …" in the feedback repeats it; the rows are needed at 80x24
+        self._checked(check(self.current.card, event.text), event.text)
+
+    def action_choose(self, number: int) -> None:
+        """Pick option `number` (1-based) of a choice card."""
+        assert self.current is not None
+        choices = self.current.card.choices
+        if number > len(choices):
+            self.notify(f"There is no option {number}.", severity="warning")
+            return
+        option = choices[number - 1]
+        result = check(self.current.card, option)
+        correct = {i for i, text in enumerate(choices) if text in self.current.card.accepted}
+        self.query_one(ChoiceAnswer).show(choices, chosen=number - 1, correct=correct)
+        self._checked(result, option)
+
+    def action_reveal(self) -> None:
+        """Show the back of a self-graded card and ask for a grade."""
+        assert self.current is not None
+        card = self.current.card
+        self.response_ms = self._elapsed_ms(self.shown_at)
+        self.query_one(RevealAnswer).reveal(card.answer)
+        self._show_feedback(Verdict(label="", style=""))
+
+    def _checked(self, result: AnswerResult, response: str) -> None:
+        """An answer the app can grade: suggest a quality and show the feedback."""
+        self.result = result
+        self.response = response
+        self.response_ms = self._elapsed_ms(self.shown_at)
+        settings = self.session.settings if self.session is not None else None
+        thresholds = {"fast_ms": settings.fast_ms, "slow_ms": settings.slow_ms} if settings is not None else {}
+        self.suggested = self.grade = suggest_quality(result.verdict, self.response_ms, **thresholds)
+        label, style = _VERDICTS.get(str(result.verdict), (str(result.verdict), "$text"))
+        self._show_feedback(Verdict(label=label, style=style, message=result.message, given=result.given))
+
+    def _show_feedback(self, verdict: Verdict) -> None:
+        assert self.current is not None
+        card = self.current.card
+        view = self.query_one(FeedbackView)
+        view.show(
+            verdict=verdict,
+            answer=card.answer,
+            also=[a for a in card.accepted if a != card.answer],
+            explanation=card.explanation,
+            citations=self._citations(),
+        )
+        view.show_grade(selected=self.grade, suggested=self.suggested)
+        view.display = True
+        self.set_focus(None)
+        self._set_mode("grading")
+        self.call_after_refresh(view.scroll_visible, animate=False)
+
+    def _citations(self) -> list[str]:
+        """Full citations of the current card's sources (the key itself if a source is unknown)."""
+        assert self.current is not None
+        card = self.current.card
+        return citations_for(card.deck_id, card.sources, self.trainer.citations)
+
+    def action_grade(self, quality: int) -> None:
+        """Choose the grade that Enter records."""
+        self.grade = quality
+        self.query_one(FeedbackView).show_grade(selected=quality, suggested=self.suggested)
+        self.refresh_bindings()
+
+    def action_record(self) -> None:
+        """Record the answer with the chosen grade (one committed transaction), then go on."""
+        if self.grade is None:
+            self.notify("Choose a grade 0-5 first.", severity="warning")
+            return
+        self._record()
+        self._advance()
+
+    def _record(self) -> None:
+        assert self.session is not None and self.current is not None and self.grade is not None
+        card = self.current.card
+        result = self.result
+        outcome = self.session.answer(
+            card.id,
+            self.grade,
+            self.response_ms,
+            response=self.response,
+            verdict=str(result.verdict) if result is not None else None,
+            given_root=result.given_root if result is not None else None,
+        )
+        # Only now, after the commit, may the screen say the answer is safe.
+        self.done += 1
+        if outcome.leech:
+            when = "suspended as a leech (missed too often)"
+        elif outcome.days_until_due == 0:
+            when = "again today"
+        elif outcome.days_until_due == 1:
+            when = "due tomorrow"
+        else:
+            when = f"due in {outcome.days_until_due} days"
+        self._say(f"✓ Recorded grade {self.grade}: {when}.", "$success")
+
+    # --- undo, suspend, help, home ---------------------------------------------------------
+
+    def action_undo(self, _via: str = "") -> None:
+        """Take back the last recorded answer and ask that card again."""
+        assert self.session is not None
+        restored = self.session.undo()
+        if restored is None:
+            self.notify("Nothing to undo in this session.", severity="warning")
+            return
+        self.done = max(0, self.done - 1)
+        self._say("↶ Undone: that answer is no longer recorded; here is the card again.", "$warning")
+        self._advance()
+
+    def action_suspend(self, _via: str = "") -> None:
+        """Stop asking the current card (it can be unsuspended later); any unrecorded answer is dropped."""
+        assert self.session is not None and self.current is not None
+        self.session.suspend(self.current.card.id)
+        self._say("Suspended that card; it will not be asked again until unsuspended.", "$warning")
+        self._advance()
+
+    def action_help(self, _via: str = "") -> None:
+        """Show the keys."""
+        from trainer.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_home(self, _via: str = "") -> None:
+        """Back to Home. An answer already checked on screen is recorded with its grade first."""
+        if self.mode == "grading" and self.grade is not None:
+            self._record()
+            self.notify("Your last answer was recorded before leaving.")
+        self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enable each key only in the mode where it means something (so the footer stays honest)."""
+        mode = self.mode
+        if action == "record":
+            return mode == "grading"
+        if action == "reveal":
+            return mode == "recalling"
+        if action == "choose":
+            return mode == "choosing"
+        if action == "grade":
+            return mode == "grading"
+        if action in {"undo", "suspend", "help", "home"}:
+            typing_key = parameters == ("typing",)
+            if parameters == ("esc",):
+                return True  # Escape goes home from every mode; the footer names it only while typing.
+            if typing_key != (mode == "typing"):
+                return False
+            if action == "undo":
+                return self.done > 0 or None
+            if action == "suspend":
+                return mode in {"typing", "choosing", "recalling", "grading"}
+            return mode in _LETTER_KEY_MODES or mode == "typing"
+        return True
+
+    # --- the status line, progress and clock -----------------------------------------------
+
+    def _set_mode(self, mode: Mode) -> None:
+        self.mode = mode
+        self.refresh_bindings()
+
+    def _say(self, text: str, style: str) -> None:
+        """Put one line about the last action above the card."""
+        self.query_one("#status", Static).update(literal(text, style))
+
+    def _elapsed_ms(self, since: datetime | None) -> int | None:
+        if since is None:
+            return None
+        return max(0, int((self.trainer.clock.now() - since).total_seconds() * 1000))
+
+    def _refresh_progress(self) -> None:
+        if self.session is None or self.started_at is None:
+            return
+        left = self.session.counts().total
+        elapsed = (self.trainer.clock.now() - self.started_at).total_seconds()
+        self.query_one(SessionProgress).show(done=self.done, left=left, elapsed_s=elapsed)
+
+    def _tick(self) -> None:
+        """Once a second: refresh the elapsed time (cheap: no database query)."""
+        if self.session is None or self.started_at is None or self.mode == "done":
+            return
+        self._refresh_elapsed()
+
+    def _refresh_elapsed(self) -> None:
+        progress = self.query_one(SessionProgress)
+        elapsed = (self.trainer.clock.now() - self.started_at).total_seconds() if self.started_at else 0.0
+        progress.set_elapsed(elapsed)
+
+    def on_screen_resume(self) -> None:
+        """Returning from Help: give the typed answer its focus back."""
+        if self.mode == "typing":
+            self.query_one("#typed-input").focus()

@@ -1,0 +1,109 @@
+"""The three ways of answering a card: typing a root, picking a numbered choice, recalling.
+
+Each widget only displays and collects; the review screen decides what an answer means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from trainer.content.answers import interpret
+from trainer.tui.literal import display_text, literal
+
+
+class TypedAnswer(Vertical):
+    """A one-line input for a root, with a live "understood as" line under it.
+
+    The preview uses the same parser that grades the answer, so the student sees "l 4 -> L4" or
+    "L4-5 -> a disc, not a root" before committing to it.
+    """
+
+    @dataclass
+    class Submitted(Message):
+        """The student pressed Enter on their typed answer."""
+
+        text: str
+
+    def compose(self) -> ComposeResult:
+        """The input line and the preview line."""
+        yield Input(placeholder="Type a root, e.g. L4  (? if unsure)", id="typed-input")
+        yield Static(id="typed-preview", markup=False)
+
+    def reset(self, *, cursor_blink: bool = True) -> None:
+        """Empty the input for a new card and give it focus.
+
+        Args:
+            cursor_blink: Whether the cursor blinks (tests switch it off for stable snapshots).
+        """
+        box = self.query_one("#typed-input", Input)
+        box.cursor_blink = cursor_blink
+        box.disabled = False
+        box.value = ""
+        self._show_preview("")
+        box.focus()
+
+    def freeze(self) -> None:
+        """Stop taking keys once the answer is in (the feedback view owns the keyboard then)."""
+        self.query_one("#typed-input", Input).disabled = True
+
+    @on(Input.Changed, "#typed-input")
+    def _typed(self, event: Input.Changed) -> None:
+        """Update the preview on every keystroke."""
+        self._show_preview(event.value)
+
+    @on(Input.Submitted, "#typed-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Pass the answer up to the screen."""
+        event.stop()
+        self.post_message(self.Submitted(event.value))
+
+    def _show_preview(self, text: str) -> None:
+        understood = interpret(text) if text.strip() else ""
+        preview = self.query_one("#typed-preview", Static)
+        if understood:
+            preview.update(Content.assemble(("understood as: ", "dim"), (display_text(understood), "bold")))
+        else:
+            preview.update(Content("understood as: …").stylize("dim"))
+
+
+class ChoiceAnswer(Static):
+    """Numbered options; after answering, the chosen and the correct ones are marked."""
+
+    def show(self, choices: tuple[str, ...], *, chosen: int | None = None, correct: set[int] | None = None) -> None:
+        """Paint the options.
+
+        Args:
+            choices: The option texts, in the card's order (numbered from 1).
+            chosen: Index of the option the student picked, once answered.
+            correct: Indexes of the accepted options, once answered.
+        """
+        lines: list[Content] = []
+        for index, text in enumerate(choices):
+            mark = "  "
+            style = ""
+            if correct is not None and index in correct:
+                mark, style = "✓ ", "bold $success"
+            elif chosen == index:
+                mark, style = "✗ ", "bold $error"
+            line = Content.assemble((f"{mark}{index + 1}  ", "bold $accent"), literal(text, style))
+            lines.append(line)
+        self.update(Content("\n").join(lines))
+
+
+class RevealAnswer(Static):
+    """The back of a self-graded card: hidden behind a hint until revealed."""
+
+    def hide_answer(self) -> None:
+        """Show the hint instead of the answer."""
+        self.update(Content("Recall the answer, then press space or enter to reveal it.").stylize("italic"))
+
+    def reveal(self, answer: str) -> None:
+        """Show the back of the card."""
+        self.update(Content.assemble(("Answer: ", "bold"), literal(answer)))

@@ -1,0 +1,136 @@
+"""What the student sees after answering: the verdict, the answer, why, where from, and the grade."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from trainer.tui.literal import display_text, literal
+
+GRADE_MEANINGS: tuple[str, ...] = (
+    "complete blackout",
+    "wrong; remembered once seen",
+    "wrong; seemed easy once seen",
+    "right, with serious difficulty",
+    "right, after hesitation",
+    "right, effortless",
+)
+"""The SM-2 qualities 0-5 in the student's words (sm2.md, "The rules", item 2)."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How the answer came out, ready to paint."""
+
+    label: str
+    """"Right", "Wrong", "One level off", "No answer", or "" for a self-graded card."""
+    style: str
+    """A theme-aware style for the label (so light and dark themes both read well)."""
+    message: str = ""
+    """One sentence from the checker, such as "L4-5 names a disc, not a root."."""
+    given: str = ""
+    """What the student answered, as understood."""
+
+
+class GradeBar(Static):
+    """The six SM-2 grades in a row, the selected one highlighted and the suggestion marked."""
+
+    def show(self, *, selected: int | None, suggested: int | None) -> None:
+        """Paint the bar.
+
+        Args:
+            selected: The grade that Enter will record, or None if the student must choose.
+            suggested: The grade the app suggested (checked cards), or None (self-graded).
+        """
+        parts: list[str | tuple[str, str] | Content] = [("Grade ", "bold")]
+        for quality in range(6):
+            label = f" {quality} "
+            if quality == selected:
+                parts.append((label, "bold reverse $accent"))
+            else:
+                parts.append((label, "$text-muted"))
+            parts.append(" ")
+        if selected is not None:
+            parts.append((f"{selected}: {GRADE_MEANINGS[selected]}", "italic"))
+            if suggested is not None and selected != suggested:
+                parts.append((f" (suggested {suggested})", "$text-muted"))
+            elif suggested is not None:
+                parts.append((" (suggested)", "$text-muted"))
+        else:
+            parts.append(("press 0-5 to grade yourself", "italic"))
+        self.update(Content.assemble(*parts))
+
+
+class FeedbackView(Vertical):
+    """The teaching moment after each answer, ending with the grade and how to record it."""
+
+    def compose(self) -> ComposeResult:
+        """Verdict, answer details, explanation, sources, grade bar and record status."""
+        yield Static(id="fb-verdict", markup=False)
+        yield Static(id="fb-answer", markup=False)
+        yield Static(id="fb-explanation", markup=False)
+        yield Static(id="fb-sources", markup=False)
+        yield GradeBar(id="fb-grade", markup=False)
+        yield Static(id="fb-status", markup=False)
+
+    def show(
+        self,
+        *,
+        verdict: Verdict,
+        answer: str,
+        also: Sequence[str],
+        explanation: str,
+        citations: Sequence[str],
+    ) -> None:
+        """Paint the feedback for one answer.
+
+        Args:
+            verdict: How the answer came out.
+            answer: The canonical answer.
+            also: Other accepted answers.
+            explanation: Why the answer is what it is.
+            citations: Full citations of the card's sources.
+        """
+        head: list[str | tuple[str, str] | Content] = []
+        if verdict.label:
+            head.append((verdict.label, f"bold {verdict.style}"))
+            if verdict.given:
+                head.append(Content.assemble(("  you said ", "$text-muted"), literal(verdict.given)))
+            if verdict.message:
+                head.append(Content.assemble("  ", literal(verdict.message, "italic")))
+        self.query_one("#fb-verdict", Static).update(Content.assemble(*head))
+        body = [Content.assemble(("Answer: ", "bold"), literal(answer, "bold $success"))]
+        if also:
+            body.append(Content.assemble(("Also accepted: ", "bold"), literal(", ".join(also))))
+        self.query_one("#fb-answer", Static).update(Content("\n").join(body))
+        self.query_one("#fb-explanation", Static).update(literal(explanation))
+        # One line per source, each labelled, so a long citation wraps without losing its label.
+        sources = Content("\n").join(
+            Content.assemble(("Source: ", "bold"), literal(citation, "$text-muted")) for citation in citations
+        )
+        self.query_one("#fb-sources", Static).update(sources)
+
+    def show_grade(self, *, selected: int | None, suggested: int | None) -> None:
+        """Paint the grade bar and the hint for recording it."""
+        self.query_one(GradeBar).show(selected=selected, suggested=suggested)
+        status = self.query_one("#fb-status", Static)
+        if selected is None:
+            status.update(Content("Not recorded yet: choose a grade 0-5, then press Enter.").stylize("$warning"))
+        else:
+            status.update(
+                Content.assemble(
+                    ("Not recorded yet. ", "$warning"),
+                    ("Enter", "bold"),
+                    " records it and goes on; 0-5 changes the grade.",
+                )
+            )
+
+    @staticmethod
+    def plain(text: str) -> str:
+        """The text as it will be painted (control characters made visible); for tests and logs."""
+        return display_text(text)
