@@ -51,6 +51,24 @@ def import_deck(store: Store, deck: CompiledDeck) -> repo.SyncReport:
     return report
 
 
+@pytest.fixture(name="make_card")
+def _make_card_fixture():
+    """The `make_card` builder."""
+    return make_card
+
+
+@pytest.fixture(name="make_deck")
+def _make_deck_fixture():
+    """The `make_deck` builder."""
+    return make_deck
+
+
+@pytest.fixture(name="import_deck")
+def _import_deck_fixture():
+    """The `import_deck` helper."""
+    return import_deck
+
+
 @pytest.fixture
 def store(tmp_path: Path):
     """A fresh SQLite file store for one test."""

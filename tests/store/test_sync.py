@@ -1,0 +1,142 @@
+"""Deck sync: upsert by stable id, progress kept across rewording, retirement, idempotence."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime
+
+from sqlalchemy import event
+from sqlmodel import func, select
+
+from trainer.content.cards import CompiledDeck
+from trainer.store import repo
+from trainer.store.models import Card, CardState, Deck, Review, Source
+
+LATER = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
+
+
+def _sync(store, deck: CompiledDeck, *, now: datetime = LATER) -> repo.SyncReport:
+    with store.session() as session:
+        report = repo.sync_deck(session=session, deck=deck, now=now)
+        session.commit()
+    return report
+
+
+def _reword(deck: CompiledDeck, index: int, prompt: str) -> CompiledDeck:
+    cards = list(deck.cards)
+    cards[index] = dataclasses.replace(cards[index], prompt=prompt)
+    return dataclasses.replace(deck, cards=tuple(cards))
+
+
+def _progress(store, card_id: str) -> CardState:
+    with store.session() as session:
+        state = session.get(CardState, card_id)
+        state.repetitions, state.easiness, state.interval = 3, 2.36, 15
+        state.due_day = state.introduced_day = state.last_day = date(2026, 1, 20)
+        state.lapses = 2
+        session.add(
+            Review(
+                card_id=card_id, reviewed_at=datetime(2026, 1, 20, 8, tzinfo=UTC), study_day=date(2026, 1, 20),
+                quality=4, queue="due", repetitions_before=2, easiness_before=2.36, interval_before=6,
+                drill_before=False, repetitions_after=3, easiness_after=2.36, interval_after=15, drill_after=False,
+                due_day_after=date(2026, 2, 4),
+            )
+        )
+        session.commit()
+        session.refresh(state)
+        return state
+
+
+class TestSyncDeck:
+    """Importing a compiled deck into the store."""
+
+    def test_a_first_import_adds_every_card_as_new_in_deck_order(self, store, make_deck) -> None:
+        """Cards, a state per card, the deck row and its sources are written."""
+        deck = make_deck(5)
+        assert _sync(store, deck) == repo.SyncReport(added=5, updated=0, retired=0, unchanged=0)
+        with store.session() as session:
+            assert repo.new_card_ids(session=session, limit=10) == [c.id for c in deck.cards]
+            assert session.get(Deck, "test").title == "Test deck"
+            assert session.get(Deck, "test").imported_at == LATER
+            assert session.get(Source, ("test", "SRC")).citation == "A citation."
+            stored = session.get(Card, deck.cards[2].id)
+            assert repo.to_content_card(stored) == deck.cards[2]
+
+    def test_reimporting_an_unchanged_deck_writes_nothing(self, store, make_deck, import_deck) -> None:
+        """The deck hash matches, so not one INSERT, UPDATE or DELETE is run."""
+        deck = make_deck(5)
+        import_deck(store, deck)
+        writes: list[str] = []
+
+        def spy(conn, cursor, statement, *args) -> None:
+            if statement.lstrip().split()[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+                writes.append(statement)
+
+        event.listen(store.engine, "before_cursor_execute", spy)
+        try:
+            assert _sync(store, deck) == repo.SyncReport(added=0, updated=0, retired=0, unchanged=5)
+        finally:
+            event.remove(store.engine, "before_cursor_execute", spy)
+        assert writes == []
+
+    def test_a_reworded_card_keeps_its_progress(self, store, make_deck, import_deck) -> None:
+        """Same id, new wording: the text changes, the schedule does not."""
+        deck = make_deck(3)
+        import_deck(store, deck)
+        before = _progress(store, deck.cards[1].id)
+        report = _sync(store, _reword(deck, 1, "Which root, exactly?"))
+        assert report == repo.SyncReport(added=0, updated=1, retired=0, unchanged=2)
+        with store.session() as session:
+            assert session.get(Card, deck.cards[1].id).prompt == "Which root, exactly?"
+            assert session.get(CardState, deck.cards[1].id) == before
+
+    def test_a_removed_card_is_retired_with_its_history_kept(self, store, make_deck, import_deck) -> None:
+        """Missing from the deck: retired_at set, reviews kept, no longer queued."""
+        deck = make_deck(3)
+        import_deck(store, deck)
+        gone = deck.cards[0].id
+        _progress(store, gone)
+        report = _sync(store, dataclasses.replace(deck, cards=deck.cards[1:]))
+        assert report == repo.SyncReport(added=0, updated=2, retired=1, unchanged=0)  # the others moved up
+        with store.session() as session:
+            assert session.get(Card, gone).retired_at == LATER
+            assert session.exec(select(func.count()).select_from(Review).where(Review.card_id == gone)).one() == 1
+            today = date(2026, 3, 1)
+            assert gone not in repo.due_card_ids(session=session, today=today, limit=10)
+            assert repo.count_due_on_or_before(session=session, day=today) == 0
+
+    def test_a_re_added_card_comes_back_with_its_progress(self, store, make_deck, import_deck) -> None:
+        """A retired card that reappears is un-retired and keeps its state."""
+        deck = make_deck(3)
+        import_deck(store, deck)
+        before = _progress(store, deck.cards[2].id)
+        _sync(store, dataclasses.replace(deck, cards=deck.cards[:2]))
+        report = _sync(store, deck)
+        assert report == repo.SyncReport(added=0, updated=1, retired=0, unchanged=2)
+        with store.session() as session:
+            assert session.get(Card, deck.cards[2].id).retired_at is None
+            assert session.get(CardState, deck.cards[2].id) == before
+            assert repo.due_card_ids(session=session, today=date(2026, 2, 4), limit=10) == [deck.cards[2].id]
+
+    def test_a_new_card_in_an_existing_deck_is_added_as_new(self, store, make_deck, import_deck) -> None:
+        """Growing a deck adds the new cards and leaves the rest alone."""
+        import_deck(store, make_deck(3))
+        assert _sync(store, make_deck(4)) == repo.SyncReport(added=1, updated=0, retired=0, unchanged=3)
+
+    def test_changed_sources_replace_the_old_ones(self, store, make_deck, import_deck) -> None:
+        """A deck's sources follow the file."""
+        deck = make_deck(2)
+        import_deck(store, deck)
+        info = dataclasses.replace(deck.info, sources=(dataclasses.replace(deck.info.sources[0], citation="New."),))
+        _sync(store, dataclasses.replace(deck, info=info))
+        with store.session() as session:
+            assert session.get(Source, ("test", "SRC")).citation == "New."
+
+    def test_an_uncommitted_sync_leaves_nothing_behind(self, store, make_deck) -> None:
+        """The sync is one unit of work owned by the caller: a rollback undoes all of it."""
+        with store.session() as session:
+            repo.sync_deck(session=session, deck=make_deck(4), now=LATER)
+            session.rollback()
+        with store.session() as session:
+            assert session.exec(select(func.count()).select_from(Card)).one() == 0
+            assert session.get(Deck, "test") is None
