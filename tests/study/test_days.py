@@ -1,0 +1,119 @@
+"""Study days in the queue: the rollover hour, midnight, DST, travel and a clock set back.
+
+These run the real `SystemClock` under freezegun, as the app does, so that the whole path from the
+wall clock through `study_day` to the stored counts is exercised.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from freezegun import freeze_time
+
+from trainer.clock import SystemClock
+from trainer.study.review import ReviewSession
+from trainer.study.settings import set_setting
+
+LONDON = "Europe/London"
+NEW_YORK = "America/New_York"
+
+
+def _at(zone: str, *fields: int, fold: int = 0) -> datetime:
+    """A local wall time in `zone`, as an aware datetime."""
+    return datetime(*fields, tzinfo=ZoneInfo(zone), fold=fold)
+
+
+def _configure(store, **values: object) -> None:
+    with store.session() as session:
+        for name, value in values.items():
+            set_setting(session, name, str(value))
+        session.commit()
+
+
+# (zone answered in, local time answered, zone checked in, local time checked, same study day?)
+CASES = [
+    pytest.param(LONDON, _at(LONDON, 2026, 1, 10, 9), LONDON, _at(LONDON, 2026, 1, 11, 0, 30), True, id="london-after-midnight"),
+    pytest.param(LONDON, _at(LONDON, 2026, 1, 10, 9), LONDON, _at(LONDON, 2026, 1, 11, 3, 59), True, id="london-03:59"),
+    pytest.param(LONDON, _at(LONDON, 2026, 1, 10, 9), LONDON, _at(LONDON, 2026, 1, 11, 4, 1), False, id="london-04:01"),
+    pytest.param(LONDON, _at(LONDON, 2026, 1, 11, 3, 59), LONDON, _at(LONDON, 2026, 1, 11, 4, 0), False, id="london-one-minute-across"),
+    pytest.param(NEW_YORK, _at(NEW_YORK, 2026, 1, 10, 9), NEW_YORK, _at(NEW_YORK, 2026, 1, 11, 3, 59), True, id="new-york-03:59"),
+    pytest.param(NEW_YORK, _at(NEW_YORK, 2026, 1, 10, 9), NEW_YORK, _at(NEW_YORK, 2026, 1, 11, 4, 1), False, id="new-york-04:01"),
+    # Spring forward: London skips 01:00-02:00 on 29 March 2026, New York 02:00-03:00 on 8 March.
+    pytest.param(LONDON, _at(LONDON, 2026, 3, 28, 22), LONDON, _at(LONDON, 2026, 3, 29, 3, 59), True, id="london-dst-forward-03:59"),
+    pytest.param(LONDON, _at(LONDON, 2026, 3, 28, 22), LONDON, _at(LONDON, 2026, 3, 29, 4, 1), False, id="london-dst-forward-04:01"),
+    pytest.param(NEW_YORK, _at(NEW_YORK, 2026, 3, 7, 22), NEW_YORK, _at(NEW_YORK, 2026, 3, 8, 3, 30), True, id="new-york-dst-forward-03:30"),
+    pytest.param(NEW_YORK, _at(NEW_YORK, 2026, 3, 7, 22), NEW_YORK, _at(NEW_YORK, 2026, 3, 8, 4, 1), False, id="new-york-dst-forward-04:01"),
+    # Fall back: 01:30 happens twice (London 25 October, New York 1 November); both are still yesterday.
+    pytest.param(LONDON, _at(LONDON, 2026, 10, 24, 22), LONDON, _at(LONDON, 2026, 10, 25, 1, 30, fold=1), True, id="london-dst-back-second-01:30"),
+    pytest.param(LONDON, _at(LONDON, 2026, 10, 25, 1, 30), LONDON, _at(LONDON, 2026, 10, 25, 3, 59), True, id="london-dst-back-03:59"),
+    pytest.param(LONDON, _at(LONDON, 2026, 10, 25, 1, 30), LONDON, _at(LONDON, 2026, 10, 25, 4, 0), False, id="london-dst-back-04:00"),
+    pytest.param(NEW_YORK, _at(NEW_YORK, 2026, 10, 31, 22), NEW_YORK, _at(NEW_YORK, 2026, 11, 1, 1, 30, fold=1), True, id="new-york-dst-back-second-01:30"),
+    pytest.param(NEW_YORK, _at(NEW_YORK, 2026, 10, 31, 22), NEW_YORK, _at(NEW_YORK, 2026, 11, 1, 4, 1), False, id="new-york-dst-back-04:01"),
+    # Travel: 22:00 in London, then 23:30 the same evening in New York (04:30 UTC): still the same day.
+    pytest.param(LONDON, _at(LONDON, 2026, 1, 10, 22), NEW_YORK, _at(NEW_YORK, 2026, 1, 10, 23, 30), True, id="travel-london-to-new-york"),
+    # Travel east: 20:00 in New York (01:00 UTC), then 05:00 in London: a new day has begun there.
+    pytest.param(NEW_YORK, _at(NEW_YORK, 2026, 1, 10, 20), LONDON, _at(LONDON, 2026, 1, 11, 5), False, id="travel-new-york-to-london"),
+]
+
+
+@pytest.mark.parametrize(("zone_a", "answered", "zone_b", "checked", "same_day"), CASES)
+def test_the_new_card_limit_resets_at_the_rollover_hour_only(store, make_deck, import_deck, zone_a, answered, zone_b, checked, same_day) -> None:
+    """One new card a day: a second session gets another only once the study day has changed."""
+    import_deck(store, make_deck(5))
+    _configure(store, new_per_day=1)
+    with freeze_time(answered) as frozen:
+        first = ReviewSession(store, SystemClock(zone_a))
+        card = first.next_card()
+        assert card.queue == "new"
+        first.answer(card.card.id, 5, 2000)
+        assert first.counts().new == 0
+        frozen.move_to(checked)
+        second = ReviewSession(store, SystemClock(zone_b))
+        assert second.counts().new == (0 if same_day else 1)
+
+
+@pytest.mark.parametrize("zone", [LONDON, NEW_YORK])
+def test_a_card_due_tomorrow_is_due_from_the_rollover_not_from_midnight(store, make_deck, import_deck, zone) -> None:
+    """Due at 04:00 local, not at 00:00 and not at UTC midnight."""
+    deck = make_deck(1)
+    import_deck(store, deck)
+    with freeze_time(_at(zone, 2026, 1, 10, 9)) as frozen:
+        session = ReviewSession(store, SystemClock(zone))
+        assert session.answer(deck.cards[0].id, 5, 2000).due_day == date(2026, 1, 11)
+        for local, due in (((0, 1), 0), ((3, 59), 0), ((4, 1), 1)):
+            frozen.move_to(_at(zone, 2026, 1, 11, *local))
+            assert ReviewSession(store, SystemClock(zone)).counts().due == due, local
+
+
+def test_a_later_rollover_hour_setting_moves_the_boundary(store, make_deck, import_deck) -> None:
+    """With rollover at 06:00, 05:00 still belongs to yesterday."""
+    import_deck(store, make_deck(3))
+    _configure(store, new_per_day=1, rollover_hour=6)
+    with freeze_time(_at(LONDON, 2026, 1, 10, 9)) as frozen:
+        session = ReviewSession(store, SystemClock(LONDON))
+        session.answer(session.next_card().card.id, 5, 2000)
+        frozen.move_to(_at(LONDON, 2026, 1, 11, 5))
+        assert ReviewSession(store, SystemClock(LONDON)).counts().new == 0
+        frozen.move_to(_at(LONDON, 2026, 1, 11, 6, 1))
+        assert ReviewSession(store, SystemClock(LONDON)).counts().new == 1
+
+
+def test_the_clock_set_back_a_day_neither_crashes_nor_schedules_backwards(store, make_deck, import_deck) -> None:
+    """Answers made "yesterday" after today's are recorded; no interval is negative."""
+    deck = make_deck(4)
+    import_deck(store, deck)
+    with freeze_time(_at(LONDON, 2026, 1, 11, 9)) as frozen:
+        session = ReviewSession(store, SystemClock(LONDON))
+        session.answer(deck.cards[0].id, 5, 2000)
+        frozen.move_to(_at(LONDON, 2026, 1, 10, 9))
+        back = ReviewSession(store, SystemClock(LONDON))
+        shown = []
+        while (card := back.next_card()) is not None:
+            shown.append(card.card.id)
+            outcome = back.answer(card.card.id, 4, 2000)
+            assert outcome.days_until_due >= 0 and outcome.due_day >= date(2026, 1, 10)
+        # Jan 10 has its own new-card allowance; the card answered on Jan 11 is not due on Jan 10.
+        assert deck.cards[0].id not in shown
+        assert sorted(shown) == sorted(c.id for c in deck.cards[1:])
