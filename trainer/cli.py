@@ -44,6 +44,72 @@ def deck() -> None:
     """Validate, preview and export deck files."""
 
 
+@deck.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
+def deck_validate(paths: tuple[str, ...]) -> None:
+    """Check deck files; print one line per problem (file:line: item: message).
+
+    Exits 0 when every file is a valid deck, 1 otherwise.
+    """
+    from trainer.content.generate import load_compiled_deck
+    from trainer.content.loader import DeckError
+
+    failed = False
+    for path in paths:
+        try:
+            compiled = load_compiled_deck(path)
+        except DeckError as error:
+            failed = True
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            continue
+        click.echo(f"{path}: ok ({len(compiled.cards)} cards from deck '{compiled.info.id}')")
+    sys.exit(1 if failed else 0)
+
+
+@deck.command("preview")
+@click.argument("path", type=click.Path(dir_okay=True, path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print the cards as a JSON list.")
+def deck_preview(path: str, as_json: bool) -> None:
+    """Show the cards a deck file generates."""
+    from trainer.content.generate import load_compiled_deck
+    from trainer.content.loader import DeckError
+
+    try:
+        compiled = load_compiled_deck(path)
+    except DeckError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    if as_json:
+        from trainer.content.export import cards_as_json
+
+        click.echo(cards_as_json(compiled))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"{compiled.info.title} ({len(compiled.cards)} cards)", show_lines=True)
+    for column in ("id", "kind", "prompt", "answer"):
+        table.add_column(column, overflow="fold")
+    for card in compiled.cards:
+        answer = card.answer
+        if len(card.accepted) > 1 and card.kind != "reveal":
+            answer += f"  (also: {', '.join(card.accepted[1:])})"
+        # Text(...) shows deck text literally: square brackets in a deck are not markup.
+        table.add_row(card.id, card.kind.value, Text(card.prompt), Text(answer))
+    Console().print(table)
+
+
 # --- config commands (study settings) ----------------------------------------------------------
 
 # --- review command (TUI) ----------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@click.pass_context
+def review(ctx: click.Context, db: str | None) -> None:
+    """Open the trainer straight on the first card of today's review."""
+    _run_tui(db or ctx.obj.get("db"), start="review")

@@ -1,0 +1,449 @@
+"""Templates x facts -> cards.
+
+Each fact in a deck becomes several cards, one per template that fits it, asked in both
+directions where that makes sense (landmark -> root, root -> region). Every card keeps its fact's
+sources and accept-set, and its id comes from (deck id, template, fact key) only, so rewording a
+prompt or reordering facts keeps each student's progress.
+
+Choice cards take their distractors from the anatomically nearest roots first (L4's distractors
+are L3, L5, L2 ...), because those are the confusions worth training. Option order is a stable
+pseudo-random shuffle keyed by the card id: the same card always shows the same order, and the
+correct option is not always first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from trainer.content.cards import Card, CardKind, CompiledDeck, DeckInfo, SourceRef, card_id
+from trainer.content.loader import load_deck
+from trainer.content.roots import LEVELS, distance, neighbours, position, region_of
+from trainer.content.schema import (
+    FACT_TABLES,
+    Claim,
+    Deck,
+    Dermatome,
+    Disc,
+    HandCard,
+    Landmark,
+    Myotome,
+    Radiculopathy,
+    Reflex,
+    Vignette,
+    fact_key,
+)
+
+CHOICE_DISTRACTORS = 3
+"""Wrong options on a generated choice card (four options in all, as in most exam MCQs)."""
+
+HERNIATION_WORDS = {
+    "posterolateral": "posterolateral (paracentral)",
+    "far-lateral": "far-lateral (foraminal)",
+}
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A card before ids of its siblings are known."""
+
+    template: str
+    kind: CardKind
+    prompt: str
+    answer: str
+    accepted: tuple[str, ...]
+    explanation: str
+    choices: tuple[str, ...] = ()
+    choice_roots: tuple[str | None, ...] = ()
+    tags: tuple[str, ...] = ()
+    answer_root: str | None = None
+
+
+def generate_cards(deck: Deck) -> list[Card]:
+    """Every card the deck's facts and hand-written cards yield, in deck order."""
+    cards: list[Card] = []
+    pools = _Pools.of(deck)
+    for table in FACT_TABLES:
+        for item in deck.items(table):
+            key = fact_key(table, item)
+            drafts = list(_TEMPLATES[table](item, pools))
+            ids = [card_id(deck.meta.id, d.template, key) for d in drafts]
+            for draft, this_id in zip(drafts, ids, strict=True):
+                card = Card(
+                    id=this_id,
+                    deck_id=deck.meta.id,
+                    template=draft.template,
+                    fact_key=key,
+                    kind=draft.kind,
+                    prompt=draft.prompt,
+                    answer=draft.answer,
+                    accepted=draft.accepted,
+                    explanation=draft.explanation,
+                    sources=tuple(item.sources),
+                    choices=draft.choices,
+                    choice_roots=draft.choice_roots,
+                    tags=_tags(table, draft),
+                    siblings=tuple(i for i in ids if i != this_id),
+                    answer_root=draft.answer_root,
+                )
+                cards.append(_shuffled(card))
+    return cards
+
+
+def compile_deck(deck: Deck, *, path: str | None = None) -> CompiledDeck:
+    """A validated deck -> its metadata, sources and generated cards."""
+    info = DeckInfo(
+        id=deck.meta.id,
+        title=deck.meta.title,
+        version=deck.meta.version,
+        description=deck.meta.description,
+        authors=tuple(deck.meta.authors),
+        license=deck.meta.license,
+        sources=tuple(
+            SourceRef(key=k, citation=s.citation, url=s.url, strength=s.strength)
+            for k, s in deck.sources.items()
+        ),
+    )
+    return CompiledDeck(info=info, cards=tuple(generate_cards(deck)), path=path)
+
+
+def load_compiled_deck(path: Path | str) -> CompiledDeck:
+    """Load, validate and generate a deck file in one step.
+
+    Raises:
+        DeckError: the file is not a valid deck.
+    """
+    return compile_deck(load_deck(path), path=str(path))
+
+
+# --- pools of facts that distractors are drawn from -------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Pools:
+    """Per-root texts from the whole deck, for choice cards whose options are not roots."""
+
+    region: dict[str, str]
+    key_point: dict[str, str]
+    isncsci_action: dict[str, str]
+    by_table: dict[str, list[tuple[str, tuple[str, ...], str]]]
+    """Per pool name: (option text, accept-set, fact key) of every fact, for reverse choice cards."""
+    first_for_root: dict[str, dict[str, str]]
+    """Per pool name: preferred root -> the text of the fact that gets the reverse card."""
+
+    @classmethod
+    def of(cls, deck: Deck) -> _Pools:
+        dermatomes: Sequence[Dermatome] = deck.items("dermatome")
+        isncsci = [m for m in deck.items("myotome") if m.frame == "isncsci"]
+        def entry(item: object, text: str) -> tuple[str, tuple[str, ...], str]:
+            return (text, tuple(item.roots), item.key if hasattr(item, "key") else item.level)  # type: ignore[attr-defined]
+
+        discs = deck.items("disc")
+        entries: dict[str, list[tuple[str, tuple[str, ...], str]]] = {
+            "landmark": [entry(f, f.name) for f in deck.items("landmark")],
+            "reflex": [entry(f, f.name) for f in deck.items("reflex")],
+            "clinical": [entry(f, f.action) for f in deck.items("myotome") if f.frame == "clinical"],
+            "disc:posterolateral": [entry(f, f.level) for f in discs if f.herniation == "posterolateral"],
+            "disc:far-lateral": [entry(f, f.level) for f in discs if f.herniation == "far-lateral"],
+        }
+        # One reverse card per preferred root, from the fact with the smallest key: a rule that
+        # does not depend on file order, so reordering a deck never adds or retires a card.
+        first: dict[str, dict[str, str]] = {}
+        for pool, items in entries.items():
+            first[pool] = {}
+            for text, roots, _key in sorted(items, key=lambda e: e[2]):
+                first[pool].setdefault(roots[0], text)
+        return cls(
+            region={d.root: d.region for d in dermatomes},
+            key_point={d.root: d.key_point for d in dermatomes},
+            isncsci_action={m.roots[0]: m.action for m in isncsci},
+            by_table=entries,
+            first_for_root=first,
+        )
+
+    def reverse(self, pool: str, template: str, prompt: str, text: str, roots: Sequence[str], why: str) -> Iterable[_Draft]:
+        """A root -> fact choice card, for one fact of each preferred root only.
+
+        Asking "which of these reflexes tests S2?" once per root keeps every prompt distinct;
+        distractors are facts of the nearest other roots whose accept-sets exclude the root asked.
+        """
+        root = roots[0]
+        if self.first_for_root[pool].get(root) != text:
+            return
+        candidates = [
+            (t, r) for t, r, _ in sorted(self.by_table[pool], key=lambda e: e[2])
+            if root not in r and t.casefold() != text.casefold()
+        ]
+        candidates.sort(key=lambda item: (distance(root, item[1][0]), position(item[1][0])))
+        options, option_roots, used_roots = [text], [root], set()
+        for other_text, other_roots in candidates:
+            # one option per other root first, so the options spread over the neighbourhood
+            if other_roots[0] in used_roots or other_text in options:
+                continue
+            used_roots.add(other_roots[0])
+            options.append(other_text)
+            option_roots.append(other_roots[0])
+            if len(options) > CHOICE_DISTRACTORS:
+                break
+        if len(options) <= CHOICE_DISTRACTORS:
+            return
+        yield _Draft(
+            template=template,
+            kind=CardKind.CHOICE,
+            prompt=prompt,
+            answer=text,
+            accepted=(text,),
+            explanation=why,
+            choices=tuple(options),
+            choice_roots=tuple(option_roots),
+            answer_root=root,
+        )
+
+
+# --- templates ----------------------------------------------------------------------------------
+
+
+def _dermatome(fact: Dermatome, pools: _Pools) -> Iterable[_Draft]:
+    root = fact.root
+    why = _sentence(
+        f"{root}: the ISNCSCI key sensory point lies {fact.key_point}; "
+        f"the {root} dermatome covers {fact.region}",
+        fact.note,
+    )
+    yield _typed("keypoint-to-root", f"ISNCSCI sensory exam: the key sensory point {fact.key_point} tests which dermatome?", [root], why)
+    yield _typed("region-to-root", f"Which dermatome covers {fact.region}?", [root], why)
+    yield _choice_by_root(
+        "root-to-region", f"Which skin region is the {root} dermatome?", root, pools.region, why
+    )
+    yield _choice_by_root(
+        "root-to-keypoint",
+        f"Where is the ISNCSCI key sensory point for {root}?",
+        root,
+        pools.key_point,
+        why,
+    )
+
+
+def _landmark(fact: Landmark, pools: _Pools) -> Iterable[_Draft]:
+    why = _sentence(f"{_phrase(fact.name, capital=True)} lies in {_either(fact.roots)}", fact.note)
+    yield _typed("landmark-to-root", f"Which dermatome includes {fact.name}?", fact.roots, why)
+    yield from pools.reverse(
+        "landmark", "root-to-landmark",
+        f"Which of these lies in the {fact.roots[0]} dermatome?", fact.name, fact.roots, why,
+    )
+
+
+def _myotome(fact: Myotome, pools: _Pools) -> Iterable[_Draft]:
+    muscles = f" ({', '.join(fact.muscles)})" if fact.muscles else ""
+    if fact.frame == "isncsci":
+        prompt = f"ISNCSCI motor exam: {fact.action}{muscles} is the key muscle function of which root?"
+        frame = "In the ISNCSCI motor exam"
+    else:
+        prompt = f"In radiculopathy, weakness of {fact.action}{muscles} points to which root?"
+        frame = "In clinical radiculopathy teaching"
+    why = _sentence(f"{frame}, {fact.action}{muscles} is {_either(fact.roots)}", fact.note)
+    yield _typed("action-to-root", prompt, fact.roots, why, tags=(fact.frame,))
+    if fact.frame == "clinical":
+        yield from pools.reverse(
+            "clinical", "root-to-weakness",
+            f"In radiculopathy, weakness of which of these points to the {fact.roots[0]} root?",
+            fact.action, fact.roots, why,
+        )
+    if fact.frame == "isncsci" and len(fact.roots) == 1:
+        yield _choice_by_root(
+            "root-to-key-muscle",
+            f"Which movement is the ISNCSCI key muscle function for {fact.roots[0]}?",
+            fact.roots[0],
+            pools.isncsci_action,
+            why,
+        )
+
+
+def _reflex(fact: Reflex, pools: _Pools) -> Iterable[_Draft]:
+    why = _sentence(f"{_phrase(fact.name, capital=True)} tests {_either(fact.roots)}", fact.note)
+    yield _typed("reflex-to-root", f"Which root does {fact.name} mainly test?", fact.roots, why)
+    yield from pools.reverse(
+        "reflex", "root-to-reflex",
+        f"Which of these reflexes mainly tests the {fact.roots[0]} root?", fact.name, fact.roots, why,
+    )
+
+
+def _disc(fact: Disc, pools: _Pools) -> Iterable[_Draft]:
+    kind = HERNIATION_WORDS[fact.herniation]
+    why = _sentence(f"A {kind} {fact.level} disc herniation compresses {_either(fact.roots)}", fact.note)
+    yield _typed("disc-to-root", f"A {kind} {fact.level} disc herniation compresses which root?", fact.roots, why)
+    yield from pools.reverse(
+        f"disc:{fact.herniation}", "root-to-disc",
+        f"A {kind} herniation of which disc compresses the {fact.roots[0]} root?", fact.level, fact.roots, why,
+    )
+
+
+def _radiculopathy(fact: Radiculopathy, pools: _Pools) -> Iterable[_Draft]:
+    root = fact.root
+    findings = (
+        f"Pain: {fact.pain}.\nSensory loss: {fact.sensory}.\n"
+        f"Weakness: {fact.weakness}.\nReflex: {fact.reflex}."
+    )
+    why = _sentence(f"Typical {root} radiculopathy.\n{findings}", fact.note)
+    yield _typed(
+        "radiculopathy-vignette",
+        f"Radicular pain in {fact.pain}, sensory loss over {fact.sensory}, "
+        f"weakness of {fact.weakness}; reflex: {fact.reflex}. Which root?",
+        [root],
+        why,
+    )
+    yield _typed(
+        "radiculopathy-deficit",
+        f"Sensory loss over {fact.sensory} with weakness of {fact.weakness}: which root is compressed?",
+        [root],
+        why,
+    )
+    yield _Draft(
+        template="root-to-findings",
+        kind=CardKind.REVEAL,
+        prompt=f"What are the typical findings of an {root} radiculopathy (pain, sensory loss, weakness, reflex)?",
+        answer=findings,
+        accepted=(findings,),
+        explanation=_sentence("", fact.note) or f"Typical findings of {root} radiculopathy.",
+        answer_root=root,
+    )
+
+
+def _vignette(fact: Vignette, _pools: _Pools) -> Iterable[_Draft]:
+    yield _typed("vignette", fact.text, fact.roots, fact.explanation)
+
+
+def _claim(fact: Claim, _pools: _Pools) -> Iterable[_Draft]:
+    # A true/false card has exactly one wrong option by nature; inventing extra ones would only
+    # add noise, so this is the one choice template with fewer than CHOICE_DISTRACTORS distractors.
+    answer = "True" if fact.verdict else "False"
+    yield _Draft(
+        template="true-or-false",
+        kind=CardKind.CHOICE,
+        prompt=f"True or false? {fact.statement}",
+        answer=answer,
+        accepted=(answer,),
+        explanation=fact.explanation,
+        choices=("True", "False"),
+        choice_roots=(None, None),
+    )
+
+
+def _hand_card(fact: HandCard, _pools: _Pools) -> Iterable[_Draft]:
+    kind = CardKind(fact.kind)
+    accepted = tuple(dict.fromkeys([fact.answer, *fact.accepted]))
+    yield _Draft(
+        template="card",
+        kind=kind,
+        prompt=fact.prompt,
+        answer=fact.answer,
+        accepted=accepted,
+        explanation=fact.explanation,
+        choices=(fact.answer, *fact.accepted, *fact.distractors) if kind is CardKind.CHOICE else (),
+        choice_roots=(
+            tuple(None for _ in (fact.answer, *fact.accepted, *fact.distractors))
+            if kind is CardKind.CHOICE
+            else ()
+        ),
+        tags=tuple(fact.tags),
+        answer_root=fact.answer if kind is CardKind.TYPED_ROOT else None,
+    )
+
+
+_TEMPLATES: dict[str, Callable[..., Iterable[_Draft]]] = {
+    "dermatome": _dermatome,
+    "landmark": _landmark,
+    "myotome": _myotome,
+    "reflex": _reflex,
+    "disc": _disc,
+    "radiculopathy": _radiculopathy,
+    "vignette": _vignette,
+    "claim": _claim,
+    "card": _hand_card,
+}
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _typed(template: str, prompt: str, roots: Sequence[str], why: str, *, tags: tuple[str, ...] = ()) -> _Draft:
+    return _Draft(
+        tags=tags,
+        template=template,
+        kind=CardKind.TYPED_ROOT,
+        prompt=prompt,
+        answer=roots[0],
+        accepted=tuple(roots),
+        explanation=why,
+        answer_root=roots[0],
+    )
+
+
+def _choice_by_root(
+    template: str, prompt: str, root: str, texts: dict[str, str], why: str
+) -> _Draft:
+    """A choice card whose options are texts belonging to roots (regions, key points ...).
+
+    Distractors are the texts of the nearest roots that have one, skipping texts identical to
+    the answer's so that two options never read the same.
+    """
+    answer = texts[root]
+    seen = {answer.casefold()}
+    options: list[str] = [answer]
+    option_roots: list[str | None] = [root]
+    for other in neighbours(root, len(texts), within=tuple(texts)):
+        text = texts[other]
+        if text.casefold() in seen:
+            continue
+        seen.add(text.casefold())
+        options.append(text)
+        option_roots.append(other)
+        if len(options) > CHOICE_DISTRACTORS:
+            break
+    return _Draft(
+        template=template,
+        kind=CardKind.CHOICE,
+        prompt=prompt,
+        answer=answer,
+        accepted=(answer,),
+        explanation=why,
+        choices=tuple(options),
+        choice_roots=tuple(option_roots),
+        answer_root=root,
+    )
+
+
+def _shuffled(card: Card) -> Card:
+    """Put a choice card's options in a stable order keyed by the card id (true/false excepted)."""
+    if card.kind is not CardKind.CHOICE or card.choices == ("True", "False"):
+        return card
+    pairs = list(zip(card.choices, card.choice_roots or (None,) * len(card.choices), strict=True))
+    pairs.sort(key=lambda p: hashlib.sha256(f"{card.id}\x1f{p[0]}".encode()).digest())
+    return replace(card, choices=tuple(p[0] for p in pairs), choice_roots=tuple(p[1] for p in pairs))
+
+
+def _tags(table: str, draft: _Draft) -> tuple[str, ...]:
+    tags = [table]
+    if draft.answer_root:
+        tags.append(region_of(draft.answer_root))
+    if draft.template.startswith(("keypoint", "root-to-keypoint", "root-to-key-muscle")):
+        tags.append("isncsci")
+    tags.extend(draft.tags)
+    return tuple(dict.fromkeys(tags))
+
+
+def _either(roots: Sequence[str]) -> str:
+    if len(roots) == 1:
+        return roots[0]
+    return f"{roots[0]} (also accepted: {', '.join(roots[1:])})"
+
+
+def _phrase(text: str, *, capital: bool = False) -> str:
+    return text[:1].upper() + text[1:] if capital else text
+
+
+def _sentence(main: str, note: str) -> str:
+    parts = [p.strip() for p in (main, note) if p and p.strip()]
+    return " ".join(p if p.endswith((".", "?", "!")) else p + "." for p in parts)

@@ -1,0 +1,326 @@
+"""Pydantic models of a deck file: metadata, sources, structured facts and hand-written cards.
+
+Each item (a source, a fact, a card) is validated on its own, so one bad item does not hide the
+errors in the next: the loader collects every problem in the file before it reports. Checks that
+need the whole deck (source keys resolve, ids are unique) use the validation context, which the
+loader fills with the deck's source keys.
+
+The format is documented for instructors in `docs/deck-format.md`.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import get_close_matches
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from trainer.content.roots import ALL_ROOTS, LEVELS, is_root, suggest_root
+
+FORMAT_VERSION = 1
+"""The deck format this version of the trainer reads."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+"""A non-empty piece of text (a prompt, a region, an explanation)."""
+
+Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")]
+"""An item key: letters, digits, '-', '_' and '.', at most 80 characters."""
+
+
+def _check_root(value: str) -> str:
+    if is_root(value):
+        return value
+    hint = suggest_root(value)
+    if hint is not None and hint != value:
+        raise ValueError(f'"{value}" is not a spinal root; did you mean "{hint}"?')
+    raise ValueError(f'"{value}" is not a spinal root (roots are written like C6, T10, L4, S1, S4-5)')
+
+
+def _check_level(value: str) -> str:
+    _check_root(value)
+    if value not in LEVELS:
+        raise ValueError(
+            f'"{value}" is not an ISNCSCI sensory level (C2..T12, L1..L5, S1, S2, S3, S4-5)'
+        )
+    return value
+
+
+Root = Annotated[str, AfterValidator(_check_root)]
+"""A canonical spinal root name, such as "L4" or "S4-5"."""
+
+Level = Annotated[str, AfterValidator(_check_level)]
+"""One of the 28 ISNCSCI sensory levels."""
+
+
+def _unique(values: list[str], what: str) -> list[str]:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f'{what} "{value}" is listed twice')
+        seen.add(value)
+    return values
+
+
+RootSet = Annotated[
+    list[Root], Field(min_length=1, max_length=12), AfterValidator(lambda v: _unique(v, "root"))
+]
+"""An accept-set of roots, the preferred root first."""
+
+
+def _check_sources(keys: list[str], info: ValidationInfo) -> list[str]:
+    known: set[str] = set((info.context or {}).get("source_keys", ()))
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        key = unknown[0]
+        close = get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+        hint = f'; did you mean "{close[0]}"?' if close else " (define it under [sources])"
+        raise ValueError(f'unknown source key "{key}"{hint}')
+    return keys
+
+
+SourceKeys = Annotated[
+    list[str], Field(min_length=1), AfterValidator(lambda v: _unique(v, "source"))
+]
+"""The source keys an item cites; at least one."""
+
+
+class _Item(BaseModel):
+    """Base for every table in a deck: strict types, unknown fields rejected."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class _Fact(_Item):
+    """A fact or card: cites at least one source defined in the deck."""
+
+    sources: SourceKeys
+
+    @field_validator("sources")
+    @classmethod
+    def _sources_resolve(cls, keys: list[str], info: ValidationInfo) -> list[str]:
+        return _check_sources(keys, info)
+
+
+class DeckMeta(_Item):
+    """The `[deck]` table."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+    title: Text
+    version: Text
+    authors: list[Text] = Field(default_factory=list)
+    license: str = ""
+    description: str = ""
+
+
+class Source(_Item):
+    """One `[sources.KEY]` table."""
+
+    citation: Text
+    url: str | None = None
+    strength: Literal["primary", "secondary", "weak"] = "secondary"
+
+
+class Dermatome(_Fact):
+    """`[[dermatome]]`: one ISNCSCI sensory level."""
+
+    root: Level
+    key_point: Text
+    region: Text
+    note: str = ""
+
+
+class Landmark(_Fact):
+    """`[[landmark]]`: a body landmark and the dermatome(s) it lies in."""
+
+    key: Key
+    name: Text
+    roots: RootSet
+    note: str = ""
+
+
+class Myotome(_Fact):
+    """`[[myotome]]`: a movement and the root(s) it tests, in a stated frame."""
+
+    key: Key
+    action: Text
+    muscles: list[Text] = Field(default_factory=list)
+    frame: Literal["isncsci", "clinical"]
+    roots: RootSet
+    note: str = ""
+
+
+class Reflex(_Fact):
+    """`[[reflex]]`: a reflex and the root(s) it tests."""
+
+    key: Key
+    name: Text
+    roots: RootSet
+    note: str = ""
+
+
+_VERTEBRA = re.compile(r"^(C|T|L|S)(\d{1,2})$")
+_VERTEBRA_COUNT = {"C": 7, "T": 12, "L": 5, "S": 1}
+_VERTEBRA_ORDER = [f"{r}{i}" for r in "CTLS" for i in range(1, _VERTEBRA_COUNT[r] + 1)]
+
+
+def _check_disc_level(value: str) -> str:
+    parts = value.split("-")
+    if len(parts) != 2 or not all(_VERTEBRA.match(p) for p in parts):
+        raise ValueError(
+            f'"{value}" is not a disc level; write the two vertebrae, like "L4-L5" or "C7-T1"'
+        )
+    upper, lower = parts
+    for vertebra in parts:
+        if vertebra not in _VERTEBRA_ORDER:
+            raise ValueError(f'"{vertebra}" is not a vertebra (there is no {vertebra} vertebra)')
+    if _VERTEBRA_ORDER.index(lower) != _VERTEBRA_ORDER.index(upper) + 1:
+        raise ValueError(f'"{value}" does not name two neighbouring vertebrae')
+    return value
+
+
+class Disc(_Fact):
+    """`[[disc]]`: a disc level, a herniation type, and the root it compresses."""
+
+    level: Annotated[str, AfterValidator(_check_disc_level)]
+    herniation: Literal["posterolateral", "far-lateral"]
+    roots: RootSet
+    note: str = ""
+
+
+class Radiculopathy(_Fact):
+    """`[[radiculopathy]]`: the typical findings when one root is compressed."""
+
+    root: Root
+    pain: Text
+    sensory: Text
+    weakness: Text
+    reflex: Text
+    note: str = ""
+
+
+class Vignette(_Fact):
+    """`[[vignette]]`: a short clinical story whose answer is a root."""
+
+    key: Key
+    text: Text
+    roots: RootSet
+    explanation: Text
+
+
+class Claim(_Fact):
+    """`[[claim]]`: a statement to judge true or false."""
+
+    key: Key
+    statement: Text
+    verdict: bool
+    explanation: Text
+
+
+class HandCard(_Fact):
+    """`[[card]]`: a hand-written card, for anything the templates do not cover."""
+
+    key: Key
+    kind: Literal["typed-root", "choice", "reveal"]
+    prompt: Text
+    answer: Text
+    accepted: list[Text] = Field(default_factory=list)
+    distractors: list[Text] = Field(default_factory=list)
+    explanation: Text
+    tags: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]] = Field(
+        default_factory=list
+    )
+
+    @model_validator(mode="after")
+    def _fits_its_kind(self) -> HandCard:
+        if self.kind == "typed-root":
+            for field, value in [("answer", self.answer)] + [("accepted", a) for a in self.accepted]:
+                try:
+                    _check_root(value)
+                except ValueError as error:
+                    raise ValueError(f"{field}: a typed-root card's answers are roots; {error}")
+            if self.distractors:
+                raise ValueError("distractors: only choice cards have distractors")
+        elif self.kind == "choice":
+            if len(self.distractors) < 3:
+                raise ValueError(
+                    f"distractors: a choice card needs at least 3 (it has {len(self.distractors)})"
+                )
+            right = {a.casefold() for a in [self.answer, *self.accepted]}
+            clash = [d for d in self.distractors if d.casefold() in right]
+            if clash:
+                raise ValueError(f'distractors: "{clash[0]}" is also an accepted answer')
+            if len({d.casefold() for d in self.distractors}) != len(self.distractors):
+                raise ValueError("distractors: the same distractor is listed twice")
+        elif self.distractors or self.accepted:
+            raise ValueError("a reveal card has only an answer (no accepted or distractors)")
+        return self
+
+
+FACT_TABLES: dict[str, type[_Fact]] = {
+    "dermatome": Dermatome,
+    "landmark": Landmark,
+    "myotome": Myotome,
+    "reflex": Reflex,
+    "disc": Disc,
+    "radiculopathy": Radiculopathy,
+    "vignette": Vignette,
+    "claim": Claim,
+    "card": HandCard,
+}
+"""Every array-of-tables a deck may hold, by its TOML name, in generation order."""
+
+
+def fact_key(table: str, item: _Fact) -> str:
+    """The stable key of a fact: what its cards' ids are derived from (never its wording)."""
+    match item:
+        case Dermatome(root=root) | Radiculopathy(root=root):
+            return f"{table}:{root}"
+        case Disc(level=level, herniation=herniation):
+            return f"{table}:{level}:{herniation}"
+        case _:
+            return f"{table}:{item.key}"  # type: ignore[attr-defined]
+
+
+class Deck(BaseModel):
+    """A whole validated deck: what the generator reads."""
+
+    model_config = ConfigDict(frozen=True)
+
+    meta: DeckMeta
+    sources: dict[str, Source]
+    facts: dict[str, tuple[Any, ...]]
+    """Items per table name (see FACT_TABLES), in file order."""
+
+    def items(self, table: str) -> tuple[Any, ...]:
+        """The items of one table, in file order."""
+        return self.facts.get(table, ())
+
+
+__all__ = [
+    "ALL_ROOTS",
+    "FACT_TABLES",
+    "FORMAT_VERSION",
+    "Claim",
+    "Deck",
+    "DeckMeta",
+    "Dermatome",
+    "Disc",
+    "HandCard",
+    "Landmark",
+    "Myotome",
+    "Radiculopathy",
+    "Reflex",
+    "Source",
+    "Vignette",
+    "fact_key",
+]
