@@ -104,6 +104,84 @@ def deck_preview(path: str, as_json: bool) -> None:
 
 # --- config commands (study settings) ----------------------------------------------------------
 
+
+def _config_fail(message: str) -> None:
+    """One clear line on stderr, exit status 1, no traceback."""
+    click.echo(f"trainer config: {message}", err=True)
+    sys.exit(1)
+
+
+def _config_store(ctx: click.Context):  # -> trainer.store.db.Store
+    """Open the database named by the top-level --db (or its defaults), or fail cleanly."""
+    from trainer.store.db import StoreError, open_store, resolve_db_url
+
+    try:
+        return open_store(resolve_db_url((ctx.obj or {}).get("db")))
+    except StoreError as error:
+        _config_fail(error.message)
+
+
+@main.group(invoke_without_command=True)
+@click.pass_context
+def config(ctx: click.Context) -> None:
+    """Show or change settings (daily limits, rollover hour, leech threshold, grading, zone).
+
+    With no command, list every setting and its value.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from trainer.study.settings import load_settings, setting_items
+
+    store = _config_store(ctx)
+    try:
+        with store.session() as session:
+            items = setting_items(load_settings(session))
+    finally:
+        store.close()
+    width = max(len(name) for name, _, _ in items)
+    for name, value, help_text in items:
+        click.echo(f"{name:<{width}}  {value:<8}  {help_text}")
+
+
+@config.command("get")
+@click.argument("name")
+@click.pass_context
+def config_get(ctx: click.Context, name: str) -> None:
+    """Print one setting's value."""
+    from trainer.study.settings import SettingError, load_settings, setting_text
+
+    store = _config_store(ctx)
+    try:
+        with store.session() as session:
+            value = setting_text(load_settings(session), name)
+    except SettingError as error:
+        _config_fail(str(error))
+    finally:
+        store.close()
+    click.echo(value)
+
+
+@config.command("set", context_settings={"ignore_unknown_options": True})  # so "-1" is a value, not an option
+@click.argument("name")
+@click.argument("value")
+@click.pass_context
+def config_set(ctx: click.Context, name: str, value: str) -> None:
+    """Change one setting (validated; saved at once)."""
+    from trainer.study.settings import SettingError, normalise_name, set_setting, setting_text
+
+    store = _config_store(ctx)
+    try:
+        with store.session() as session:
+            settings = set_setting(session, name, value)
+            session.commit()
+        canonical = normalise_name(name)
+    except SettingError as error:
+        _config_fail(str(error))
+    finally:
+        store.close()
+    click.echo(f"{canonical} = {setting_text(settings, canonical)}")
+
+
 # --- review command (TUI) ----------------------------------------------------------------------
 
 

@@ -184,3 +184,17 @@ def set_setting(session: Session, name: str, text: str) -> Settings:
         )
     repo.put_setting(session=session, name=canonical, value=format_value(value))
     return updated
+
+
+def setting_text(settings: Settings, name: str) -> str:
+    """One setting's value as `trainer config get` prints it.
+
+    Raises:
+        SettingError: For an unknown name (with a did-you-mean suggestion).
+    """
+    return format_value(getattr(settings, normalise_name(name)))
+
+
+def setting_items(settings: Settings) -> list[tuple[str, str, str]]:
+    """Every setting as (name, value text, help), for `trainer config`."""
+    return [(name, format_value(getattr(settings, name)), SPECS[name].help) for name in setting_names()]

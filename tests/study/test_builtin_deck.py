@@ -1,0 +1,65 @@
+"""The built-in deck is imported on first run, re-imported when it changes, and otherwise left alone."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+import trainer.content.generate
+import trainer.paths
+from trainer.content.generate import load_compiled_deck
+from trainer.store import repo
+from trainer.store.models import Deck
+from trainer.study.review import ReviewSession, ensure_builtin_deck
+
+
+@pytest.fixture
+def deck_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the built-in deck, standing in for it."""
+    copy = tmp_path / "dermatomes.toml"
+    shutil.copy(trainer.paths.builtin_deck_path(), copy)
+    monkeypatch.setattr(trainer.paths, "builtin_deck_path", lambda: copy)
+    return copy
+
+
+def test_the_first_run_imports_the_built_in_deck(store, clock, deck_file: Path) -> None:
+    """Every generated card is stored, and the first card shown is the deck's first card."""
+    ensure_builtin_deck(store)
+    compiled = load_compiled_deck(deck_file)
+    with store.session() as session:
+        assert session.get(Deck, compiled.info.id).title == compiled.info.title
+        assert repo.new_card_ids(session=session, limit=len(compiled.cards) + 1) == [c.id for c in compiled.cards]
+    first = ReviewSession(store, clock).next_card()
+    assert first.card == compiled.cards[0]
+
+
+def test_an_unchanged_deck_is_neither_compiled_nor_written_again(store, deck_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second start-up only compares a hash."""
+    ensure_builtin_deck(store)
+
+    def refuse(path: object) -> None:
+        raise AssertionError("the deck was compiled again")
+
+    monkeypatch.setattr(trainer.content.generate, "load_compiled_deck", refuse)
+    writes: list[str] = []
+    spy = lambda conn, cursor, statement, *rest: writes.append(statement) if not statement.lstrip().upper().startswith(("SELECT", "PRAGMA")) else None  # noqa: E731
+    event.listen(store.engine, "before_cursor_execute", spy)
+    try:
+        ensure_builtin_deck(store)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", spy)
+    assert writes == []
+
+
+def test_a_changed_deck_file_is_synced_again(store, deck_file: Path) -> None:
+    """Editing the file (here, the deck's title) updates the store on the next start."""
+    ensure_builtin_deck(store)
+    text = deck_file.read_text(encoding="utf-8")
+    title = load_compiled_deck(deck_file).info.title
+    deck_file.write_text(text.replace(f'title = "{title}"', 'title = "Renamed"', 1), encoding="utf-8")
+    ensure_builtin_deck(store)
+    with store.session() as session:
+        assert session.get(Deck, "dermatomes").title == "Renamed"

@@ -1,0 +1,113 @@
+"""Settings: defaults, validation with clear messages, storage, and `trainer config`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from trainer.cli import main
+from trainer.scheduling.grading import FAST_MS, SLOW_MS
+from trainer.store import repo
+from trainer.study.settings import Settings, SettingError, load_settings, set_setting
+
+
+class TestSettings:
+    """Typed settings over text rows."""
+
+    def test_defaults_match_the_issue_and_the_grading_constants(self, store) -> None:
+        """20 new, 200 reviews, 04:00 rollover, 8 lapses, grading thresholds from grading.py."""
+        with store.session() as session:
+            assert load_settings(session) == Settings(20, 200, 4, 8, FAST_MS, SLOW_MS, None)
+
+    def test_a_valid_value_is_stored_and_read_back(self, store) -> None:
+        """Dashes or underscores; the value is typed."""
+        with store.session() as session:
+            assert set_setting(session, "new-per-day", " 7 ").new_per_day == 7
+            set_setting(session, "timezone", "America/New_York")
+            session.commit()
+        with store.session() as session:
+            settings = load_settings(session)
+        assert (settings.new_per_day, settings.timezone) == (7, "America/New_York")
+
+    def test_system_clears_the_time_zone(self, store) -> None:
+        """"system" means follow the computer's zone."""
+        with store.session() as session:
+            set_setting(session, "timezone", "Europe/London")
+            assert set_setting(session, "timezone", "system").timezone is None
+
+    @pytest.mark.parametrize(
+        ("name", "value", "message"),
+        [
+            ("new_per_dya", "3", "Unknown setting 'new_per_dya'. Did you mean new_per_day?"),
+            ("colour", "red", "Unknown setting 'colour'. Known settings: new_per_day,"),
+            ("new_per_day", "many", "new_per_day must be a whole number, not 'many'."),
+            ("new_per_day", "2.5", "new_per_day must be a whole number, not '2.5'."),
+            ("rollover_hour", "24", "rollover_hour must be from 0 to 23, not 24."),
+            ("leech_threshold", "0", "leech_threshold must be from 1 to 999, not 0."),
+            ("timezone", "Mars/Olympus", "timezone must be an IANA time zone such as Europe/London, not 'Mars/Olympus'."),
+            ("fast_ms", "20000", "fast_ms (20000) must be less than slow_ms (15000)"),
+        ],
+    )
+    def test_a_bad_setting_is_refused_with_one_clear_sentence(self, store, name, value, message) -> None:
+        """Unknown name (with a suggestion), wrong type, out of range: nothing is stored."""
+        with store.session() as session:
+            with pytest.raises(SettingError) as caught:
+                set_setting(session, name, value)
+            assert str(caught.value).startswith(message)
+            assert repo.stored_settings(session=session) == {}
+
+    def test_a_stored_value_that_no_longer_validates_falls_back_to_its_default(self, store) -> None:
+        """A hand-edited row does not stop the app from starting."""
+        with store.session() as session:
+            repo.put_setting(session=session, name="new_per_day", value="lots")
+            repo.put_setting(session=session, name="retired_setting", value="1")
+            assert load_settings(session).new_per_day == 20
+
+
+class TestConfigCommand:
+    """`trainer config`, `config get NAME`, `config set NAME VALUE`."""
+
+    def _run(self, tmp_path: Path, *args: str):
+        return CliRunner().invoke(main, ["--db", str(tmp_path / "cli.db"), "config", *args])
+
+    def test_bare_config_lists_every_setting(self, tmp_path: Path) -> None:
+        """One line per setting, with its value and what it means."""
+        result = self._run(tmp_path)
+        assert result.exit_code == 0
+        lines = result.output.splitlines()
+        assert [line.split()[0] for line in lines] == list(Settings.__dataclass_fields__)
+        assert lines[0].split()[:2] == ["new_per_day", "20"]
+
+    def test_set_then_get_round_trips(self, tmp_path: Path) -> None:
+        """The new value is saved in the --db database."""
+        assert self._run(tmp_path, "set", "new-per-day", "12").output == "new_per_day = 12\n"
+        result = self._run(tmp_path, "get", "new_per_day")
+        assert (result.exit_code, result.output) == (0, "12\n")
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (("set", "new_per_day", "-1"), "trainer config: new_per_day must be from 0 to 9999, not -1.\n"),
+            (("get", "new_per_dya"), "trainer config: Unknown setting 'new_per_dya'. Did you mean new_per_day?\n"),
+        ],
+    )
+    def test_an_error_is_one_line_on_stderr_and_exit_status_1(self, tmp_path: Path, args, message) -> None:
+        """No traceback, nothing on stdout."""
+        result = self._run(tmp_path, *args)
+        assert (result.exit_code, result.stdout, result.stderr) == (1, "", message)
+
+    def test_a_file_that_is_not_a_database_is_reported_not_overwritten(self, tmp_path: Path) -> None:
+        """The store's refusal reaches the user as one line."""
+        (tmp_path / "cli.db").write_text("notes")
+        result = self._run(tmp_path, "set", "new_per_day", "3")
+        assert result.exit_code == 1
+        assert "not a Dermatome Trainer database" in result.stderr
+        assert (tmp_path / "cli.db").read_text() == "notes"
+
+    def test_trainer_db_is_used_without_the_option(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """$TRAINER_DB names the database when --db is absent."""
+        monkeypatch.setenv("TRAINER_DB", str(tmp_path / "env.db"))
+        assert CliRunner().invoke(main, ["config", "set", "rollover_hour", "5"]).exit_code == 0
+        assert (tmp_path / "env.db").is_file()
