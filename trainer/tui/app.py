@@ -186,6 +186,7 @@ def make_app(
     start: Start = "home",
     cursor_blink: bool = True,
     deck_ids: Sequence[str] | None = None,
+    import_builtin: bool = True,
 ) -> TrainerApp:
     """The app as the CLI and the tests build it.
 
@@ -195,12 +196,15 @@ def make_app(
         start: "home", or "review" to open on the first card.
         cursor_blink: False in snapshot tests.
         deck_ids: Review only these decks; None for all.
+        import_builtin: Import (or update) the built-in deck on opening, as a first run needs.
+            Tests that bring their own deck switch it off, so the built-in deck's wording and
+            size never move their snapshots.
 
     Returns:
         The app, ready to `run()` or `run_test()`.
     """
     return TrainerApp(
-        open_store=partial(_open, db, want_clock=clock is None),
+        open_store=partial(_open, db, want_clock=clock is None, import_builtin=import_builtin),
         clock=clock,
         start=start,
         cursor_blink=cursor_blink,
@@ -208,7 +212,7 @@ def make_app(
     )
 
 
-def _open(db: str | None, *, want_clock: bool) -> tuple[Store, Clock | None]:
+def _open(db: str | None, *, want_clock: bool, import_builtin: bool) -> tuple[Store, Clock | None]:
     """Open (creating on first run) the database and make sure the built-in deck is in it.
 
     Runs in the app's worker thread; raises `StoreError` for a database that cannot be used.
@@ -218,7 +222,8 @@ def _open(db: str | None, *, want_clock: bool) -> tuple[Store, Clock | None]:
 
     store = open_store(resolve_db_url(db))
     try:
-        ensure_builtin_deck(store)
+        if import_builtin:
+            ensure_builtin_deck(store)
         clock = _system_clock(store) if want_clock else None
     except BaseException:
         store.close()

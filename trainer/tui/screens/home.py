@@ -100,7 +100,7 @@ class HomeScreen(Screen[None]):
         if counts.total:
             hint = Content.assemble(("Enter", "bold $accent"), " to start today's review · ", ("?", "bold $accent"), " for help")
         else:
-            hint = Content("All done for today. Come back tomorrow.").stylize("$success")
+            hint = Content("All done for today. Come back tomorrow.").stylize("$text-success")
         self.query_one("#home-hint", Static).update(hint)
 
     def action_start_review(self) -> None:

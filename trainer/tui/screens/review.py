@@ -41,10 +41,10 @@ _LETTER_KEY_MODES: frozenset[str] = frozenset({"loading", "choosing", "recalling
 """Modes in which plain letters (u, s, q, ?) are commands; while typing they go into the answer."""
 
 _VERDICTS: dict[str, tuple[str, str]] = {
-    "correct": ("✓ Right", "$success"),
-    "adjacent": ("✗ One level off", "$warning"),
-    "wrong": ("✗ Wrong", "$error"),
-    "blank": ("— No answer", "$warning"),
+    "correct": ("✓ Right", "$text-success"),
+    "adjacent": ("✗ One level off", "$text-warning"),
+    "wrong": ("✗ Wrong", "$text-error"),
+    "blank": ("— No answer", "$text-warning"),
 }
 """How each checker verdict is announced, with a theme colour that reads in light and dark themes."""
 
@@ -280,7 +280,7 @@ class ReviewScreen(Screen[None]):
             when = "due tomorrow"
         else:
             when = f"due in {outcome.days_until_due} days"
-        self._say(f"✓ Recorded grade {self.grade}: {when}.", "$success")
+        self._say(f"✓ Recorded grade {self.grade}: {when}.", "$text-success")
 
     # --- undo, suspend, help, home ---------------------------------------------------------
 
@@ -292,14 +292,14 @@ class ReviewScreen(Screen[None]):
             self.notify("Nothing to undo in this session.", severity="warning")
             return
         self.done = max(0, self.done - 1)
-        self._say("↶ Undone: that answer is no longer recorded; here is the card again.", "$warning")
+        self._say("↶ Undone: that answer is no longer recorded; here is the card again.", "$text-warning")
         self._advance()
 
     def action_suspend(self, _via: str = "") -> None:
         """Stop asking the current card (it can be unsuspended later); any unrecorded answer is dropped."""
         assert self.session is not None and self.current is not None
         self.session.suspend(self.current.card.id)
-        self._say("Suspended that card; it will not be asked again until unsuspended.", "$warning")
+        self._say("Suspended that card; it will not be asked again until unsuspended.", "$text-warning")
         self._advance()
 
     def action_help(self, _via: str = "") -> None:

@@ -62,15 +62,15 @@ class SummaryScreen(Screen[None]):
         lines: list[Content] = []
         if s.missed_roots:
             missed = ", ".join(f"{root} ×{times}" if times > 1 else root for root, times in s.missed_roots[:10])
-            lines.append(Content.assemble(("Roots missed  ", "bold"), literal(missed, "$error")))
+            lines.append(Content.assemble(("Roots missed  ", "bold"), literal(missed, "$text-error")))
         if s.confusions:
             pairs = ", ".join(
                 f"{given} for {expected}" + (f" ×{count}" if count > 1 else "")
                 for expected, given, count in s.confusions[:6]
             )
-            lines.append(Content.assemble(("Confused      ", "bold"), literal(pairs, "$warning")))
+            lines.append(Content.assemble(("Confused      ", "bold"), literal(pairs, "$text-warning")))
         if not lines and s.reviewed:
-            lines.append(Content("No roots missed. Well done.").stylize("$success"))
+            lines.append(Content("No roots missed. Well done.").stylize("$text-success"))
         return Content("\n").join(lines)
 
     def _next(self) -> Content:

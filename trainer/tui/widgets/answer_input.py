@@ -33,7 +33,7 @@ class TypedAnswer(Vertical):
 
     def compose(self) -> ComposeResult:
         """The input line and the preview line."""
-        yield Input(placeholder="Type a root, e.g. L4  (? if unsure)", id="typed-input")
+        yield Input(placeholder="Type a root, e.g. L4; ? if unsure", id="typed-input")
         yield Static(id="typed-preview", markup=False)
 
     def reset(self, *, cursor_blink: bool = True) -> None:
@@ -89,9 +89,9 @@ class ChoiceAnswer(Static):
             mark = "  "
             style = ""
             if correct is not None and index in correct:
-                mark, style = "✓ ", "bold $success"
+                mark, style = "✓ ", "bold $text-success"
             elif chosen == index:
-                mark, style = "✗ ", "bold $error"
+                mark, style = "✗ ", "bold $text-error"
             line = Content.assemble((f"{mark}{index + 1}  ", "bold $accent"), literal(text, style))
             lines.append(line)
         self.update(Content("\n").join(lines))

@@ -104,7 +104,7 @@ class FeedbackView(Vertical):
             if verdict.message:
                 head.append(Content.assemble("  ", literal(verdict.message, "italic")))
         self.query_one("#fb-verdict", Static).update(Content.assemble(*head))
-        body = [Content.assemble(("Answer: ", "bold"), literal(answer, "bold $success"))]
+        body = [Content.assemble(("Answer: ", "bold"), literal(answer, "bold $text-success"))]
         if also:
             body.append(Content.assemble(("Also accepted: ", "bold"), literal(", ".join(also))))
         self.query_one("#fb-answer", Static).update(Content("\n").join(body))
@@ -120,11 +120,11 @@ class FeedbackView(Vertical):
         self.query_one(GradeBar).show(selected=selected, suggested=suggested)
         status = self.query_one("#fb-status", Static)
         if selected is None:
-            status.update(Content("Not recorded yet: choose a grade 0-5, then press Enter.").stylize("$warning"))
+            status.update(Content("Not recorded yet: choose a grade 0-5, then press Enter.").stylize("$text-warning"))
         else:
             status.update(
                 Content.assemble(
-                    ("Not recorded yet. ", "$warning"),
+                    ("Not recorded yet. ", "$text-warning"),
                     ("Enter", "bold"),
                     " records it and goes on; 0-5 changes the grade.",
                 )

@@ -1,0 +1,225 @@
+"""Whole review sessions driven through the keyboard, each checked in the database afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from trainer.clock import FixedClock
+from trainer.tui.app import TrainerApp
+from trainer.tui.screens.home import HomeScreen
+from trainer.tui.screens.review import ReviewScreen
+from trainer.tui.screens.summary import SummaryScreen
+
+SIZE = (100, 30)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let the store worker, the messages it posts and the workers they start all finish."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def start_review(pilot: Pilot[None]) -> None:
+    """From Home, once loaded, press Enter to get the first card."""
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ReviewScreen)
+
+
+def screen_text(app: TrainerApp, selector: str) -> str:
+    """The plain text a Static shows."""
+    return str(app.screen.query_one(selector, Static).render())
+
+
+class TestTypedAnswers:
+    """Typed-root cards: the live preview, checking, suggested grades and overrides."""
+
+    async def test_right_answer_is_recorded_only_when_the_grade_is_accepted(self, app_factory, db, conftest_cards) -> None:
+        """A right answer shows feedback first; the review row appears only after Enter."""
+        typed = conftest_cards["TYPED"]
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("l", "space", "4")
+            assert "L4" in screen_text(app, "#typed-preview")
+            await pilot.press("enter")
+            assert "Not recorded yet" in screen_text(app, "#fb-status")
+            assert db.reviews() == []
+            await pilot.press("enter")
+            assert "Recorded grade 5" in screen_text(app, "#status")
+        (review,) = db.reviews()
+        assert (review.card_id, review.quality, review.verdict, review.response) == (typed.id, 5, "correct", "l 4")
+        assert db.state(typed).due_day is not None
+
+    async def test_wrong_answer_with_overridden_grade_records_the_override(self, app_factory, db, conftest_cards) -> None:
+        """A wrong root suggests 1; pressing 2 then Enter records 2 with the root given."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("L", "5", "enter")
+            assert "Wrong" in screen_text(app, "#fb-verdict") or "level off" in screen_text(app, "#fb-verdict")
+            await pilot.press("2", "enter")
+        (review,) = db.reviews()
+        assert review.card_id == conftest_cards["TYPED"].id
+        assert review.quality == 2
+        assert review.verdict in {"wrong", "adjacent"}
+        assert review.given_root == "L5"
+
+    async def test_slow_right_answer_suggests_a_lower_grade(self, app_factory, db, clock: FixedClock) -> None:
+        """Time comes from the injected clock: a right answer after 20 s suggests 3."""
+        from datetime import timedelta
+
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            clock.advance(timedelta(seconds=20))
+            await pilot.press("L", "4", "enter", "enter")
+        (review,) = db.reviews()
+        assert (review.quality, review.response_ms) == (3, 20_000)
+
+
+class TestChoicesAndSelfGrades:
+    """Choice cards take keys 1-9; reveal cards take space, then the student's grade."""
+
+    async def test_a_choice_then_a_self_grade(self, app_factory, db, conftest_cards) -> None:
+        """Picking the right option and self-grading a recall card both land in the log."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("L", "4", "enter", "enter")  # typed card
+            await pilot.press("2")  # C6, the right option
+            assert "Right" in screen_text(app, "#fb-verdict")
+            await pilot.press("enter")
+            await pilot.press("enter")  # reveal card: Enter (or space) shows the back
+            assert "mainly L4" in screen_text(app, "#reveal")
+            await pilot.press("enter")  # no grade chosen yet: nothing is recorded
+            assert len(db.reviews()) == 2
+            await pilot.press("4", "enter")
+        reviews = db.reviews()
+        assert [(r.card_id, r.quality) for r in reviews] == [
+            (conftest_cards["TYPED"].id, 5),
+            (conftest_cards["CHOICE"].id, 5),
+            (conftest_cards["REVEAL"].id, 4),
+        ]
+        assert reviews[1].response == "C6" and reviews[1].verdict == "correct"
+        assert reviews[2].verdict is None
+
+    async def test_wrong_choice_is_recorded_with_the_root_chosen(self, app_factory, db, conftest_cards) -> None:
+        """Option 1 (C5) for a C6 card suggests 1 and logs C5 as the root given."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("L", "4", "enter", "enter", "1", "enter")
+        review = db.reviews()[-1]
+        assert (review.card_id, review.quality, review.given_root) == (conftest_cards["CHOICE"].id, 1, "C5")
+
+
+class TestUndoSuspendQuit:
+    """Undo takes an answer back; suspend stops a card; leaving keeps what was recorded."""
+
+    async def test_undo_removes_the_last_answer_and_restores_the_card(self, app_factory, db, conftest_cards) -> None:
+        """After `u` the review row is gone and the card is new again."""
+        typed = conftest_cards["TYPED"]
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("L", "4", "enter", "enter")
+            assert len(db.reviews()) == 1
+            await pilot.press("u")
+            assert "Undone" in screen_text(app, "#status")
+        assert db.reviews() == []
+        assert db.state(typed).introduced_day is None
+
+    async def test_undo_works_while_typing_with_ctrl_z(self, app_factory, db) -> None:
+        """On a typed card, letters go into the answer, so undo is Ctrl+Z."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("L", "4", "enter", "enter", "2", "enter")  # typed, then choice
+            await pilot.press("enter", "5", "enter")  # reveal card, graded 5
+            await pilot.press("ctrl+z")  # the next card is typed: Ctrl+Z undoes
+        assert len(db.reviews()) == 2
+
+    async def test_suspend_takes_the_card_out_of_the_queue(self, app_factory, db, conftest_cards) -> None:
+        """`s` on the choice card suspends it; no answer is recorded for it."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("L", "4", "enter", "enter")
+            await pilot.press("s")
+            assert "Suspended" in screen_text(app, "#status")
+        assert db.state(conftest_cards["CHOICE"]).suspended is True
+        assert [r.card_id for r in db.reviews()] == [conftest_cards["TYPED"].id]
+
+    async def test_quitting_mid_session_keeps_recorded_answers(self, app_factory, db, conftest_cards) -> None:
+        """q from a question goes Home; the answers already recorded stay, nothing else is added."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("L", "4", "enter", "enter")
+            await pilot.press("q")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+        assert [r.card_id for r in db.reviews()] == [conftest_cards["TYPED"].id]
+
+    async def test_leaving_from_the_feedback_records_the_checked_answer(self, app_factory, db, conftest_cards) -> None:
+        """Escape while the feedback is up records the answer with its grade, then goes Home."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("L", "5", "enter", "escape")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+        (review,) = db.reviews()
+        assert (review.card_id, review.quality) == (conftest_cards["TYPED"].id, 1)
+
+    async def test_escape_while_typing_records_nothing(self, app_factory, db) -> None:
+        """A half-typed answer is not an answer."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("L", "escape")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+        assert db.reviews() == []
+
+
+class TestWholeSession:
+    """From Home to the summary and back."""
+
+    async def test_a_whole_session_ends_on_the_summary(self, app_factory, db, conftest_cards) -> None:
+        """All four cards answered well: the summary counts them and Enter goes Home."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("L", "4", "enter", "enter")
+            await pilot.press("2", "enter")
+            await pilot.press("space", "5", "enter")
+            await pilot.press("s", "1", "enter", "enter")  # the last card is typed: S1
+            await settle(pilot)
+            assert isinstance(app.screen, SummaryScreen)
+            figures = screen_text(app, "#summary-figures")
+            assert "4" in figures and "100%" in figures
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+        assert len(db.reviews()) == 4
+        assert all(r.quality >= 4 for r in db.reviews())
+
+    async def test_trainer_review_opens_on_the_first_card(self, app_factory, db, conftest_cards) -> None:
+        """`trainer review` (start="review") shows the first card without touching Home."""
+        app = app_factory(start="review")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, ReviewScreen)
+            assert conftest_cards["TYPED"].prompt in screen_text(app, "#card-prompt")
+            await pilot.press("L", "4", "enter", "enter")
+            await pilot.press("q")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+        assert len(db.reviews()) == 1
