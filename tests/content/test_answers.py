@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from trainer.content.answers import AnswerResult, Verdict, check, check_choice, check_typed, interpret
 from trainer.content.cards import Card, CardKind
-from trainer.content.roots import ALL_ROOTS, is_root
+from trainer.content.roots import ALL_ROOTS, is_adjacent, is_root
 
 
 def _card(
@@ -256,8 +256,6 @@ class TestProperties:
 
     @given(st.sampled_from(ALL_ROOTS), st.sampled_from(ALL_ROOTS))
     def test_a_single_root_is_correct_exactly_when_accepted_and_adjacent_only_when_near(self, typed: str, answer: str) -> None:
-        from trainer.content.roots import is_adjacent
-
         verdict = check_typed(typed, [answer]).verdict
         if typed == answer:
             assert verdict is Verdict.CORRECT

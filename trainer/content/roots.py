@@ -104,7 +104,14 @@ def position(root: str) -> float:
 
 
 def distance(a: str, b: str) -> float:
-    """How many levels apart two roots are: `abs(position(a) - position(b))`.
+    """How many levels apart two roots are.
+
+    Args:
+        a: A canonical root name.
+        b: Another canonical root name.
+
+    Returns:
+        `abs(position(a) - position(b))`: 1.0 for L4 and L5, 0.5 for S4-5 and S5.
 
     Raises:
         ValueError: If either name is not canonical.
@@ -113,7 +120,14 @@ def distance(a: str, b: str) -> float:
 
 
 def is_adjacent(a: str, b: str) -> bool:
-    """Whether two different roots are at most one level apart (L4 and L5, C8 and T1, S3 and S4-5).
+    """Whether two different roots are at most one level apart.
+
+    Args:
+        a: A canonical root name.
+        b: Another canonical root name.
+
+    Returns:
+        True for L4 and L5, C8 and T1, S3 and S4-5; False for L4 and S1, and for a root and itself.
 
     Raises:
         ValueError: If either name is not canonical.
@@ -144,7 +158,13 @@ def neighbours(root: str, n: int, *, within: Sequence[str] = LEVELS) -> list[str
 
 
 def region_of(root: str) -> str:
-    """The region of a root: "cervical", "thoracic", "lumbar", "sacral" or "coccygeal".
+    """The region a root belongs to.
+
+    Args:
+        root: A canonical root name.
+
+    Returns:
+        "cervical", "thoracic", "lumbar", "sacral" (S1..S5 and S4-5) or "coccygeal".
 
     Raises:
         ValueError: If `root` is not canonical.
@@ -385,7 +405,8 @@ def parse_root(text: str) -> ParsedRoot:
       nearest real root. Roman numerals are not supported (no source uses them for roots).
     - Decision: any mention of the bone ("L5 vertebra", "L5 vertebral body") is "unknown": it names
       a vertebra, not a root, and below C7 a vertebra and the root of the same number are not even
-      at the same level. A disc word with a single root ("L5 disc") is "unknown" too: it is ambiguous.
+      at the same level. A disc word with a single root ("L5 disc") is "unknown" too: it is ambiguous;
+      so is a disc word on a pair that bounds no disc ("C8-T1 disc", "S4-5 disc", "C3-5 disc").
     - Empty or whitespace-only text (and bare punctuation such as "?") is "empty".
 
     Args:
@@ -514,6 +535,13 @@ def looks_incomplete(text: str) -> bool:
     """Whether unparsable text may just be unfinished ("L", "lum", "L4-", "C5 and").
 
     Used by live previews so that a half-typed answer is not announced as an error.
+
+    Args:
+        text: Text that `parse_root` could not read as a root.
+
+    Returns:
+        True if it ends with a separator ("L4-", "C5 and") or is a bare word that starts a region
+        word, an ordinal or "the" ("L", "lum", "fourt"); False otherwise, and for empty text.
     """
     low = _clean(text).casefold() if isinstance(text, str) and len(text) <= _MAX_LEN else ""
     if not low:
