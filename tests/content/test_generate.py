@@ -177,3 +177,36 @@ class TestIdStability:
             c.choices.index(c.answer) for c in builtin.cards if c.kind is CardKind.CHOICE and len(c.choices) == 4
         )
         assert len(firsts) == 4 and max(firsts.values()) < 0.5 * sum(firsts.values())
+
+
+class TestAlsoAccept:
+    DECK = (DECKS / "good_minimal.toml").read_text(encoding="utf-8")
+
+    def _with_also_accept(self, value: str) -> str:
+        return self.DECK.replace(
+            'region = "the medial leg down to the inner ankle"',
+            f'region = "the medial leg down to the inner ankle"\nalso_accept = {value}',
+        )
+
+    def test_region_card_accepts_the_other_roots_a_source_gives(self) -> None:
+        """Where a source gives a region to a neighbour too, typing that neighbour is right."""
+        cards = generate_cards(load_deck_text(self._with_also_accept('["L5"]'), name="x.toml"))
+        region = next(c for c in cards if c.template == "region-to-root" and c.answer_root == "L4")
+        keypoint = next(c for c in cards if c.template == "keypoint-to-root" and c.answer_root == "L4")
+        assert region.accepted == ("L4", "L5")
+        assert "L5" in region.explanation
+        assert keypoint.accepted == ("L4",), "the ISNCSCI key point keeps its single root"
+
+    def test_a_region_defensible_for_the_root_asked_is_never_a_wrong_option(self) -> None:
+        """Asked "which region is L5?", L4's region (also given to L5) is not offered as wrong."""
+        cards = generate_cards(load_deck_text(self._with_also_accept('["L5"]'), name="x.toml"))
+        l5 = next(c for c in cards if c.template == "root-to-region" and c.answer_root == "L5")
+        assert "the medial leg down to the inner ankle" not in l5.distractors
+
+    def test_also_accept_naming_the_dermatomes_own_root_is_an_error(self) -> None:
+        """A slip that would hide a typo in the accept-set is reported."""
+        from trainer.content.loader import DeckError
+
+        with pytest.raises(DeckError) as caught:
+            load_deck_text(self._with_also_accept('["L4"]'), name="x.toml")
+        assert "also_accept" in str(caught.value) and "own root" in str(caught.value)

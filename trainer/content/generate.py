@@ -126,6 +126,8 @@ class _Pools:
     """Per-root texts from the whole deck, for choice cards whose options are not roots."""
 
     region: dict[str, str]
+    region_accepts: dict[str, tuple[str, ...]]
+    """Root -> every root accepted for its broader region (the root, then also_accept)."""
     key_point: dict[str, str]
     isncsci_action: dict[str, str]
     by_table: dict[str, list[tuple[str, tuple[str, ...], str]]]
@@ -157,6 +159,7 @@ class _Pools:
                 first[pool].setdefault(roots[0], text)
         return cls(
             region={d.root: d.region for d in dermatomes},
+            region_accepts={d.root: (d.root, *d.also_accept) for d in dermatomes},
             key_point={d.root: d.key_point for d in dermatomes},
             isncsci_action={m.roots[0]: m.action for m in isncsci},
             by_table=entries,
@@ -213,9 +216,18 @@ def _dermatome(fact: Dermatome, pools: _Pools) -> Iterable[_Draft]:
         fact.note,
     )
     yield _typed("keypoint-to-root", f"ISNCSCI sensory exam: the key sensory point {fact.key_point} tests which dermatome?", [root], why)
-    yield _typed("region-to-root", f"Which dermatome covers {fact.region}?", [root], why)
+    region_why = why
+    if fact.also_accept:
+        region_why = _sentence(why, f"Some sources give this region to {', '.join(fact.also_accept)}, so that is accepted too")
+    yield _typed("region-to-root", f"Which dermatome covers {fact.region}?", pools.region_accepts[root], region_why)
     yield _choice_by_root(
-        "root-to-region", f"Which skin region is the {root} dermatome?", root, pools.region, why
+        "root-to-region",
+        f"Which skin region is the {root} dermatome?",
+        root,
+        pools.region,
+        why,
+        # a region some source gives to this root too is never offered as a wrong option
+        defensible={r for r, accepted in pools.region_accepts.items() if root in accepted},
     )
     yield _choice_by_root(
         "root-to-keypoint",
@@ -289,21 +301,22 @@ def _radiculopathy(fact: Radiculopathy, pools: _Pools) -> Iterable[_Draft]:
     why = _sentence(f"Typical {root} radiculopathy.\n{findings}", fact.note)
     yield _typed(
         "radiculopathy-vignette",
-        f"Radicular pain in {fact.pain}, sensory loss over {fact.sensory}, "
-        f"weakness of {fact.weakness}; reflex: {fact.reflex}. Which root?",
+        f"One compressed root. Pain: {fact.pain}. Sensory loss: {fact.sensory}. "
+        f"Weakness: {fact.weakness}. Reflex: {fact.reflex}. Which root?",
         [root],
         why,
     )
     yield _typed(
         "radiculopathy-deficit",
-        f"Sensory loss over {fact.sensory} with weakness of {fact.weakness}: which root is compressed?",
+        f"One compressed root, found on examination. Sensory loss: {fact.sensory}. "
+        f"Weakness: {fact.weakness}. Which root?",
         [root],
         why,
     )
     yield _Draft(
         template="root-to-findings",
         kind=CardKind.REVEAL,
-        prompt=f"What are the typical findings of an {root} radiculopathy (pain, sensory loss, weakness, reflex)?",
+        prompt=f"What are the typical findings of {_a(root)} radiculopathy (pain, sensory loss, weakness, reflex)?",
         answer=findings,
         accepted=(findings,),
         explanation=_sentence("", fact.note) or f"Typical findings of {root} radiculopathy.",
@@ -382,7 +395,13 @@ def _typed(template: str, prompt: str, roots: Sequence[str], why: str, *, tags: 
 
 
 def _choice_by_root(
-    template: str, prompt: str, root: str, texts: dict[str, str], why: str
+    template: str,
+    prompt: str,
+    root: str,
+    texts: dict[str, str],
+    why: str,
+    *,
+    defensible: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> _Draft:
     """A choice card whose options are texts belonging to roots (regions, key points ...).
 
@@ -395,7 +414,7 @@ def _choice_by_root(
     option_roots: list[str | None] = [root]
     for other in neighbours(root, len(texts), within=tuple(texts)):
         text = texts[other]
-        if text.casefold() in seen:
+        if text.casefold() in seen or other in defensible:
             continue
         seen.add(text.casefold())
         options.append(text)
@@ -432,6 +451,11 @@ def _tags(table: str, draft: _Draft) -> tuple[str, ...]:
         tags.append("isncsci")
     tags.extend(draft.tags)
     return tuple(dict.fromkeys(tags))
+
+
+def _a(root: str) -> str:
+    """"a C5", "an L5", "an S1": the article as the root's letter is spoken."""
+    return f"an {root}" if root[0] in "LS" else f"a {root}"
 
 
 def _either(roots: Sequence[str]) -> str:

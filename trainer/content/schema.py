@@ -136,7 +136,16 @@ class Dermatome(_Fact):
     root: Level
     key_point: Text
     region: Text
+    also_accept: Annotated[list[Root], AfterValidator(lambda v: _unique(v, "root"))] = Field(default_factory=list)
+    """Other roots a source gives for the broader region (accepted on region cards only: the key
+    point itself is ISNCSCI's and has one root)."""
     note: str = ""
+
+    @model_validator(mode="after")
+    def _also_accept_is_another_root(self) -> Dermatome:
+        if self.root in self.also_accept:
+            raise ValueError(f'also_accept: "{self.root}" is this dermatome\'s own root')
+        return self
 
 
 class Landmark(_Fact):
