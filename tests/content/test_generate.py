@@ -112,7 +112,7 @@ class TestBuiltinDeck:
             assert found, pattern
             return found[0].accepted
 
-        assert answer_to(r"key sensory point over the medial malleolus")[0] == "L4"
+        assert answer_to(r"key sensory point: over the medial malleolus")[0] == "L4"
         assert answer_to(r"includes the medial malleolus")[0] == "L4"
         assert answer_to(r"includes the thumb")[0] == "C6"
         assert answer_to(r"includes the middle finger")[0] == "C7"
@@ -198,10 +198,23 @@ class TestAlsoAccept:
         assert keypoint.accepted == ("L4",), "the ISNCSCI key point keeps its single root"
 
     def test_a_region_defensible_for_the_root_asked_is_never_a_wrong_option(self) -> None:
-        """Asked "which region is L5?", L4's region (also given to L5) is not offered as wrong."""
-        cards = generate_cards(load_deck_text(self._with_also_accept('["L5"]'), name="x.toml"))
-        l5 = next(c for c in cards if c.template == "root-to-region" and c.answer_root == "L5")
-        assert "the medial leg down to the inner ankle" not in l5.distractors
+        """Asked "which region is L5?", a region also given to L5 is not offered as wrong."""
+        deck = load_deck(builtin_deck_path())
+        dermatomes = list(deck.items("dermatome"))
+        t4 = next(i for i, d in enumerate(dermatomes) if d.root == "T4")
+        dermatomes[t4] = dermatomes[t4].model_copy(update={"also_accept": ["T5"]})
+        patched = deck.model_copy(update={"facts": {**deck.facts, "dermatome": tuple(dermatomes)}})
+        cards = generate_cards(patched)
+        t5 = next(c for c in cards if c.template == "root-to-region" and c.answer_root == "T5")
+        assert dermatomes[t4].region not in t5.distractors
+        t3 = next(c for c in cards if c.template == "root-to-region" and c.answer_root == "T3")
+        assert dermatomes[t4].region in t3.choices, "still a fair wrong option for other roots"
+
+    def test_a_deck_too_small_for_four_options_gets_no_choice_card(self) -> None:
+        """Two dermatomes cannot make a four-option region question; no half-choice card is made."""
+        cards = generate_cards(load_deck_text(self.DECK, name="x.toml"))
+        assert all(len(c.choices) >= 4 for c in cards if c.kind is CardKind.CHOICE)
+        assert {c.template for c in cards} >= {"keypoint-to-root", "region-to-root", "landmark-to-root"}
 
     def test_also_accept_naming_the_dermatomes_own_root_is_an_error(self) -> None:
         """A slip that would hide a typo in the accept-set is reported."""

@@ -215,12 +215,12 @@ def _dermatome(fact: Dermatome, pools: _Pools) -> Iterable[_Draft]:
         f"the {root} dermatome covers {fact.region}",
         fact.note,
     )
-    yield _typed("keypoint-to-root", f"ISNCSCI sensory exam: the key sensory point {fact.key_point} tests which dermatome?", [root], why)
+    yield _typed("keypoint-to-root", f"ISNCSCI key sensory point: {fact.key_point}. Which dermatome does it test?", [root], why)
     region_why = why
     if fact.also_accept:
         region_why = _sentence(why, f"Some sources give this region to {', '.join(fact.also_accept)}, so that is accepted too")
     yield _typed("region-to-root", f"Which dermatome covers {fact.region}?", pools.region_accepts[root], region_why)
-    yield _choice_by_root(
+    yield from _choice_by_root(
         "root-to-region",
         f"Which skin region is the {root} dermatome?",
         root,
@@ -229,7 +229,7 @@ def _dermatome(fact: Dermatome, pools: _Pools) -> Iterable[_Draft]:
         # a region some source gives to this root too is never offered as a wrong option
         defensible={r for r, accepted in pools.region_accepts.items() if root in accepted},
     )
-    yield _choice_by_root(
+    yield from _choice_by_root(
         "root-to-keypoint",
         f"Where is the ISNCSCI key sensory point for {root}?",
         root,
@@ -264,7 +264,7 @@ def _myotome(fact: Myotome, pools: _Pools) -> Iterable[_Draft]:
             fact.action, fact.roots, why,
         )
     if fact.frame == "isncsci" and len(fact.roots) == 1:
-        yield _choice_by_root(
+        yield from _choice_by_root(
             "root-to-key-muscle",
             f"Which movement is the ISNCSCI key muscle function for {fact.roots[0]}?",
             fact.roots[0],
@@ -402,11 +402,12 @@ def _choice_by_root(
     why: str,
     *,
     defensible: set[str] = frozenset(),  # type: ignore[assignment]
-) -> _Draft:
+) -> Iterable[_Draft]:
     """A choice card whose options are texts belonging to roots (regions, key points ...).
 
     Distractors are the texts of the nearest roots that have one, skipping texts identical to
-    the answer's so that two options never read the same.
+    the answer's so that two options never read the same. A deck too small to offer
+    CHOICE_DISTRACTORS wrong options gets no such card (a two-option "choice" teaches little).
     """
     answer = texts[root]
     seen = {answer.casefold()}
@@ -421,7 +422,9 @@ def _choice_by_root(
         option_roots.append(other)
         if len(options) > CHOICE_DISTRACTORS:
             break
-    return _Draft(
+    if len(options) <= CHOICE_DISTRACTORS:
+        return
+    yield _Draft(
         template=template,
         kind=CardKind.CHOICE,
         prompt=prompt,
