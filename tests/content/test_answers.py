@@ -109,11 +109,13 @@ class TestTypedDiscs:
     def test_a_disc_label_is_wrong_even_when_one_of_its_roots_is_the_answer(self) -> None:
         assert check_typed("L4-5", ["L4"]).verdict is Verdict.WRONG
 
-    def test_a_pair_of_accepted_roots_written_like_a_disc_is_correct_on_a_several_root_card(self) -> None:
-        # The patellar reflex is written "L3-4" in the texts: the roots, not the disc.
+    def test_a_pair_of_accepted_roots_written_like_a_disc_is_still_wrong_and_says_how_to_write_roots(self) -> None:
+        # Issue 2: a disc label never stands for roots where a card asks for a root.
         result = check_typed("L3-4", ["L4", "L3"])
-        assert result.verdict is Verdict.CORRECT
+        assert result.verdict is Verdict.WRONG
         assert result.given_root is None
+        assert "names a disc" in result.message and "\u201cL3 and L4\u201d" in result.message
+        assert check_typed("L3 and L4", ["L4", "L3"]).verdict is Verdict.CORRECT
 
     def test_saying_disc_outright_is_still_wrong_on_a_several_root_card(self) -> None:
         assert check_typed("L3-4 disc", ["L4", "L3"]).verdict is Verdict.WRONG

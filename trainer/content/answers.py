@@ -4,8 +4,10 @@ Pure: no I/O, no UI. The verdicts feed the suggested SM-2 quality (`trainer.sche
 and the confusion analytics (`AnswerResult.given_root`), so they follow a few firm rules:
 
 - CORRECT: the answer is accepted. On a card whose accept-set holds several roots (sources
-  disagree), naming several roots is correct when every one of them is accepted; a disc-shaped
-  pair such as "L3-4" then reads as those two roots ("knee jerk L3-4" is how texts write it).
+  disagree), naming several roots is correct when every one of them is accepted ("L3 and L4").
+  A disc-shaped pair ("L3-4") is never read as roots, even where texts write the knee jerk that
+  way: a student who cannot tell a disc label from a root has not learnt the thing this app
+  teaches, so it is wrong, and the message says how to write the roots.
 - ADJACENT: wrong, but the single root named or chosen is one level from an accepted root.
 - WRONG: anything else, including a disc label, a hedge ("L4 or L5") on a one-root card, and text
   that is not a root at all. The message says which of these it was.
@@ -130,8 +132,13 @@ def check_typed(text: str, accepted: Sequence[str]) -> AnswerResult:
         a, b = parsed.roots
         label = parsed.text.removesuffix(" disc")
         if several and a in accepted_set and b in accepted_set and not _DISC_WORD.search(_fold(text)):
-            # Two accepted roots written as a pair: texts write "knee jerk L3-4" for the roots.
-            return AnswerResult(Verdict.CORRECT, f"{a}, {b}", None, f"Correct: {a} and {b} are both accepted.")
+            return AnswerResult(
+                Verdict.WRONG,
+                parsed.text,
+                None,
+                f"\u201c{label}\u201d names a disc, not a root. {a} and {b} are both accepted here: "
+                f"type one of them, or \u201c{a} and {b}\u201d.",
+            )
         return AnswerResult(
             Verdict.WRONG,
             parsed.text,
