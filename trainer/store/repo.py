@@ -266,6 +266,12 @@ def get_card(*, session: Session, card_id: str) -> Card | None:
     return session.get(Card, card_id)
 
 
+def card_answer_root(*, session: Session, card_id: str) -> tuple[bool, str | None]:
+    """Whether a card exists, and the root its answer names (one light query, for the review log)."""
+    row = session.execute(select(Card.answer_root).where(col(Card.id) == card_id)).first()
+    return (False, None) if row is None else (True, row[0])
+
+
 def get_state(*, session: Session, card_id: str) -> CardState | None:
     """A card's scheduling state by card id."""
     return session.get(CardState, card_id)
@@ -393,14 +399,21 @@ def count_introduced(*, session: Session, day: date) -> int:
     return int(session.execute(query).scalar_one())
 
 
-def answered_on(*, session: Session, day: date) -> dict[str, list[str]]:
-    """Cards last answered on a study day, each with its siblings (for burying)."""
-    query = (
-        select(Card.id, Card.siblings)
-        .join(CardState, col(CardState.card_id) == col(Card.id))
-        .where(col(CardState.last_day) == day)
-    )
-    return {row.id: list(row.siblings or ()) for row in session.execute(query)}
+def buried_card_ids(*, session: Session, card_ids: Sequence[str], day: date) -> set[str]:
+    """Those of `card_ids` with a sibling answered on `day` (Anki's "bury siblings")."""
+    rows = session.execute(select(Card.id, Card.siblings).where(col(Card.id).in_(list(card_ids)))).all()
+    siblings = {sibling for row in rows for sibling in (row.siblings or ())}
+    if not siblings:
+        return set()
+    answered: set[str] = set()
+    ordered = sorted(siblings)
+    for chunk in _chunks(ordered):
+        answered.update(
+            session.execute(
+                select(CardState.card_id).where(col(CardState.card_id).in_(chunk), col(CardState.last_day) == day)
+            ).scalars()
+        )
+    return {row.id for row in rows if answered.intersection(row.siblings or ())}
 
 
 def has_reviews_on(*, session: Session, day: date) -> bool:

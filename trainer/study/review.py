@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, NamedTuple
@@ -230,33 +230,39 @@ class ReviewSession:
         today = self.today()
         with self._store.session() as session:
             due_quota, new_quota = self._quotas(session, today)
-            answered = repo.answered_on(session=session, day=today)
-            buried = {sibling for siblings in answered.values() for sibling in siblings}
-            # Enough candidates to get past every buried card, but never past the daily limits.
-            reach = len(buried) + 1
-            candidates: list[tuple[str, QueueName]] = []
-            for queue, ids in (
+            fetchers: tuple[tuple[QueueName, Callable[[int], list[str]], int | None], ...] = (
                 (
                     "due",
-                    repo.due_card_ids(
-                        session=session, today=today, limit=min(due_quota, reach), deck_ids=self._deck_ids
-                    ),
+                    lambda n: repo.due_card_ids(session=session, today=today, limit=n, deck_ids=self._deck_ids),
+                    due_quota,
                 ),
-                ("new", repo.new_card_ids(session=session, limit=min(new_quota, reach), deck_ids=self._deck_ids)),
-                ("repeat", repo.repeat_card_ids(session=session, today=today, limit=reach, deck_ids=self._deck_ids)),
-            ):
-                candidates.extend((card_id, queue) for card_id in ids)  # type: ignore[misc]
-                if any(card_id not in buried for card_id in ids):
-                    break
-            if not candidates:
+                ("new", lambda n: repo.new_card_ids(session=session, limit=n, deck_ids=self._deck_ids), new_quota),
+                (
+                    "repeat",
+                    lambda n: repo.repeat_card_ids(session=session, today=today, limit=n, deck_ids=self._deck_ids),
+                    None,
+                ),
+            )
+            fallback: tuple[str, QueueName] | None = None
+            for queue, fetch, quota in fetchers:
+                chosen, first = _first_unburied(session, today, fetch, quota)
+                if chosen is not None:
+                    return self._study_card(session, chosen, queue)
+                if first is not None and fallback is None:
+                    fallback = (first, queue)
+            if fallback is None:
                 return None
-            card_id, queue = next(((c, q) for c, q in candidates if c not in buried), candidates[0])
-            row = repo.get_card(session=session, card_id=card_id)
-            state = repo.get_state(session=session, card_id=card_id)
-            assert row is not None and state is not None  # the queue query joined both
-            sm2_state = _sm2(state)
-            self._shown[card_id] = sm2_state
-            return StudyCard(card=repo.to_content_card(row), queue=queue, state=sm2_state)
+            # Only buried siblings are left: show them rather than end the day early.
+            return self._study_card(session, *fallback)
+
+    def _study_card(self, session: Session, card_id: str, queue: QueueName) -> StudyCard:
+        """Load a queued card and remember the state it is shown with."""
+        row = repo.get_card(session=session, card_id=card_id)
+        state = repo.get_state(session=session, card_id=card_id)
+        assert row is not None and state is not None  # the queue query joined both
+        sm2_state = _sm2(state)
+        self._shown[card_id] = sm2_state
+        return StudyCard(card=repo.to_content_card(row), queue=queue, state=sm2_state)
 
     def answer(
         self,
@@ -288,8 +294,8 @@ class ReviewSession:
         today = study_day(now, self._clock.tz, self._settings.rollover_hour)
         with self._store.session() as session:
             state = repo.get_state(session=session, card_id=card_id)
-            card = repo.get_card(session=session, card_id=card_id)
-            if state is None or card is None:
+            exists, answer_root = repo.card_answer_root(session=session, card_id=card_id)
+            if state is None or not exists:
                 raise ValueError(f"Unknown card {card_id!r}.")
             # Scheduled from the state in the database, even if another window changed it after
             # this card was shown: the answer is kept and nothing is computed from a stale copy.
@@ -312,7 +318,7 @@ class ReviewSession:
                     response=response,
                     verdict=verdict,
                     given_root=given_root,
-                    expected_root=card.answer_root,
+                    expected_root=answer_root,
                     is_drill=before.drill,
                     queue=queue,
                     repetitions_before=before.repetitions,
@@ -423,6 +429,30 @@ class ReviewSession:
             next_due=next_due,
             due_tomorrow=due_tomorrow,
         )
+
+
+def _first_unburied(
+    session: Session, today: date, fetch: Callable[[int], list[str]], quota: int | None
+) -> tuple[str | None, str | None]:
+    """The first card of one queue whose siblings were not answered today, and its first card.
+
+    Reads a few candidates at a time (more only when those are all buried), never past `quota`.
+    """
+    limit = 8
+    first: str | None = None
+    while True:
+        wanted = limit if quota is None else min(limit, quota)
+        ids = fetch(wanted) if wanted > 0 else []
+        if not ids:
+            return None, first
+        first = first or ids[0]
+        buried = repo.buried_card_ids(session=session, card_ids=ids, day=today)
+        for card_id in ids:
+            if card_id not in buried:
+                return card_id, first
+        if len(ids) < wanted:
+            return None, first
+        limit *= 4
 
 
 def home_overview(store: Store, clock: Clock) -> HomeOverview:
