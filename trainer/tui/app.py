@@ -163,7 +163,7 @@ class TrainerApp(App[None]):
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            if not active.enabled or not binding.description or binding.system:
+            if not active.enabled or not binding.show or not binding.description or binding.system:
                 continue
             if binding.action in ("quit", "app.quit", "command_palette"):
                 continue

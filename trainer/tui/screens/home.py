@@ -30,7 +30,7 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start_review", "Start review", tooltip="Start today's review", id="home.start"),
         Binding("question_mark", "help", "Help", key_display="?", id="home.help"),
-        Binding("q", "quit", "Quit", tooltip="Leave the trainer (everything is saved)", id="home.quit"),
+        Binding("q", "app.quit", "Quit", tooltip="Leave the trainer (everything is saved)", id="home.quit"),
     ]
     """Enter starts; q quits (Ctrl+Q works everywhere)."""
 

@@ -26,7 +26,7 @@ from trainer.tui.citations import citations_for
 from trainer.tui.literal import literal
 from trainer.tui.widgets.answer_input import ChoiceAnswer, RevealAnswer, TypedAnswer
 from trainer.tui.widgets.card_view import CardView
-from trainer.tui.widgets.feedback import FeedbackView, Verdict
+from trainer.tui.widgets.feedback import FeedbackView, GradePanel, Verdict
 from trainer.tui.widgets.progress import SessionProgress
 
 if TYPE_CHECKING:
@@ -65,6 +65,10 @@ class ReviewScreen(Screen[None]):
         Binding("ctrl+s", "suspend('typing')", "Suspend", tooltip="Stop asking this card", id="review.suspend-typing"),
         Binding("question_mark", "help", "Help", key_display="?", id="review.help"),
         Binding("f1", "help('typing')", "Help", id="review.help-typing"),
+        Binding("down", "scroll('down')", "Scroll down", show=False),
+        Binding("up", "scroll('up')", "Scroll up", show=False),
+        Binding("pagedown", "scroll('page_down')", "Page down", show=False),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False),
         Binding("q", "home", "Home", tooltip="Back to Home; recorded answers are saved", id="review.home"),
         Binding("escape", "home('typing')", "Home", tooltip="Back to Home; recorded answers are saved", id="review.home-esc"),
         Binding("escape", "home('esc')", "Home", show=False),
@@ -112,6 +116,7 @@ class ReviewScreen(Screen[None]):
             yield ChoiceAnswer(id="choices", markup=False)
             yield RevealAnswer(id="reveal", markup=False)
             yield FeedbackView(id="feedback")
+        yield GradePanel(id="grade-panel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -150,6 +155,7 @@ class ReviewScreen(Screen[None]):
         meta = " · ".join([study_card.queue, *card.tags[:3]])
         self.query_one(CardView).show(prompt=card.prompt, meta=meta)
         self.query_one(FeedbackView).display = False
+        self.query_one(GradePanel).display = False
         self.query_one("#review-body", VerticalScroll).scroll_home(animate=False)
         typed, choices, reveal = self.query_one(TypedAnswer), self.query_one(ChoiceAnswer), self.query_one(RevealAnswer)
         typed.display = card.kind == CardKind.TYPED_ROOT
@@ -232,11 +238,15 @@ class ReviewScreen(Screen[None]):
             explanation=card.explanation,
             citations=self._citations(),
         )
-        view.show_grade(selected=self.grade, suggested=self.suggested)
+        panel = self.query_one(GradePanel)
+        panel.show_grade(selected=self.grade, suggested=self.suggested)
+        panel.display = True
         view.display = True
         self.set_focus(None)
         self._set_mode("grading")
-        self.call_after_refresh(view.scroll_visible, animate=False)
+        # Scroll no further than needed to bring the verdict and answer into view: the prompt stays
+        # on screen when it can, and a long explanation is read with the arrow keys.
+        self.call_after_refresh(self.query_one("#fb-answer").scroll_visible, animate=False)
 
     def _citations(self) -> list[str]:
         """Full citations of the current card's sources (the key itself if a source is unknown)."""
@@ -244,10 +254,15 @@ class ReviewScreen(Screen[None]):
         card = self.current.card
         return citations_for(card.deck_id, card.sources, self.trainer.citations)
 
+    def action_scroll(self, direction: str) -> None:
+        """Scroll a long explanation or list of sources (the keyboard is the only pointer)."""
+        body = self.query_one("#review-body", VerticalScroll)
+        getattr(body, f"scroll_{direction}")(animate=False)
+
     def action_grade(self, quality: int) -> None:
         """Choose the grade that Enter records."""
         self.grade = quality
-        self.query_one(FeedbackView).show_grade(selected=quality, suggested=self.suggested)
+        self.query_one(GradePanel).show_grade(selected=quality, suggested=self.suggested)
         self.refresh_bindings()
 
     def action_record(self) -> None:
@@ -292,8 +307,12 @@ class ReviewScreen(Screen[None]):
             self.notify("Nothing to undo in this session.", severity="warning")
             return
         self.done = max(0, self.done - 1)
-        self._say("↶ Undone: that answer is no longer recorded; here is the card again.", "$text-warning")
         self._advance()
+        again = self.current is not None and self.current.card.id == restored and self.mode != "done"
+        self._say(
+            "↶ Undone: that answer is no longer recorded" + ("; here is the card again." if again else "."),
+            "$text-warning",
+        )
 
     def action_suspend(self, _via: str = "") -> None:
         """Stop asking the current card (it can be unsuspended later); any unrecorded answer is dropped."""

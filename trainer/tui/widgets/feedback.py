@@ -54,7 +54,7 @@ class GradeBar(Static):
                 parts.append((label, "bold reverse $accent"))
             else:
                 parts.append((label, "$text-muted"))
-            parts.append(" ")
+        parts.append("  ")
         if selected is not None:
             parts.append((f"{selected}: {GRADE_MEANINGS[selected]}", "italic"))
             if suggested is not None and selected != suggested:
@@ -66,17 +66,39 @@ class GradeBar(Static):
         self.update(Content.assemble(*parts))
 
 
-class FeedbackView(Vertical):
-    """The teaching moment after each answer, ending with the grade and how to record it."""
+class GradePanel(Vertical):
+    """The grade to record and how to record it; kept on screen below the scrolling feedback."""
 
     def compose(self) -> ComposeResult:
-        """Verdict, answer details, explanation, sources, grade bar and record status."""
+        """The grade bar and one status line."""
+        yield GradeBar(id="fb-grade", markup=False)
+        yield Static(id="fb-status", markup=False)
+
+    def show_grade(self, *, selected: int | None, suggested: int | None) -> None:
+        """Paint the grade bar and the hint for recording it."""
+        self.query_one(GradeBar).show(selected=selected, suggested=suggested)
+        status = self.query_one("#fb-status", Static)
+        if selected is None:
+            status.update(Content("Not recorded yet: choose a grade 0-5, then press Enter.").stylize("$text-warning"))
+        else:
+            status.update(
+                Content.assemble(
+                    ("Not recorded yet. ", "$text-warning"),
+                    ("Enter", "bold"),
+                    " records it and goes on; 0-5 changes the grade.",
+                )
+            )
+
+
+class FeedbackView(Vertical):
+    """The teaching moment after each answer: the verdict, the answer, why, and where from."""
+
+    def compose(self) -> ComposeResult:
+        """Verdict, answer details, explanation and sources."""
         yield Static(id="fb-verdict", markup=False)
         yield Static(id="fb-answer", markup=False)
         yield Static(id="fb-explanation", markup=False)
         yield Static(id="fb-sources", markup=False)
-        yield GradeBar(id="fb-grade", markup=False)
-        yield Static(id="fb-status", markup=False)
 
     def show(
         self,
@@ -114,21 +136,6 @@ class FeedbackView(Vertical):
             Content.assemble(("Source: ", "bold"), literal(citation, "$text-muted")) for citation in citations
         )
         self.query_one("#fb-sources", Static).update(sources)
-
-    def show_grade(self, *, selected: int | None, suggested: int | None) -> None:
-        """Paint the grade bar and the hint for recording it."""
-        self.query_one(GradeBar).show(selected=selected, suggested=suggested)
-        status = self.query_one("#fb-status", Static)
-        if selected is None:
-            status.update(Content("Not recorded yet: choose a grade 0-5, then press Enter.").stylize("$text-warning"))
-        else:
-            status.update(
-                Content.assemble(
-                    ("Not recorded yet. ", "$text-warning"),
-                    ("Enter", "bold"),
-                    " records it and goes on; 0-5 changes the grade.",
-                )
-            )
 
     @staticmethod
     def plain(text: str) -> str:

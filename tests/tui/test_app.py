@@ -1,0 +1,191 @@
+"""The app around the sessions: first run, a database that cannot be opened, help, the palette,
+and prompts painted literally."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from trainer.clock import FixedClock
+from trainer.content.cards import CardKind
+from trainer.content.generate import load_compiled_deck
+from trainer.paths import builtin_deck_path
+from trainer.store.db import open_store, resolve_db_url
+from trainer.study.review import ReviewSession
+from trainer.tui.app import TrainerApp, make_app
+from trainer.tui.literal import display_text
+from trainer.tui.run import run_tui
+from trainer.tui.screens.help import HelpScreen
+from trainer.tui.screens.home import HomeScreen
+from trainer.tui.screens.review import ReviewScreen
+
+SIZE = (100, 30)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let the store worker, the messages it posts and the workers they start all finish."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def text_of(app: TrainerApp, selector: str) -> str:
+    """The plain text a Static on the current screen shows."""
+    return str(app.screen.query_one(selector, Static).render())
+
+
+class TestFirstRun:
+    """On a machine where the trainer never ran: database created, built-in deck imported, no questions."""
+
+    async def test_fresh_machine_answer_survives_a_restart(self, tmp_path: Path, clock: FixedClock) -> None:
+        """Home shows today's new cards; one answer is recorded and is still there after a restart."""
+        path = tmp_path / "fresh" / "trainer.db"
+        app = make_app(str(path), clock=clock, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+            assert "20 new" in text_of(app, "#home-today")
+            store = open_store(resolve_db_url(str(path)))
+            try:
+                first = ReviewSession(store, clock).next_card()
+            finally:
+                store.close()
+            assert first is not None
+            card = first.card
+            await pilot.press("enter")
+            await settle(pilot)
+            assert card.prompt.split("\n")[0][:30] in text_of(app, "#card-prompt")
+            if card.kind == CardKind.TYPED_ROOT:
+                await pilot.press(*card.answer, "enter")
+            elif card.kind == CardKind.CHOICE:
+                await pilot.press(str(card.choices.index(card.answer) + 1))
+            else:
+                await pilot.press("space", "5")
+            # The feedback cites the deck's sources in full, not by key.
+            deck = load_compiled_deck(builtin_deck_path())
+            citation = deck.info.source(card.sources[0])
+            assert citation is not None
+            assert citation.citation.split()[0] in text_of(app, "#fb-sources")
+            assert card.sources[0] + "\n" not in text_of(app, "#fb-sources") + "\n"
+            await pilot.press("enter")
+            await pilot.press("q", "q") if card.kind != CardKind.TYPED_ROOT else await pilot.press("escape", "q")
+        assert app.return_code == 0
+
+        again = make_app(str(path), clock=clock, cursor_blink=False)
+        async with again.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert "19 new" in text_of(again, "#home-today")
+        store = open_store(resolve_db_url(str(path)))
+        try:
+            assert ReviewSession(store, clock).next_card().card.id != card.id
+        finally:
+            store.close()
+
+
+class TestUnusableDatabase:
+    """A database that cannot be opened ends the app with a clear sentence and exit code 2."""
+
+    async def test_corrupt_file_exits_with_code_2_and_a_message(self, tmp_path: Path, clock: FixedClock) -> None:
+        """A file that is not a database is reported and left alone."""
+        bad = tmp_path / "bad.db"
+        bad.write_bytes(b"this is not a database at all" * 10)
+        app = make_app(str(bad), clock=clock, start="review")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+        assert app.return_code == 2
+        assert app.error is not None and "bad.db" in app.error
+        assert bad.read_bytes().startswith(b"this is not a database")
+
+    def test_run_tui_prints_the_reason_without_a_traceback(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The command line gets exit code 2 and one line on stderr."""
+        bad = tmp_path / "bad.db"
+        bad.write_bytes(b"\x00garbage" * 100)
+        monkeypatch.setattr(TrainerApp, "run", lambda self: App.run(self, headless=True))
+        assert run_tui(str(bad), start="home") == 2
+        err = capsys.readouterr().err
+        assert err.startswith("trainer: ") and "bad.db" in err
+        assert "Traceback" not in err
+
+
+class TestKeysHelpAndPalette:
+    """Help overlay, footer keys and the command palette."""
+
+    async def test_help_opens_and_closes(self, app_factory) -> None:
+        """? on Home opens the keys; escape closes them."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            assert isinstance(app.screen, HomeScreen)
+
+    async def test_palette_lists_the_review_actions(self, app_factory) -> None:
+        """The command palette offers the current screen's actions alongside Textual's own."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            titles = [command.title for command in app.get_system_commands(app.screen)]
+            assert {"Suspend", "Help", "Home", "Quit", "Theme"} <= set(titles)
+            assert "Undo" not in titles  # nothing to undo yet
+            assert "Delete character right" not in titles  # the input's own editing keys stay out
+            await pilot.press("L", "4", "enter", "enter")
+            assert "Undo" in [command.title for command in app.get_system_commands(app.screen)]
+
+    async def test_suspend_from_the_palette(self, app_factory, db, conftest_cards) -> None:
+        """Choosing "Suspend" in the palette suspends the card on screen."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"Suspend")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ReviewScreen)
+        assert db.state(conftest_cards["TYPED"]).suspended is True
+
+    async def test_q_on_home_quits(self, app_factory) -> None:
+        """q leaves the app from Home with exit code 0."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("q")
+        assert app.return_code == 0
+
+
+class TestLiteralText:
+    """Deck text is never interpreted: markup, escapes and odd scripts show as written."""
+
+    async def test_markup_and_ansi_in_a_prompt_show_literally(self, app_factory, conftest_cards) -> None:
+        """The fourth card's prompt is painted character for character (ESC made visible)."""
+        app = app_factory()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("enter", "L", "4", "enter", "enter", "2", "enter", "space", "5", "enter")
+            await settle(pilot)
+            shown = text_of(app, "#card-prompt")
+        assert shown == display_text(conftest_cards["EVIL"].prompt)
+        assert "[bold]Not bold[/] [link=x]no link[/link]" in shown
+        assert "␛[31mRED␛[0m" in shown and "\x1b" not in shown
+        assert "🦴 脊神经" in shown
+
+    def test_display_text_keeps_text_and_shows_controls(self) -> None:
+        """Newlines, emoji sequences and CJK stay; ESC, BEL, DEL and bidi overrides become visible."""
+        assert display_text("a\nb") == "a\nb"
+        assert display_text("\x1b[1m\x07\x7f") == "␛[1m␇␡"
+        assert display_text("L4\u202eevil") == "L4\ufffdevil"
+        family = "👩\u200d👩\u200d👧"
+        assert display_text(family + " 脊") == family + " 脊"
+        assert display_text("tab\there") == "tab here"
