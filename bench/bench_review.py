@@ -16,6 +16,7 @@ queue build < 60 ms. Run: `.venv/bin/python bench/bench_review.py [--rebuild]`.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import shutil
 import statistics
@@ -27,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, update
+from sqlmodel import SQLModel
 
 import trainer.store.db as db_module
 from trainer.clock import FixedClock
@@ -43,7 +45,15 @@ REVIEWS = 1_000_000
 HISTORY_DAYS = 400
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 6, 15)  # the study day of NOW in UTC with the 04:00 rollover
-CACHE = Path(tempfile.gettempdir()) / "dermatome-trainer-bench" / f"collection-s{SCHEMA_VERSION}-{CARDS}-{REVIEWS}.db"
+_LAYOUT = hashlib.sha256(
+    repr(sorted((t.name, sorted(c.name for c in t.columns)) for t in SQLModel.metadata.tables.values())).encode()
+).hexdigest()[:8]
+"""A fingerprint of the tables, so that a schema change during development rebuilds the cache."""
+CACHE = (
+    Path(tempfile.gettempdir())
+    / "dermatome-trainer-bench"
+    / f"collection-s{SCHEMA_VERSION}-{_LAYOUT}-{CARDS}-{REVIEWS}.db"
+)
 ROOTS = ("C5", "C6", "C7", "T4", "T10", "L3", "L4", "L5", "S1")
 
 

@@ -32,6 +32,11 @@ def _state(store, cid: str) -> CardState:
         return session.get(CardState, cid)
 
 
+def _progress(store, cid: str) -> dict[str, object]:
+    """A card's state without its revision counter (which every write bumps, undo included)."""
+    return _state(store, cid).model_dump(exclude={"revision"})
+
+
 def _review_count(store) -> int:
     with store.session() as session:
         return session.exec(select(func.count()).select_from(Review)).one()
@@ -194,7 +199,7 @@ class TestUndo:
         import_deck(store, deck)
         _drain(ReviewSession(store, clock), quality=5)
         clock.advance(DAY)
-        originals = {c.id: _state(store, c.id) for c in deck.cards}
+        originals = {c.id: _progress(store, c.id) for c in deck.cards}
         session = ReviewSession(store, clock)
         answered = []
         for quality in (1, 3, 5):
@@ -205,7 +210,7 @@ class TestUndo:
         assert [session.undo(), session.undo(), session.undo()] == answered[::-1]
         assert session.undo() is None
         assert _review_count(store) == 3
-        assert {c.id: _state(store, c.id) for c in deck.cards} == originals
+        assert {c.id: _progress(store, c.id) for c in deck.cards} == originals
         assert session.summary().reviewed == 0
         assert session.next_card().card.id == answered[0]
 
@@ -304,6 +309,30 @@ class TestStaleAndSummary:
         outcome = window_b.answer(cid, 5, 1000)  # shown as new, but now a drill: it ends the drill
         assert outcome.state == Sm2State(1, 2.36, 1, False) and outcome.days_until_due == 1
         assert _review_count(store) == 2
+
+    def test_an_answer_racing_another_window_is_reapplied_on_top_of_it(self, store, clock, make_deck, import_deck, monkeypatch) -> None:
+        """Window A commits between window B's read and write: B's write is refused, re-read, re-applied."""
+        deck = make_deck(1)
+        import_deck(store, deck)
+        cid = deck.cards[0].id
+        window_a, window_b = ReviewSession(store, clock), ReviewSession(store, clock)
+        real_get_state = repo.get_state
+        raced: list[bool] = []
+
+        def get_state_then_race(*, session, card_id):
+            state = real_get_state(session=session, card_id=card_id)
+            if not raced:
+                raced.append(True)
+                window_a.answer(card_id, 3, 1000)  # commits after B has read the state
+            return state
+
+        monkeypatch.setattr(repo, "get_state", get_state_then_race)
+        outcome = window_b.answer(cid, 5, 1000)
+        assert outcome.state == Sm2State(1, 2.36, 1, False) and outcome.days_until_due == 1
+        with store.session() as db:
+            qualities = [(r.quality, r.repetitions_before, r.drill_before) for r in db.exec(select(Review).order_by(Review.id))]
+        assert qualities == [(3, 0, False), (5, 1, True)]
+        assert (_state(store, cid).repetitions, _state(store, cid).drill) == (1, False)
 
     def test_the_summary_lists_misses_confusions_and_what_is_due_next(self, store, clock, make_deck, import_deck) -> None:
         """Missed roots and (expected, given) pairs come from this session's answers only."""

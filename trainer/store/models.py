@@ -139,6 +139,8 @@ class CardState(SQLModel, table=True):
     suspended: bool = Field(default=False)
     leech: bool = Field(default=False)
     last_review_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revision: int = Field(default=0, ge=0)
+    """Bumped by every change; an answer writes only over the revision it read (two windows)."""
 
 
 # The review log: one row per answer, with the state before and after, so statistics and undo are

@@ -272,6 +272,28 @@ def card_answer_root(*, session: Session, card_id: str) -> tuple[bool, str | Non
     return (False, None) if row is None else (True, row[0])
 
 
+def update_state(*, session: Session, card_id: str, values: dict[str, Any], revision: int | None = None) -> bool:
+    """Write a card's state and bump its revision.
+
+    Args:
+        session: The open session.
+        card_id: The card.
+        values: Columns to set.
+        revision: Write only if the state is still at this revision (optimistic concurrency:
+            another window may have answered the card since it was read); None writes anyway.
+
+    Returns:
+        False if nothing was written (unknown card, or the revision had moved on).
+    """
+    query = update(CardState).where(col(CardState.card_id) == card_id)
+    if revision is not None:
+        query = query.where(col(CardState.revision) == revision)
+    result = session.execute(
+        query.values(**values, revision=col(CardState.revision) + 1).execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
 def get_state(*, session: Session, card_id: str) -> CardState | None:
     """A card's scheduling state by card id."""
     return session.get(CardState, card_id)

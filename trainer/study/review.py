@@ -26,7 +26,9 @@ Decisions where the design was silent:
   keeps the flag, and it is not suspended again automatically.
 - Stale answers: if a card's state changed after it was shown (another window answered it), the
   answer is still recorded, but scheduled from the state found in the database, so no answer is
-  lost and no state is overwritten with one computed from an outdated copy.
+  lost and no state is overwritten with one computed from an outdated copy. The write itself is
+  optimistic: it only replaces the state revision it read, and is re-read and re-applied if
+  another window committed in between.
 - The daily limits are global (not per deck): they describe the student's day.
 """
 
@@ -47,7 +49,7 @@ from trainer.content.cards import Card
 from trainer.scheduling.sm2 import Sm2State
 from trainer.scheduling.sm2 import review as sm2_review
 from trainer.store import repo
-from trainer.store.db import Store
+from trainer.store.db import Store, StoreError
 from trainer.store.models import CardState, Review
 from trainer.study.settings import Settings, load_settings
 
@@ -56,6 +58,9 @@ QueueName = Literal["due", "new", "repeat"]
 
 DEFAULT_SECONDS_PER_CARD = 8.0
 """Time estimate per card before the student has any timed answers."""
+
+WRITE_ATTEMPTS = 5
+"""How often an answer is re-read and re-applied when another window changes the card meanwhile."""
 
 RESPONSE_SAMPLE = 500
 """How many of the latest answers the time estimate takes its median from."""
@@ -292,6 +297,30 @@ class ReviewSession:
         """
         now = self._clock.now()
         today = study_day(now, self._clock.tz, self._settings.rollover_hour)
+        for _attempt in range(WRITE_ATTEMPTS):
+            recorded = self._record(card_id, quality, response_ms, now, today, response, verdict, given_root)
+            if recorded is not None:
+                break
+        else:
+            raise StoreError("This card keeps changing in another window; the answer was not recorded.")
+        outcome, undo = recorded
+        self._undo.append(undo)
+        self._review_ids.append(undo.review_id)
+        self._shown.pop(card_id, None)
+        return outcome
+
+    def _record(
+        self,
+        card_id: str,
+        quality: int,
+        response_ms: int | None,
+        now: datetime,
+        today: date,
+        response: str | None,
+        verdict: str | None,
+        given_root: str | None,
+    ) -> tuple[AnswerOutcome, _Undo] | None:
+        """One attempt at recording an answer; None if another window changed the card meanwhile."""
         with self._store.session() as session:
             state = repo.get_state(session=session, card_id=card_id)
             exists, answer_root = repo.card_answer_root(session=session, card_id=card_id)
@@ -332,31 +361,31 @@ class ReviewSession:
                     due_day_after=due_day,
                 ),
             )
-            state.repetitions = after.repetitions
-            state.easiness = after.easiness
-            state.interval = after.interval
-            state.drill = after.drill
-            state.due_day = due_day
-            state.introduced_day = state.introduced_day or today
-            state.last_day = today
-            state.last_review_at = now
-            became_leech = False
-            if lapse:
-                state.lapses += 1
-                if not state.leech and state.lapses >= self._settings.leech_threshold:
-                    state.leech = True
-                    state.suspended = True
-                    became_leech = True
-            session.add(state)
+            lapses = state.lapses + (1 if lapse else 0)
+            became_leech = lapse and not state.leech and lapses >= self._settings.leech_threshold
+            values: dict[str, object] = {
+                "repetitions": after.repetitions,
+                "easiness": after.easiness,
+                "interval": after.interval,
+                "drill": after.drill,
+                "due_day": due_day,
+                "introduced_day": state.introduced_day or today,
+                "last_day": today,
+                "last_review_at": now,
+                "lapses": lapses,
+            }
+            if became_leech:
+                values.update(leech=True, suspended=True)
+            if not repo.update_state(session=session, card_id=card_id, values=values, revision=state.revision):
+                session.rollback()
+                return None
             session.commit()
             review_id = review.id
         assert review_id is not None
-        self._undo.append(_Undo(review_id=review_id, card_id=card_id, before=snapshot))
-        self._review_ids.append(review_id)
-        self._shown.pop(card_id, None)
-        return AnswerOutcome(
+        outcome = AnswerOutcome(
             card_id=card_id, quality=quality, state=after, days_until_due=days, due_day=due_day, leech=became_leech
         )
+        return outcome, _Undo(review_id=review_id, card_id=card_id, before=snapshot)
 
     def undo(self) -> str | None:
         """Take back the latest answer of this session (repeatable, one answer at a time).
@@ -371,11 +400,7 @@ class ReviewSession:
             return None
         entry = self._undo[-1]
         with self._store.session() as session:
-            state = repo.get_state(session=session, card_id=entry.card_id)
-            if state is not None:
-                for name, value in entry.before.items():
-                    setattr(state, name, value)
-                session.add(state)
+            repo.update_state(session=session, card_id=entry.card_id, values=entry.before)
             repo.delete_review(session=session, review_id=entry.review_id)
             session.commit()
         self._undo.pop()
@@ -390,11 +415,8 @@ class ReviewSession:
     def _set_suspended(self, card_id: str, suspended: bool) -> None:
         """Suspend or unsuspend a card, committed."""
         with self._store.session() as session:
-            state = repo.get_state(session=session, card_id=card_id)
-            if state is None:
+            if not repo.update_state(session=session, card_id=card_id, values={"suspended": suspended}):
                 raise ValueError(f"Unknown card {card_id!r}.")
-            state.suspended = suspended
-            session.add(state)
             session.commit()
 
     def suspend(self, card_id: str) -> None:
