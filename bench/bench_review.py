@@ -7,6 +7,7 @@ studied, with 1,000,000 review rows spread over 400 days, then measures on a fre
   counted) followed by `next_card()`, over 250 answers; median and p95.
 - the cold queue build: open the store on a fresh connection, create a `ReviewSession` and ask
   for the first card; in this process (several runs) and in fresh processes (several runs).
+- `home_overview()`, the Home screen's figures, for information.
 
 Both are run with SQLite `synchronous=FULL` and `synchronous=NORMAL` so the durability choice
 in `trainer/store/db.py` rests on a measurement. Targets: answer -> next < 5 ms median, cold
@@ -36,7 +37,7 @@ from trainer.content.cards import Card, CardKind, CompiledDeck, DeckInfo, Source
 from trainer.store import repo
 from trainer.store.db import SCHEMA_VERSION, open_store
 from trainer.store.models import CardState, Review
-from trainer.study.review import ReviewSession
+from trainer.study.review import ReviewSession, home_overview
 from trainer.study.settings import set_setting
 
 CARDS = 100_000
@@ -46,7 +47,12 @@ HISTORY_DAYS = 400
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 6, 15)  # the study day of NOW in UTC with the 04:00 rollover
 _LAYOUT = hashlib.sha256(
-    repr(sorted((t.name, sorted(c.name for c in t.columns)) for t in SQLModel.metadata.tables.values())).encode()
+    repr(
+        sorted(
+            (t.name, sorted(c.name for c in t.columns), sorted(str(i.name) for i in t.indexes))
+            for t in SQLModel.metadata.tables.values()
+        )
+    ).encode()
 ).hexdigest()[:8]
 """A fingerprint of the tables, so that a schema change during development rebuilds the cache."""
 CACHE = (
@@ -206,6 +212,18 @@ def bench_cold_in_process(path: Path, runs: int) -> tuple[list[float], list[floa
     return opens, builds
 
 
+def bench_home(path: Path, runs: int) -> list[float]:
+    """Milliseconds for the Home screen's figures (counts, streak, estimate, decks)."""
+    store = open_store(f"sqlite:///{path}")
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        home_overview(store, FixedClock(NOW))
+        timings.append((time.perf_counter() - started) * 1000)
+    store.close()
+    return timings
+
+
 CHILD = """
 import sys, time
 from datetime import UTC, datetime
@@ -262,6 +280,8 @@ def main() -> None:
         opens, builds = bench_cold_in_process(path, args.runs)
         print(f"  fresh connection, open_store:           {_fmt(opens)}")
         print(f"  fresh connection, session + first card: {_fmt(builds)}")
+        homes = bench_home(path, args.runs)
+        print(f"  home_overview (Home screen figures):    {_fmt(homes)}")
         imports, opens, builds = bench_cold_processes(path, max(3, args.runs // 2))
         print(f"  fresh process, imports:                 {_fmt(imports)}")
         print(f"  fresh process, open_store:              {_fmt(opens)}")

@@ -86,7 +86,11 @@ class Source(SQLModel, table=True):
 class Card(SQLModel, table=True):
     """A stored card (the content; progress lives in CardState)."""
 
-    __table_args__ = (Index("ix_card_deck_position", "deck_id", "position"),)
+    # (deck_id, retired_at) counts a deck's active cards from the index alone (Home screen).
+    __table_args__ = (
+        Index("ix_card_deck_position", "deck_id", "position"),
+        Index("ix_card_deck_retired", "deck_id", "retired_at"),
+    )
 
     id: str = Field(primary_key=True, max_length=120)
     deck_id: str = Field(foreign_key="deck.id", ondelete="CASCADE", max_length=100)

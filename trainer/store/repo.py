@@ -12,10 +12,10 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlmodel import Session, col
 
 from trainer.content.cards import Card as ContentCard
@@ -186,15 +186,13 @@ def deck_overview(*, session: Session, today: date) -> list[tuple[str, str, int,
             select(Card.deck_id, func.count()).where(col(Card.retired_at).is_(None)).group_by(Card.deck_id)
         ).all()
     )
+    # Written as IN (due states) rather than a join: SQLite's planner otherwise walks every card
+    # of the deck and probes its state (130 ms on 100k cards) instead of the due-day index (40 ms).
+    due_states = select(CardState.card_id).where(col(CardState.due_day) <= today, col(CardState.suspended).is_(False))
     due_counts = dict(
         session.execute(  # type: ignore[arg-type]
             select(Card.deck_id, func.count())
-            .join(CardState, col(CardState.card_id) == col(Card.id))
-            .where(
-                col(Card.retired_at).is_(None),
-                col(CardState.suspended).is_(False),
-                col(CardState.due_day) <= today,
-            )
+            .where(col(Card.retired_at).is_(None), col(Card.id).in_(due_states))
             .group_by(Card.deck_id)
         ).all()
     )
@@ -261,15 +259,22 @@ def to_content_card(row: Card) -> ContentCard:
     )
 
 
-def get_card(*, session: Session, card_id: str) -> Card | None:
-    """A stored card by id (retired or not)."""
-    return session.get(Card, card_id)
+def state_for_answer(*, session: Session, card_id: str) -> tuple[CardState, str | None] | None:
+    """A card's state and the root its answer names (for the review log), in one query; None if unknown."""
+    row = session.execute(
+        select(CardState, Card.answer_root).join(Card, col(Card.id) == col(CardState.card_id)).where(
+            col(CardState.card_id) == card_id
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
 
 
-def card_answer_root(*, session: Session, card_id: str) -> tuple[bool, str | None]:
-    """Whether a card exists, and the root its answer names (one light query, for the review log)."""
-    row = session.execute(select(Card.answer_root).where(col(Card.id) == card_id)).first()
-    return (False, None) if row is None else (True, row[0])
+def card_with_state(*, session: Session, card_id: str) -> tuple[Card, CardState] | None:
+    """A stored card and its state, in one query; None if unknown."""
+    row = session.execute(
+        select(Card, CardState).join(CardState, col(CardState.card_id) == col(Card.id)).where(col(Card.id) == card_id)
+    ).first()
+    return None if row is None else (row[0], row[1])
 
 
 def update_state(*, session: Session, card_id: str, values: dict[str, Any], revision: int | None = None) -> bool:
@@ -292,14 +297,6 @@ def update_state(*, session: Session, card_id: str, values: dict[str, Any], revi
         query.values(**values, revision=col(CardState.revision) + 1).execution_options(synchronize_session=False)
     )
     return result.rowcount == 1  # type: ignore[attr-defined]
-
-
-def get_state(*, session: Session, card_id: str) -> CardState | None:
-    """A card's scheduling state by card id."""
-    return session.get(CardState, card_id)
-
-
-# --- the queue -------------------------------------------------------------------------------
 
 
 def _active(deck_ids: Sequence[str] | None) -> list[Any]:
@@ -415,33 +412,60 @@ def count_reviews(*, session: Session, day: date, queue: str | None = None) -> i
     return int(session.execute(query).scalar_one())
 
 
-def count_introduced(*, session: Session, day: date) -> int:
-    """Cards first answered on a study day: the new cards used up that day."""
-    query = select(func.count()).select_from(CardState).where(col(CardState.introduced_day) == day)
-    return int(session.execute(query).scalar_one())
+def used_today(*, session: Session, day: date) -> tuple[int, int]:
+    """(due reviews answered, new cards introduced) on a study day, in one round trip."""
+    due_done = (
+        select(func.count())
+        .select_from(Review)
+        .where(col(Review.study_day) == day, col(Review.queue) == "due")
+        .scalar_subquery()
+    )
+    introduced = (
+        select(func.count()).select_from(CardState).where(col(CardState.introduced_day) == day).scalar_subquery()
+    )
+    row = session.execute(select(due_done, introduced)).one()
+    return int(row[0]), int(row[1])
 
 
-def buried_card_ids(*, session: Session, card_ids: Sequence[str], day: date) -> set[str]:
-    """Those of `card_ids` with a sibling answered on `day` (Anki's "bury siblings")."""
-    rows = session.execute(select(Card.id, Card.siblings).where(col(Card.id).in_(list(card_ids)))).all()
-    siblings = {sibling for row in rows for sibling in (row.siblings or ())}
-    if not siblings:
-        return set()
+def siblings_of(*, session: Session, card_ids: Sequence[str]) -> dict[str, list[str]]:
+    """The sibling ids of each card (cards generated from the same fact)."""
+    found: dict[str, list[str]] = {}
+    for chunk in _chunks(list(card_ids)):
+        for row in session.execute(select(Card.id, Card.siblings).where(col(Card.id).in_(chunk))):
+            found[row.id] = list(row.siblings or ())
+    return found
+
+
+def answered_among(*, session: Session, card_ids: Iterable[str], day: date) -> set[str]:
+    """Those of `card_ids` last answered on `day`."""
     answered: set[str] = set()
-    ordered = sorted(siblings)
-    for chunk in _chunks(ordered):
+    for chunk in _chunks(sorted(set(card_ids))):
         answered.update(
             session.execute(
                 select(CardState.card_id).where(col(CardState.card_id).in_(chunk), col(CardState.last_day) == day)
             ).scalars()
         )
-    return {row.id for row in rows if answered.intersection(row.siblings or ())}
+    return answered
+
+
+_HAS_REVIEWS_ON = select(Review.id).where(col(Review.study_day) == bindparam("day")).limit(1)
+"""Built once: the streak asks it once per day of the streak, so it must cost one index probe."""
 
 
 def has_reviews_on(*, session: Session, day: date) -> bool:
     """True if any answer was given on this study day."""
-    query = select(Review.id).where(col(Review.study_day) == day).limit(1)
-    return session.execute(query).first() is not None
+    return session.connection().execute(_HAS_REVIEWS_ON, {"day": day}).first() is not None
+
+
+def streak(*, session: Session, today: date) -> int:
+    """Consecutive study days with at least one answer, ending today, or yesterday if today has none yet."""
+    connection = session.connection()
+    day = today if connection.execute(_HAS_REVIEWS_ON, {"day": today}).first() else today - timedelta(days=1)
+    count = 0
+    while connection.execute(_HAS_REVIEWS_ON, {"day": day}).first() is not None:
+        count += 1
+        day -= timedelta(days=1)
+    return count
 
 
 def recent_response_ms(*, session: Session, limit: int) -> list[int]:

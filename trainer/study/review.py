@@ -197,6 +197,7 @@ class ReviewSession:
         self._undo: list[_Undo] = []
         self._review_ids: list[int] = []
         self._shown: dict[str, Sm2State] = {}
+        self._siblings: dict[str, tuple[str, ...]] = {}
 
     @property
     def settings(self) -> Settings:
@@ -209,8 +210,7 @@ class ReviewSession:
 
     def _quotas(self, session: Session, today: date) -> tuple[int, int]:
         """Due reviews and new cards still allowed today."""
-        due_done = repo.count_reviews(session=session, day=today, queue="due")
-        introduced = repo.count_introduced(session=session, day=today)
+        due_done, introduced = repo.used_today(session=session, day=today)
         return (
             max(0, self._settings.reviews_per_day - due_done),
             max(0, self._settings.new_per_day - introduced),
@@ -250,7 +250,7 @@ class ReviewSession:
             )
             fallback: tuple[str, QueueName] | None = None
             for queue, fetch, quota in fetchers:
-                chosen, first = _first_unburied(session, today, fetch, quota)
+                chosen, first = self._first_unburied(session, today, fetch, quota)
                 if chosen is not None:
                     return self._study_card(session, chosen, queue)
                 if first is not None and fallback is None:
@@ -260,11 +260,52 @@ class ReviewSession:
             # Only buried siblings are left: show them rather than end the day early.
             return self._study_card(session, *fallback)
 
+    def _first_unburied(
+        self, session: Session, today: date, fetch: Callable[[int], list[str]], quota: int | None
+    ) -> tuple[str | None, str | None]:
+        """The first card of one queue whose siblings were not answered today, and its first card.
+
+        Reads a few candidates at a time (more only when those are all buried), never past `quota`.
+        """
+        limit = 8
+        first: str | None = None
+        while True:
+            wanted = limit if quota is None else min(limit, quota)
+            ids = fetch(wanted) if wanted > 0 else []
+            if not ids:
+                return None, first
+            first = first or ids[0]
+            buried = self._buried(session, ids, today)
+            for card_id in ids:
+                if card_id not in buried:
+                    return card_id, first
+            if len(ids) < wanted:
+                return None, first
+            limit *= 4
+
+    def _buried(self, session: Session, card_ids: list[str], today: date) -> set[str]:
+        """Those of `card_ids` with a sibling answered today.
+
+        Sibling lists are content, fixed for the life of a session, so they are read once per
+        card; whether a sibling was answered today is always read from the database (another
+        window may have answered it).
+        """
+        missing = [card_id for card_id in card_ids if card_id not in self._siblings]
+        if missing:
+            for card_id, siblings in repo.siblings_of(session=session, card_ids=missing).items():
+                self._siblings[card_id] = tuple(siblings)
+        siblings = {sibling for card_id in card_ids for sibling in self._siblings.get(card_id, ())}
+        if not siblings:
+            return set()
+        answered = repo.answered_among(session=session, card_ids=siblings, day=today)
+        return {card_id for card_id in card_ids if answered.intersection(self._siblings.get(card_id, ()))}
+
     def _study_card(self, session: Session, card_id: str, queue: QueueName) -> StudyCard:
         """Load a queued card and remember the state it is shown with."""
-        row = repo.get_card(session=session, card_id=card_id)
-        state = repo.get_state(session=session, card_id=card_id)
-        assert row is not None and state is not None  # the queue query joined both
+        found = repo.card_with_state(session=session, card_id=card_id)
+        assert found is not None  # the queue query joined both
+        row, state = found
+        self._siblings[card_id] = tuple(row.siblings)
         sm2_state = _sm2(state)
         self._shown[card_id] = sm2_state
         return StudyCard(card=repo.to_content_card(row), queue=queue, state=sm2_state)
@@ -322,10 +363,10 @@ class ReviewSession:
     ) -> tuple[AnswerOutcome, _Undo] | None:
         """One attempt at recording an answer; None if another window changed the card meanwhile."""
         with self._store.session() as session:
-            state = repo.get_state(session=session, card_id=card_id)
-            exists, answer_root = repo.card_answer_root(session=session, card_id=card_id)
-            if state is None or not exists:
+            found = repo.state_for_answer(session=session, card_id=card_id)
+            if found is None:
                 raise ValueError(f"Unknown card {card_id!r}.")
+            state, answer_root = found
             # Scheduled from the state in the database, even if another window changed it after
             # this card was shown: the answer is kept and nothing is computed from a stale copy.
             before = _sm2(state)
@@ -453,30 +494,6 @@ class ReviewSession:
         )
 
 
-def _first_unburied(
-    session: Session, today: date, fetch: Callable[[int], list[str]], quota: int | None
-) -> tuple[str | None, str | None]:
-    """The first card of one queue whose siblings were not answered today, and its first card.
-
-    Reads a few candidates at a time (more only when those are all buried), never past `quota`.
-    """
-    limit = 8
-    first: str | None = None
-    while True:
-        wanted = limit if quota is None else min(limit, quota)
-        ids = fetch(wanted) if wanted > 0 else []
-        if not ids:
-            return None, first
-        first = first or ids[0]
-        buried = repo.buried_card_ids(session=session, card_ids=ids, day=today)
-        for card_id in ids:
-            if card_id not in buried:
-                return card_id, first
-        if len(ids) < wanted:
-            return None, first
-        limit *= 4
-
-
 def home_overview(store: Store, clock: Clock) -> HomeOverview:
     """What the Home screen shows: today's counts, streak, time estimate, decks.
 
@@ -490,11 +507,7 @@ def home_overview(store: Store, clock: Clock) -> HomeOverview:
     with store.session() as session:
         reviewed_today = repo.count_reviews(session=session, day=today)
         # A streak may end yesterday: today's reviews may simply not have happened yet.
-        day = today if repo.has_reviews_on(session=session, day=today) else add_days(today, -1)
-        streak = 0
-        while repo.has_reviews_on(session=session, day=day):
-            streak += 1
-            day = add_days(day, -1)
+        streak = repo.streak(session=session, today=today)
         times = repo.recent_response_ms(session=session, limit=RESPONSE_SAMPLE)
         decks = [DeckOverview(*row) for row in repo.deck_overview(session=session, today=today)]
     seconds = statistics.median(times) / 1000 if times else DEFAULT_SECONDS_PER_CARD
