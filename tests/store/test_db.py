@@ -149,6 +149,20 @@ class TestRefusals:
         assert path.read_bytes() == before
         assert sorted(p.name for p in folder.iterdir()) == ["trainer.db"]
 
+    def test_another_programs_sqlite_database_is_refused_and_left_untouched(self, tmp_path: Path) -> None:
+        """A valid SQLite file without any of our tables is not "migrated" into ours."""
+        path = tmp_path / "browser-history.sqlite"
+        connection = sqlite3.connect(path)
+        connection.execute("CREATE TABLE visits (url TEXT, at TEXT)")
+        connection.execute("INSERT INTO visits VALUES ('https://example.org', '2026-01-01')")
+        connection.commit()
+        connection.close()
+        before = path.read_bytes()
+        with pytest.raises(StoreError, match="another program"):
+            open_store(_url(path))
+        assert path.read_bytes() == before
+        assert list(tmp_path.glob("*.bak")) == []
+
     def test_a_newer_schema_is_refused_with_upgrade_advice(self, tmp_path: Path) -> None:
         """A database from a future version is not downgraded or touched."""
         path = tmp_path / "trainer.db"

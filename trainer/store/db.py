@@ -27,6 +27,9 @@ from trainer.store.models import Meta
 SCHEMA_VERSION = 1
 """The schema this code writes. Version 1 is the baseline; 0 is a pre-release layout."""
 
+OUR_TABLE_NAMES = frozenset({"meta", "deck", "source", "card", "cardstate", "review", "setting"})
+"""A database with tables, none of them these, belongs to another program and is never migrated."""
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite 3 database file."""
 
@@ -204,6 +207,11 @@ def _check_readable_schema(path: Path) -> None:
         # table: enough to catch a damaged or foreign file without a full (slow) integrity scan.
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         version: int | None = None
+        if tables and not tables & OUR_TABLE_NAMES:
+            raise StoreError(
+                f"{path} is a SQLite database of another program, not a Dermatome Trainer database; "
+                "it was left untouched."
+            )
         if tables:
             version = 0
             if "meta" in tables:
@@ -232,6 +240,8 @@ def _read_version(connection: Connection) -> int | None:
     tables = set(inspect(connection).get_table_names())
     if not tables:
         return None
+    if not tables & OUR_TABLE_NAMES:
+        raise StoreError("The database holds another program's tables, not Dermatome Trainer's; it was left untouched.")
     if "meta" not in tables:
         return 0
     value = connection.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar_one_or_none()
