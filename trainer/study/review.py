@@ -34,12 +34,14 @@ Decisions where the design was silent:
 
 from __future__ import annotations
 
+import hashlib
 import math
 import statistics
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Literal, NamedTuple
 
 from sqlmodel import Session
@@ -528,8 +530,9 @@ BUILTIN_DECK_META = "builtin_deck_hash"
 def ensure_builtin_deck(store: Store, *, now: datetime | None = None) -> None:
     """Import the built-in deck if it is absent or its file changed; otherwise return at once.
 
-    The check hashes the deck file and the app version (generated cards may change with the
-    generator), so an unchanged deck costs one small read, not a compile.
+    The check hashes the deck file, the app version and the content layer's source (generated
+    cards change when the generator does, even between releases), so an unchanged deck costs a
+    few small reads, not an import of the validator and a compile (about 250 ms).
 
     Args:
         store: The open store.
@@ -538,13 +541,16 @@ def ensure_builtin_deck(store: Store, *, now: datetime | None = None) -> None:
     Raises:
         trainer.content.loader.DeckError: If the built-in deck does not validate.
     """
-    import hashlib
-
     from trainer import __version__
     from trainer.paths import builtin_deck_path
 
     path = builtin_deck_path()
-    key = hashlib.sha256(path.read_bytes() + b"\x00" + str(__version__).encode()).hexdigest()
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(str(__version__).encode())
+    content_dir = Path(__file__).resolve().parent.parent / "content"
+    for source in sorted(content_dir.glob("*.py")):
+        digest.update(source.name.encode() + source.read_bytes())
+    key = digest.hexdigest()
     with store.session() as session:
         if repo.get_meta(session=session, key=BUILTIN_DECK_META) == key:
             return
