@@ -284,6 +284,27 @@ class TestBurySiblings:
         import_deck(store, deck)
         assert _drain(ReviewSession(store, clock)) == [deck.cards[0].id, deck.cards[2].id, deck.cards[1].id]
 
+    def test_a_buried_new_card_gives_way_to_the_next_within_the_daily_limit(self, store, clock, make_card, make_deck, import_deck) -> None:
+        """With one new card left today, the L5 card is shown instead of the buried L4 sibling."""
+        deck = self._deck(make_card, make_deck)
+        import_deck(store, deck)
+        _configure(store, new_per_day=2)
+        session = ReviewSession(store, clock)
+        session.answer(deck.cards[0].id, 5, 1000)
+        assert session.next_card().card.id == deck.cards[2].id
+        session.answer(deck.cards[2].id, 5, 1000)
+        assert session.next_card() is None  # the limit is used up; the sibling waits for tomorrow
+
+    def test_a_buried_card_is_shown_when_only_buried_cards_are_left(self, store, clock, make_card, make_deck, import_deck) -> None:
+        """With one new card allowed and only the buried sibling left, the sibling is shown."""
+        deck = self._deck(make_card, make_deck)
+        import_deck(store, dataclasses.replace(deck, cards=deck.cards[:2]))
+        _configure(store, new_per_day=2)
+        session = ReviewSession(store, clock)
+        session.answer(deck.cards[0].id, 5, 1000)
+        card = session.next_card()
+        assert (card.card.id, card.queue) == (deck.cards[1].id, "new")
+
     def test_a_repeat_comes_before_a_buried_sibling(self, store, clock, make_card, make_deck, import_deck) -> None:
         """A drilled card is "something else left", so the sibling still waits."""
         deck = self._deck(make_card, make_deck)
@@ -316,17 +337,17 @@ class TestStaleAndSummary:
         import_deck(store, deck)
         cid = deck.cards[0].id
         window_a, window_b = ReviewSession(store, clock), ReviewSession(store, clock)
-        real_get_state = repo.get_state
+        real_read = repo.state_for_answer
         raced: list[bool] = []
 
-        def get_state_then_race(*, session, card_id):
-            state = real_get_state(session=session, card_id=card_id)
+        def read_then_race(*, session, card_id):
+            found = real_read(session=session, card_id=card_id)
             if not raced:
                 raced.append(True)
                 window_a.answer(card_id, 3, 1000)  # commits after B has read the state
-            return state
+            return found
 
-        monkeypatch.setattr(repo, "get_state", get_state_then_race)
+        monkeypatch.setattr(repo, "state_for_answer", read_then_race)
         outcome = window_b.answer(cid, 5, 1000)
         assert outcome.state == Sm2State(1, 2.36, 1, False) and outcome.days_until_due == 1
         with store.session() as db:

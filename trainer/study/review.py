@@ -267,13 +267,17 @@ class ReviewSession:
     ) -> tuple[str | None, str | None]:
         """The first card of one queue whose siblings were not answered today, and its first card.
 
-        Reads a few candidates at a time (more only when those are all buried), never past `quota`.
+        Reads a few candidates at a time, more only when those are all buried. The daily limit
+        (`quota`, None = none) caps how many cards are taken from the queue today, not how far
+        down it we look: with one new card left for today, a buried first new card gives way to
+        the next one, as in Anki.
         """
+        if quota is not None and quota <= 0:
+            return None, None
         limit = 8
         first: str | None = None
         while True:
-            wanted = limit if quota is None else min(limit, quota)
-            ids = fetch(wanted) if wanted > 0 else []
+            ids = fetch(limit)
             if not ids:
                 return None, first
             first = first or ids[0]
@@ -281,7 +285,7 @@ class ReviewSession:
             for card_id in ids:
                 if card_id not in buried:
                     return card_id, first
-            if len(ids) < wanted:
+            if len(ids) < limit:
                 return None, first
             limit *= 4
 
