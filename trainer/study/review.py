@@ -55,6 +55,19 @@ from trainer.store.db import Store, StoreError
 from trainer.store.models import CardState, Review
 from trainer.study.settings import Settings, load_settings
 
+__all__ = [
+    "AnswerOutcome",
+    "DeckOverview",
+    "HomeOverview",
+    "QueueCounts",
+    "ReviewSession",
+    "SessionSummary",
+    "StoreError",  # re-exported: answer() and friends may raise it, and screens may not import the store
+    "StudyCard",
+    "ensure_builtin_deck",
+    "home_overview",
+]
+
 QueueName = Literal["due", "new", "repeat"]
 """Which part of today's queue a card comes from."""
 
