@@ -14,7 +14,7 @@ from trainer.scheduling.sm2 import Sm2State
 from trainer.store import repo
 from trainer.store.db import open_store
 from trainer.store.models import CardState, Review
-from trainer.study.review import AnswerOutcome, QueueCounts, ReviewSession, home_overview
+from trainer.study.review import AnswerOutcome, QueueCounts, ReviewSession, StoreError, home_overview
 from trainer.study.settings import set_setting
 
 DAY = timedelta(days=1)
@@ -354,6 +354,29 @@ class TestStaleAndSummary:
             qualities = [(r.quality, r.repetitions_before, r.drill_before) for r in db.exec(select(Review).order_by(Review.id))]
         assert qualities == [(3, 0, False), (5, 1, True)]
         assert (_state(store, cid).repetitions, _state(store, cid).drill) == (1, False)
+
+    def test_a_card_that_keeps_changing_elsewhere_is_reported_not_half_recorded(self, store, clock, make_deck, import_deck, monkeypatch) -> None:
+        """If every attempt is overtaken by another window, answer() raises and writes nothing of its own."""
+        deck = make_deck(1)
+        import_deck(store, deck)
+        cid = deck.cards[0].id
+        window_a, window_b = ReviewSession(store, clock), ReviewSession(store, clock)
+        real_read = repo.state_for_answer
+        racing = [True]
+
+        def always_overtaken(*, session, card_id):
+            found = real_read(session=session, card_id=card_id)
+            if racing[0]:
+                racing[0] = False
+                window_a.answer(card_id, 4, 1000)
+                racing[0] = True
+            return found
+
+        monkeypatch.setattr(repo, "state_for_answer", always_overtaken)
+        with pytest.raises(StoreError, match="another window"):
+            window_b.answer(cid, 5, 1000)
+        assert _review_count(store) == 5  # window A's five answers, none of B's
+        assert window_b.summary().reviewed == 0
 
     def test_the_summary_lists_misses_confusions_and_what_is_due_next(self, store, clock, make_deck, import_deck) -> None:
         """Missed roots and (expected, given) pairs come from this session's answers only."""
