@@ -1,14 +1,15 @@
-"""TrainerApp: opens the store off the UI thread and routes between Home, Review and Summary.
+"""TrainerApp: paints at once, opens the store behind the first paint, routes between screens.
 
-The app is a router, not a hub: each screen handles its own keys and messages. Its only state is
-what every screen needs: the open store, the clock, and the way the app was started. The database
-layer (SQLModel, SQLAlchemy) is imported inside a thread worker after the first paint, which keeps
-the launch close to a bare Textual app's.
+The app is a router, not a hub: each screen handles its own keys and messages. Its state is what
+every screen needs: the open store, the clock, how the app was started, and the first screen's
+data when a prefetch process (see `trainer.tui.prefetch`) read it while Textual was starting.
+The database layer (SQLModel, SQLAlchemy) is imported only inside thread workers, after the
+first paint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,6 +26,7 @@ from trainer.tui.screens.home import HomeScreen
 if TYPE_CHECKING:
     from trainer.clock import Clock
     from trainer.store.db import Store
+    from trainer.tui.prefetch import FirstScreen, Prefetch
 
 Start = Literal["home", "review"]
 """Where the app opens: the Home screen, or straight on the first card of today's review."""
@@ -41,6 +43,12 @@ class TrainerApp(App[None]):
     """Ctrl+Q quits from anywhere; each screen adds its own keys."""
 
     @dataclass
+    class Prefetched(Message):
+        """The prefetch process has answered (None: it failed; open the store normally)."""
+
+        first: FirstScreen | None
+
+    @dataclass
     class StoreOpened(Message):
         """The worker opened the store (and imported the built-in deck if needed)."""
 
@@ -53,30 +61,30 @@ class TrainerApp(App[None]):
 
         message: str
 
+    @dataclass
+    class CitationsLoaded(Message):
+        """The worker has read the full citations of the decks' sources."""
+
+        citations: dict[tuple[str, str], str]
+
     def __init__(
         self,
         *,
-        open_store: Callable[[], tuple[Store, Clock | None]],
+        db: str | None = None,
         clock: Clock | None = None,
         start: Start = "home",
         cursor_blink: bool = True,
         deck_ids: Sequence[str] | None = None,
+        import_builtin: bool = True,
+        prefetch: Prefetch | None = None,
     ) -> None:
-        """Build the app; nothing is opened until it runs.
-
-        Args:
-            open_store: Opens the store and returns it with a clock made from its settings (or None
-                to keep `clock`). Runs in a thread; raises `StoreError` for a database that
-                cannot be used.
-            clock: The clock every screen reads; None for the system clock.
-            start: "home", or "review" to open on the first card.
-            cursor_blink: Whether text cursors blink (tests turn it off for stable snapshots).
-            deck_ids: Review only these decks; None for all.
-        """
+        """Build the app; nothing is opened until it runs (see `make_app` for the arguments)."""
         super().__init__()
-        self._open_store = open_store
+        self._db = db
+        self._import_builtin = import_builtin
+        self._prefetch = prefetch
         self.clock: Clock | None = clock
-        """The only clock the screens read (injected by tests)."""
+        """The only clock the screens read (injected by tests; else made from settings)."""
         self.start = start
         """Where the app opened."""
         self.cursor_blink = cursor_blink
@@ -85,27 +93,71 @@ class TrainerApp(App[None]):
         """The decks a review draws from (None: all)."""
         self.store: Store | None = None
         """The open store, once the worker has opened it."""
+        self.thresholds: dict[str, int] = {}
+        """Settings' fast_ms/slow_ms from the prefetch, for grading before the store is open."""
         self.error: str | None = None
         """Why the store could not be opened, for `run_tui` to print after the app has closed."""
         self.citations: dict[tuple[str, str], str] = {}
         """Full citations by (deck id, source key), read after the first card is up."""
 
     def on_mount(self) -> None:
-        """Paint Home (and the review screen on top for `trainer review`) at once; open the store behind."""
-        self.push_screen(HomeScreen())
+        """Paint the first screen at once; open the store behind it."""
         if self.start == "review":
+            # Home is built only when the student goes there: fewer widgets before the first card.
             from trainer.tui.screens.review import ReviewScreen
 
             self.push_screen(ReviewScreen())
-        self._open_store_worker()
+        else:
+            self.push_screen(HomeScreen())
+        if self._prefetch is not None:
+            self._await_prefetch(self._prefetch)
+        else:
+            self._open_store_worker(full=True)
+
+    # --- opening the store -----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="prefetch", description="Reading the first card")
+    def _await_prefetch(self, prefetch: Prefetch) -> None:
+        """Wait (in a thread: the wait releases the GIL) for the prefetch process's answer."""
+        self.post_message(self.Prefetched(prefetch.wait()))
+
+    @on(Prefetched)
+    def _prefetched(self, message: Prefetched) -> None:
+        """Show the first screen's data now; open our own store once that is painted."""
+        first = message.first
+        if first is None:
+            self._open_store_worker(full=True)
+            return
+        if first.error is not None:
+            self._fail(first.error)
+            return
+        if self.clock is None:
+            from trainer.clock import SystemClock
+
+            self.clock = SystemClock(first.timezone)
+        if first.fast_ms is not None and first.slow_ms is not None:
+            self.thresholds = {"fast_ms": first.fast_ms, "slow_ms": first.slow_ms}
+        for screen in self.screen_stack:
+            show = getattr(screen, "prefetched", None)
+            if show is not None:
+                show(first)
+        # The child already created the database and imported the built-in deck.
+        self.call_after_refresh(partial(self._open_store_worker, full=False))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="store", description="Opening the database")
-    def _open_store_worker(self) -> None:
-        """Open the database in a thread: the import and a first-run deck import take a moment."""
+    def _open_store_worker(self, full: bool) -> None:
+        """Open the database in a thread: importing the database layer takes a moment.
+
+        Args:
+            full: Also import the built-in deck and read the clock's zone from settings (False
+                when the prefetch process has done both).
+        """
         from trainer.store.db import StoreError
 
         try:
-            store, clock = self._open_store()
+            store, clock = _open(
+                self._db, want_clock=full and self.clock is None, import_builtin=full and self._import_builtin
+            )
         except StoreError as error:
             self.post_message(self.StoreFailed(error.message))
             return
@@ -123,11 +175,20 @@ class TrainerApp(App[None]):
                 ready()
         self._load_citations()
 
-    @dataclass
-    class CitationsLoaded(Message):
-        """The worker has read the full citations of the decks' sources."""
+    @on(StoreFailed)
+    def _store_failed(self, message: StoreFailed) -> None:
+        """A database that cannot be used: close, and let `run_tui` print why (exit code 2)."""
+        self._fail(message.message)
 
-        citations: dict[tuple[str, str], str]
+    def _fail(self, message: str) -> None:
+        self.error = message
+        self.exit(return_code=2)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An unexpected failure while opening: exit with its one-line description, not a hang."""
+        if event.worker.group in ("store", "prefetch") and event.state == WorkerState.ERROR:
+            self.error = f"Could not start the trainer: {event.worker.error}"
+            self.exit(return_code=1)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="citations", description="Reading sources")
     def _load_citations(self) -> None:
@@ -140,23 +201,21 @@ class TrainerApp(App[None]):
     def _citations_loaded(self, message: CitationsLoaded) -> None:
         self.citations = message.citations
 
-    @on(StoreFailed)
-    def _store_failed(self, message: StoreFailed) -> None:
-        """A database that cannot be used: close, and let `run_tui` print why (exit code 2)."""
-        self.error = message.message
-        self.exit(return_code=2)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """An unexpected failure while opening: exit with its one-line description, not a hang."""
-        if event.worker.group == "store" and event.state == WorkerState.ERROR:
-            error = event.worker.error
-            self.error = f"Could not start the trainer: {error}"
-            self.exit(return_code=1)
-
     def on_unmount(self) -> None:
-        """Release the database's connections."""
+        """Release the database's connections and any prefetch still running."""
+        if self._prefetch is not None:
+            self._prefetch.cancel()
         if self.store is not None:
             self.store.close()
+
+    def go_home(self) -> None:
+        """Leave the current screen for Home (building Home if the app opened on a review)."""
+        if any(isinstance(screen, HomeScreen) for screen in self.screen_stack[:-1]):
+            self.pop_screen()
+        else:
+            self.switch_screen(HomeScreen())
+
+    # --- the command palette -----------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette: the current screen's actions first, then Textual's own."""
@@ -187,6 +246,7 @@ def make_app(
     cursor_blink: bool = True,
     deck_ids: Sequence[str] | None = None,
     import_builtin: bool = True,
+    prefetch: Prefetch | None = None,
 ) -> TrainerApp:
     """The app as the CLI and the tests build it.
 
@@ -199,16 +259,20 @@ def make_app(
         import_builtin: Import (or update) the built-in deck on opening, as a first run needs.
             Tests that bring their own deck switch it off, so the built-in deck's wording and
             size never move their snapshots.
+        prefetch: A running `Prefetch` reading the first screen's data (the CLI starts one
+            before importing Textual); None to read everything in the app's own worker.
 
     Returns:
         The app, ready to `run()` or `run_test()`.
     """
     return TrainerApp(
-        open_store=partial(_open, db, want_clock=clock is None, import_builtin=import_builtin),
+        db=db,
         clock=clock,
         start=start,
         cursor_blink=cursor_blink,
         deck_ids=deck_ids,
+        import_builtin=import_builtin,
+        prefetch=prefetch,
     )
 
 

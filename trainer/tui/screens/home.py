@@ -7,7 +7,7 @@ are read in a thread worker (they are aggregate queries) and arrive as a message
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from trainer.tui.literal import literal
+from trainer.tui.prefetch import FirstScreen, HomeFigures, home_figures
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
@@ -38,7 +39,12 @@ class HomeScreen(Screen[None]):
     class OverviewLoaded(Message):
         """The worker has read today's figures."""
 
-        overview: Any
+        figures: HomeFigures
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._fresh = False
+        """True while the figures on screen are current (from the prefetch, until a review)."""
 
     def compose(self) -> ComposeResult:
         """Title, today's figures, decks and a hint line."""
@@ -55,15 +61,25 @@ class HomeScreen(Screen[None]):
         """The app, typed."""
         return self.app  # type: ignore[return-value]
 
+    def prefetched(self, first: FirstScreen) -> None:
+        """Called by the app with the prefetch process's figures: paint them at once."""
+        if first.home is not None:
+            self._fresh = True
+            self._paint(first.home)
+
     def store_ready(self) -> None:
         """Called by the app once the store is open."""
-        if self.is_current:
+        if self.is_current and not self._fresh:
             self._load()
 
     def on_screen_resume(self) -> None:
-        """Coming back from a review: the counts have changed, read them again."""
-        if self.trainer.store is not None:
+        """Shown again (or for the first time after a review): the counts may have changed."""
+        if self.trainer.store is not None and not self._fresh:
             self._load()
+
+    def on_screen_suspend(self) -> None:
+        """A review is starting: the figures will be stale when Home comes back."""
+        self._fresh = False
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home", description="Reading today's figures")
     def _load(self) -> None:
@@ -72,12 +88,14 @@ class HomeScreen(Screen[None]):
 
         app = self.trainer
         assert app.store is not None and app.clock is not None
-        self.post_message(self.OverviewLoaded(home_overview(app.store, app.clock)))
+        self.post_message(self.OverviewLoaded(home_figures(home_overview(app.store, app.clock))))
 
     @on(OverviewLoaded)
-    def _show(self, message: OverviewLoaded) -> None:
+    def _loaded(self, message: OverviewLoaded) -> None:
+        self._paint(message.figures)
+
+    def _paint(self, o: HomeFigures) -> None:
         """Paint the figures."""
-        o = message.overview
         counts = o.counts
         minutes = o.minutes
         today = Content.assemble(

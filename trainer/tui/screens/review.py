@@ -32,6 +32,7 @@ from trainer.tui.widgets.progress import SessionProgress
 if TYPE_CHECKING:
     from trainer.content.answers import AnswerResult
     from trainer.study.review import ReviewSession, StudyCard
+    from trainer.tui.prefetch import FirstCard, FirstScreen
     from trainer.tui.app import TrainerApp
 
 Mode = Literal["loading", "typing", "choosing", "recalling", "grading", "done"]
@@ -100,6 +101,10 @@ class ReviewScreen(Screen[None]):
         """When the session started, by the app's clock."""
         self.shown_at: datetime | None = None
         """When the current card was shown, by the app's clock."""
+        self._left = 0
+        """Cards left today, from the prefetch, until the session can count them."""
+        self._pending_record = False
+        """Enter was pressed before the store was open: record as soon as it is."""
 
     @property
     def trainer(self) -> TrainerApp:
@@ -127,15 +132,28 @@ class ReviewScreen(Screen[None]):
         if self.trainer.store is not None:
             self.store_ready()
 
+    def prefetched(self, first: FirstScreen) -> None:
+        """Called by the app with the prefetch process's first card: show it before the store is open."""
+        if self.session is not None or self.current is not None or first.card is None:
+            return
+        self.started_at = self.trainer.clock.now()
+        self._left = first.counts.total if first.counts is not None else 0
+        self._show(first.card)
+
     def store_ready(self) -> None:
-        """Called by the app once the store is open: start the session and show the first card."""
+        """Called by the app once the store is open: start the session (and the first card, if not shown)."""
         if self.session is not None:
             return
         from trainer.study.review import ReviewSession
 
         self.session = ReviewSession(self.trainer.store, self.trainer.clock, deck_ids=self.trainer.deck_ids)
-        self.started_at = self.trainer.clock.now()
-        self._advance()
+        if self.started_at is None:
+            self.started_at = self.trainer.clock.now()
+        if self.current is None:
+            self._advance()
+        elif self._pending_record:
+            self._pending_record = False
+            self.action_record()
 
     # --- showing cards ---------------------------------------------------------------------
 
@@ -148,7 +166,7 @@ class ReviewScreen(Screen[None]):
             return
         self._show(study_card)
 
-    def _show(self, study_card: StudyCard) -> None:
+    def _show(self, study_card: StudyCard | FirstCard) -> None:
         card = study_card.card
         self.current = study_card
         self.result = self.response = self.response_ms = self.suggested = self.grade = None
@@ -221,8 +239,11 @@ class ReviewScreen(Screen[None]):
         self.result = result
         self.response = response
         self.response_ms = self._elapsed_ms(self.shown_at)
-        settings = self.session.settings if self.session is not None else None
-        thresholds = {"fast_ms": settings.fast_ms, "slow_ms": settings.slow_ms} if settings is not None else {}
+        if self.session is not None:
+            settings = self.session.settings
+            thresholds = {"fast_ms": settings.fast_ms, "slow_ms": settings.slow_ms}
+        else:
+            thresholds = self.trainer.thresholds
         self.suggested = self.grade = suggest_quality(result.verdict, self.response_ms, **thresholds)
         label, style = _VERDICTS.get(str(result.verdict), (str(result.verdict), "$text"))
         self._show_feedback(Verdict(label=label, style=style, message=result.message, given=result.given))
@@ -270,21 +291,35 @@ class ReviewScreen(Screen[None]):
         if self.grade is None:
             self.notify("Choose a grade 0-5 first.", severity="warning")
             return
-        self._record()
+        if self.session is None:
+            # The first card came from the prefetch; the app's own store is a moment away.
+            self._pending_record = True
+            self._say("Saving…", "$text-warning")
+            return
+        if not self._record():
+            return
         self._advance()
 
-    def _record(self) -> None:
+    def _record(self) -> bool:
+        """Record the current answer; True once it is committed."""
+        from trainer.store.db import StoreError
+
         assert self.session is not None and self.current is not None and self.grade is not None
         card = self.current.card
         result = self.result
-        outcome = self.session.answer(
-            card.id,
-            self.grade,
-            self.response_ms,
-            response=self.response,
-            verdict=str(result.verdict) if result is not None else None,
-            given_root=result.given_root if result is not None else None,
-        )
+        try:
+            outcome = self.session.answer(
+                card.id,
+                self.grade,
+                self.response_ms,
+                response=self.response,
+                verdict=str(result.verdict) if result is not None else None,
+                given_root=result.given_root if result is not None else None,
+            )
+        except StoreError as error:
+            # Not recorded: say so plainly and stay on the feedback so Enter can try again.
+            self.notify(error.message, title="Not recorded", severity="error", timeout=8)
+            return False
         # Only now, after the commit, may the screen say the answer is safe.
         self.done += 1
         if outcome.leech:
@@ -296,12 +331,14 @@ class ReviewScreen(Screen[None]):
         else:
             when = f"due in {outcome.days_until_due} days"
         self._say(f"✓ Recorded grade {self.grade}: {when}.", "$text-success")
+        return True
 
     # --- undo, suspend, help, home ---------------------------------------------------------
 
     def action_undo(self, _via: str = "") -> None:
         """Take back the last recorded answer and ask that card again."""
-        assert self.session is not None
+        if self.session is None:
+            return
         restored = self.session.undo()
         if restored is None:
             self.notify("Nothing to undo in this session.", severity="warning")
@@ -316,7 +353,9 @@ class ReviewScreen(Screen[None]):
 
     def action_suspend(self, _via: str = "") -> None:
         """Stop asking the current card (it can be unsuspended later); any unrecorded answer is dropped."""
-        assert self.session is not None and self.current is not None
+        if self.session is None or self.current is None:
+            self.notify("Still opening the database; try again in a moment.")
+            return
         self.session.suspend(self.current.card.id)
         self._say("Suspended that card; it will not be asked again until unsuspended.", "$text-warning")
         self._advance()
@@ -330,9 +369,13 @@ class ReviewScreen(Screen[None]):
     def action_home(self, _via: str = "") -> None:
         """Back to Home. An answer already checked on screen is recorded with its grade first."""
         if self.mode == "grading" and self.grade is not None:
-            self._record()
+            if self.session is None:
+                self.notify("Still opening the database; try again in a moment.")
+                return
+            if not self._record():
+                return
             self.notify("Your last answer was recorded before leaving.")
-        self.app.pop_screen()
+        self.trainer.go_home()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Enable each key only in the mode where it means something (so the footer stays honest)."""
@@ -374,15 +417,15 @@ class ReviewScreen(Screen[None]):
         return max(0, int((self.trainer.clock.now() - since).total_seconds() * 1000))
 
     def _refresh_progress(self) -> None:
-        if self.session is None or self.started_at is None:
+        if self.started_at is None:
             return
-        left = self.session.counts().total
+        left = self.session.counts().total if self.session is not None else self._left
         elapsed = (self.trainer.clock.now() - self.started_at).total_seconds()
         self.query_one(SessionProgress).show(done=self.done, left=left, elapsed_s=elapsed)
 
     def _tick(self) -> None:
         """Once a second: refresh the elapsed time (cheap: no database query)."""
-        if self.session is None or self.started_at is None or self.mode == "done":
+        if self.started_at is None or self.mode == "done":
             return
         self._refresh_elapsed()
 

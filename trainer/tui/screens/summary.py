@@ -84,4 +84,4 @@ class SummaryScreen(Screen[None]):
 
     def action_home(self) -> None:
         """Back to Home (which refreshes its counts on the way in)."""
-        self.app.pop_screen()
+        self.app.go_home()  # type: ignore[attr-defined]
