@@ -302,7 +302,7 @@ class ReviewScreen(Screen[None]):
 
     def _record(self) -> bool:
         """Record the current answer; True once it is committed."""
-        from trainer.store.db import StoreError
+        from trainer.study.review import StoreError
 
         assert self.session is not None and self.current is not None and self.grade is not None
         card = self.current.card
