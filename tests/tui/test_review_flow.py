@@ -96,7 +96,7 @@ class TestChoicesAndSelfGrades:
             assert "Right" in screen_text(app, "#fb-verdict")
             await pilot.press("enter")
             await pilot.press("enter")  # reveal card: Enter (or space) shows the back
-            assert "mainly L4" in screen_text(app, "#reveal")
+            assert "mainly L4" in screen_text(app, "#fb-answer")
             await pilot.press("enter")  # no grade chosen yet: nothing is recorded
             assert len(db.reviews()) == 2
             await pilot.press("4", "enter")

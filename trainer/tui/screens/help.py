@@ -14,7 +14,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Answering",
         (
-            ("type + enter", "typed-root cards: a root such as L4 (“l 4”, “s45” work; ? = don't know)"),
+            ("type + enter", "typed cards: a root such as L4 (“l 4” works; ? = unsure)"),
             ("1-9", "choice cards: pick an option"),
             ("space / enter", "recall cards: reveal the answer"),
         ),

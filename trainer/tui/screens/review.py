@@ -118,7 +118,7 @@ class ReviewScreen(Screen[None]):
         with VerticalScroll(id="review-body"):
             yield CardView(id="card")
             yield TypedAnswer(id="typed")
-            yield ChoiceAnswer(id="choices", markup=False)
+            yield ChoiceAnswer(id="choices")
             yield RevealAnswer(id="reveal", markup=False)
             yield FeedbackView(id="feedback")
         yield GradePanel(id="grade-panel")
@@ -231,7 +231,8 @@ class ReviewScreen(Screen[None]):
         assert self.current is not None
         card = self.current.card
         self.response_ms = self._elapsed_ms(self.shown_at)
-        self.query_one(RevealAnswer).reveal(card.answer)
+        # The feedback below shows the back of the card; the hint above has done its job.
+        self.query_one(RevealAnswer).display = False
         self._show_feedback(Verdict(label="", style=""))
 
     def _checked(self, result: AnswerResult, response: str) -> None:
@@ -246,7 +247,9 @@ class ReviewScreen(Screen[None]):
             thresholds = self.trainer.thresholds
         self.suggested = self.grade = suggest_quality(result.verdict, self.response_ms, **thresholds)
         label, style = _VERDICTS.get(str(result.verdict), (str(result.verdict), "$text"))
-        self._show_feedback(Verdict(label=label, style=style, message=result.message, given=result.given))
+        # A chosen option is marked in the list above; repeating its text would only push the answer down.
+        given = "" if self.current is not None and self.current.card.kind == CardKind.CHOICE else result.given
+        self._show_feedback(Verdict(label=label, style=style, message=result.message, given=given))
 
     def _show_feedback(self, verdict: Verdict) -> None:
         assert self.current is not None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
@@ -73,8 +73,18 @@ class TypedAnswer(Vertical):
             preview.update(Content("understood as: …").stylize("dim"))
 
 
-class ChoiceAnswer(Static):
-    """Numbered options; after answering, the chosen and the correct ones are marked."""
+class ChoiceAnswer(Vertical):
+    """Numbered options, each wrapping under its own text; after answering, right and wrong are marked."""
+
+    MAX_OPTIONS = 9
+    """Keys 1-9 pick an option, so a card never shows more."""
+
+    def compose(self) -> ComposeResult:
+        """Nine rows (number, text), shown as the card needs: no mounting while a card is up."""
+        for index in range(self.MAX_OPTIONS):
+            with Horizontal(classes="choice-row", id=f"choice-row-{index + 1}"):
+                yield Static(classes="choice-key", markup=False)
+                yield Static(classes="choice-text", markup=False)
 
     def show(self, choices: tuple[str, ...], *, chosen: int | None = None, correct: set[int] | None = None) -> None:
         """Paint the options.
@@ -84,26 +94,22 @@ class ChoiceAnswer(Static):
             chosen: Index of the option the student picked, once answered.
             correct: Indexes of the accepted options, once answered.
         """
-        lines: list[Content] = []
-        for index, text in enumerate(choices):
-            mark = "  "
-            style = ""
+        for index, row in enumerate(self.query(".choice-row").results(Horizontal)):
+            row.display = index < len(choices)
+            if index >= len(choices):
+                continue
+            mark, style = "  ", ""
             if correct is not None and index in correct:
                 mark, style = "✓ ", "bold $text-success"
             elif chosen == index:
                 mark, style = "✗ ", "bold $text-error"
-            line = Content.assemble((f"{mark}{index + 1}  ", "bold $accent"), literal(text, style))
-            lines.append(line)
-        self.update(Content("\n").join(lines))
+            row.query_one(".choice-key", Static).update(Content.assemble((f"{mark}{index + 1}", f"bold {style or '$accent'}")))
+            row.query_one(".choice-text", Static).update(literal(choices[index], style))
 
 
 class RevealAnswer(Static):
-    """The back of a self-graded card: hidden behind a hint until revealed."""
+    """The hint on a self-graded card until it is revealed (the feedback view then shows the back)."""
 
     def hide_answer(self) -> None:
         """Show the hint instead of the answer."""
         self.update(Content("Recall the answer, then press space or enter to reveal it.").stylize("italic"))
-
-    def reveal(self, answer: str) -> None:
-        """Show the back of the card."""
-        self.update(Content.assemble(("Answer: ", "bold"), literal(answer)))

@@ -125,7 +125,9 @@ class FeedbackView(Vertical):
                 head.append(Content.assemble(("  you said ", "$text-muted"), literal(verdict.given)))
             if verdict.message:
                 head.append(Content.assemble("  ", literal(verdict.message, "italic")))
-        self.query_one("#fb-verdict", Static).update(Content.assemble(*head))
+        verdict_line = self.query_one("#fb-verdict", Static)
+        verdict_line.update(Content.assemble(*head))
+        verdict_line.display = bool(head)  # a self-graded card has no verdict: start with the answer
         body = [Content.assemble(("Answer: ", "bold"), literal(answer, "bold $text-success"))]
         if also:
             body.append(Content.assemble(("Also accepted: ", "bold"), literal(", ".join(also))))
