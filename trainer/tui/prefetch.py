@@ -9,18 +9,19 @@ opens its own store afterwards, in a worker, for recording answers.
 
 Everything sent back is built from light modules (content cards, plain numbers), so that the
 parent can unpickle it without importing the database layer on the path to the first paint.
+This module itself imports next to nothing, so the child starts as early as possible.
 """
 
 from __future__ import annotations
 
-import argparse
-import pickle
 import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from trainer.content.cards import Card
+if TYPE_CHECKING:
+    from trainer.content.cards import Card
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,8 @@ class Prefetch:
             The first screen's data, or None if the child failed in an unexpected way (the
             caller then opens the store itself, which reports any problem properly).
         """
+        import pickle
+
         out, _err = self._process.communicate()
         if self._process.returncode != 0 or not out:
             return None
@@ -188,6 +191,9 @@ class Prefetch:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The child's entry point: `python -m trainer.tui.prefetch --start review [--db X]`."""
+    import argparse
+    import pickle
+
     parser = argparse.ArgumentParser(prog="trainer.tui.prefetch")
     parser.add_argument("--start", choices=("home", "review"), required=True)
     parser.add_argument("--db", default=None)
