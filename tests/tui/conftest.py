@@ -129,6 +129,7 @@ def app_factory(db_path: Path, clock: FixedClock) -> Callable[..., TrainerApp]:
     """Build the app as the CLI does, on the test database and clock, reviewing only the test deck."""
 
     def build(start: str = "home") -> TrainerApp:
+        """A fresh app opening on `start`."""
         return make_app(
             str(db_path), clock=clock, start=start, cursor_blink=False, deck_ids=[DECK_ID], import_builtin=False
         )

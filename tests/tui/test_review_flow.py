@@ -223,3 +223,17 @@ class TestWholeSession:
             await settle(pilot)
             assert isinstance(app.screen, HomeScreen)
         assert len(db.reviews()) == 1
+
+    async def test_summary_leads_home_when_opened_on_a_review(self, app_factory, db) -> None:
+        """Opened with `trainer review` (no Home underneath), the summary still goes Home."""
+        app = app_factory(start="review")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("L", "4", "enter", "enter", "2", "enter", "space", "5", "enter", "S", "1", "enter", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, SummaryScreen)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+            assert "0 new" in screen_text(app, "#home-today")
+        assert len(db.reviews()) == 4

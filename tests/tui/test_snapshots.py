@@ -23,6 +23,7 @@ def keys_then_settle(*keys: str):
     """A `run_before` that waits for the store, presses `keys` and waits again."""
 
     async def run_before(pilot: Pilot[None]) -> None:
+        """Wait, press, wait."""
         await settle(pilot)
         for key in keys:
             await pilot.press(key)
@@ -58,6 +59,7 @@ class TestSnapshots:
         app = app_factory()
 
         async def run_before(pilot: Pilot[None]) -> None:
+            """Switch to the light theme, then answer as in the dark feedback snapshot."""
             pilot.app.theme = "textual-light"
             await keys_then_settle("enter", "L", "5", "enter")(pilot)
 
