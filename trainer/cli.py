@@ -54,15 +54,21 @@ def deck_validate(paths: tuple[str, ...]) -> None:
     from trainer.content.generate import load_compiled_deck
     from trainer.content.loader import DeckError
 
+    from trainer.content.generate import compile_deck
+    from trainer.content.loader import load_deck, unused_sources
+
     failed = False
     for path in paths:
         try:
-            compiled = load_compiled_deck(path)
+            deck = load_deck(path)
         except DeckError as error:
             failed = True
             for problem in error.problems:
                 click.echo(str(problem), err=True)
             continue
+        for key in unused_sources(deck):
+            click.echo(f"{path}: warning: [sources.{key}] is never cited", err=True)
+        compiled = compile_deck(deck, path=path)
         click.echo(f"{path}: ok ({len(compiled.cards)} cards from deck '{compiled.info.id}')")
     sys.exit(1 if failed else 0)
 
@@ -90,14 +96,14 @@ def deck_preview(path: str, as_json: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"{compiled.info.title} ({len(compiled.cards)} cards)", show_lines=True)
+    # Text(...) everywhere: deck text is shown literally, square brackets are not Rich markup.
+    table = Table(title=Text(f"{compiled.info.title} ({len(compiled.cards)} cards)"), show_lines=True)
     for column in ("id", "kind", "prompt", "answer"):
         table.add_column(column, overflow="fold")
     for card in compiled.cards:
         answer = card.answer
         if len(card.accepted) > 1 and card.kind != "reveal":
             answer += f"  (also: {', '.join(card.accepted[1:])})"
-        # Text(...) shows deck text literally: square brackets in a deck are not markup.
         table.add_row(card.id, card.kind.value, Text(card.prompt), Text(answer))
     Console().print(table)
 

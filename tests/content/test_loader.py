@@ -33,12 +33,12 @@ BROKEN_DECKS = [
     ("bad_too_few_distractors.toml", 34, ['(key "few")', "field 'distractors'", "needs at least 3 (it has 2)"]),
     ("bad_distractor_is_answer.toml", 34, ['(key "clash")', "field 'distractors'", '"thumb" is also an accepted answer']),
     ("bad_disc_level.toml", 34, ['[[disc]] #1 (level "L5-L6" posterolateral)', "field 'level'", "no L6 vertebra"]),
-    ("bad_deck_id.toml", 2, ["[deck]", "field 'id'", "characters that are not allowed"]),
+    ("bad_deck_id.toml", 2, ["[deck]", "field 'id'", '"My Deck!" is not a deck id', 'try "my-deck"']),
     ("bad_not_isncsci_level.toml", 22, ["field 'root'", '"S5" is not an ISNCSCI sensory level']),
     ("bad_frame.toml", 34, ['(key "df")', "field 'frame'", "'isncsci' or 'clinical'"]),
     ("bad_empty_file.toml", None, ["[deck]", "is missing"]),
     ("bad_verdict_type.toml", 34, ['(key "c1")', "field 'verdict'", "must be true or false"]),
-    ("bad_typed_answer_not_root.toml", 34, ["field 'answer'", "a typed-root card's answers are roots", '"L4-5" is not a spinal root']),
+    ("bad_typed_answer_not_root.toml", 34, ["field 'answer'", "a typed-root card's answer is a root", '"L4-5" is not a spinal root']),
     ("bad_future_format.toml", None, ["format", "deck format 2 is not supported"]),
 ]
 
@@ -174,3 +174,95 @@ class TestArbitraryInput:
             validate_document(document, name="shape.toml")
         except DeckError as error:
             assert error.problems
+
+
+class TestEveryMistakeAtOnce:
+    BASE = (DECKS / "good_minimal.toml").read_text(encoding="utf-8")
+
+    def _problems(self, extra: str) -> list[str]:
+        with pytest.raises(DeckError) as caught:
+            load_deck_text(self.BASE + extra, name="d.toml")
+        return [str(p) for p in caught.value.problems]
+
+    def test_a_card_with_four_mistakes_reports_all_four(self) -> None:
+        """Answer, accepted, distractors and sources are each reported, not just the first."""
+        problems = self._problems(
+            '\n[[card]]\nkey = "k"\nkind = "typed-root"\nprompt = "p"\nanswer = "L9"\naccepted = ["L8", "Q1"]\n'
+            'distractors = ["a", "b", "c"]\nexplanation = "x"\nsources = ["NOPE1", "NOPE2"]\n'
+        )
+        text = "\n".join(problems)
+        assert 'unknown source keys "NOPE1" and "NOPE2"' in text
+        assert '"L9" is not a spinal root; did you mean "L5"?' in text
+        assert '"L8" and "Q1" are not roots' in text
+        assert "only choice cards have distractors" in text
+        assert len(problems) == 4
+
+    def test_problems_are_listed_in_file_order(self) -> None:
+        """An author fixes a deck top to bottom: the landmark at the end is reported last."""
+        broken = self.BASE.replace('root = "L5"', 'root = "L7"') + (
+            '\n[[landmark]]\nkey = "x"\nname = "n"\nroots = ["L9"]\nsources = ["NETTER"]\n'
+        )
+        with pytest.raises(DeckError) as caught:
+            load_deck_text(broken, name="d.toml")
+        lines = [p.line for p in caught.value.problems]
+        assert len(lines) == 2 and lines == sorted(lines)
+
+    def test_anatomy_the_format_cannot_express_is_refused(self) -> None:
+        """No disc between C1 and C2; ISNCSCI has key muscles only for C5-T1 and L2-S1."""
+        problems = "\n".join(
+            self._problems(
+                '\n[[disc]]\nlevel = "C1-C2"\nherniation = "posterolateral"\nroots = ["C2"]\nsources = ["NETTER"]\n'
+                '\n[[myotome]]\nkey = "m"\naction = "a"\nframe = "isncsci"\nroots = ["S4-5"]\nsources = ["NETTER"]\n'
+            )
+        )
+        assert "there is no disc between C1 and C2" in problems
+        assert 'ISNCSCI has key muscles only for C5-T1 and L2-S1, not "S4-5"' in problems
+
+    def test_format_must_be_a_whole_number(self) -> None:
+        """format = "1" is a type mistake, not an unsupported version."""
+        with pytest.raises(DeckError) as caught:
+            load_deck_text('format = "1"\n' + self.BASE, name="d.toml")
+        assert "format: must be a whole number, like format = 1" in str(caught.value)
+
+    def test_a_syntax_error_at_the_end_of_the_file_points_at_the_last_line(self) -> None:
+        """Even when the parser runs out of input, the error has a line and column."""
+        with pytest.raises(DeckError) as caught:
+            load_deck_text(self.BASE + "\nbroken =", name="d.toml")
+        (problem,) = caught.value.problems
+        assert problem.line == self.BASE.count("\n") + 2 and problem.column is not None
+
+
+class TestValidateCommand:
+    def test_an_unused_source_is_a_warning_and_the_deck_still_validates(self, tmp_path: Path) -> None:
+        """A source nobody cites is probably a typo: say so, but do not fail the deck."""
+        deck = tmp_path / "d.toml"
+        deck.write_text(
+            (DECKS / "good_minimal.toml").read_text(encoding="utf-8") + '\n[sources.SPARE]\ncitation = "Spare."\n',
+            encoding="utf-8",
+        )
+        result = CliRunner().invoke(main, ["deck", "validate", str(deck)])
+        assert result.exit_code == 0
+        assert f"{deck}: warning: [sources.SPARE] is never cited" in result.stderr
+        assert f"{deck}: ok (" in result.stdout
+
+    def test_preview_shows_markup_in_a_title_literally(self, tmp_path: Path) -> None:
+        """Square brackets in deck text are text, in the CLI as in the TUI."""
+        deck = tmp_path / "d.toml"
+        deck.write_text(
+            (DECKS / "good_minimal.toml").read_text(encoding="utf-8").replace(
+                'title = "Minimal test deck"', 'title = "Quiz [/red] week [bold]3"'
+            ),
+            encoding="utf-8",
+        )
+        result = CliRunner().invoke(main, ["deck", "preview", str(deck)], terminal_width=200)
+        assert result.exit_code == 0, result.output
+        assert "Quiz [/red] week [bold]3" in result.stdout
+
+    def test_preview_json_lists_every_field_the_issue_names(self) -> None:
+        """id, prompt, answer, accepted, kind, choices, siblings, sources (with citations), tags."""
+        import json
+
+        result = CliRunner().invoke(main, ["deck", "preview", "--json", str(DECKS / "good_minimal.toml")])
+        cards = json.loads(result.stdout)
+        assert cards and {"id", "prompt", "answer", "accepted", "kind", "choices", "siblings", "sources", "tags"} <= set(cards[0])
+        assert all(s["citation"] for c in cards for s in c["sources"])

@@ -109,7 +109,11 @@ def validate_document(document: dict[str, Any], *, name: str, text: str = "") ->
             )
 
     fmt = document.get("format", FORMAT_VERSION)
-    if fmt != FORMAT_VERSION:
+    if not isinstance(fmt, int) or isinstance(fmt, bool):
+        problems.append(
+            DeckProblem(name, f"must be a whole number, like format = {FORMAT_VERSION}", location="format")
+        )
+    elif fmt != FORMAT_VERSION:
         problems.append(
             DeckProblem(
                 name,
@@ -131,7 +135,12 @@ def validate_document(document: dict[str, Any], *, name: str, text: str = "") ->
         where = f"[sources.{key}]"
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", key):
             problems.append(
-                DeckProblem(name, "a source key uses letters, digits, - and _", location=where)
+                DeckProblem(
+                    name,
+                    "a source key uses letters, digits, - and _",
+                    location=where,
+                    line=lines.table(f"sources.{key}"),
+                )
             )
             continue
         source = _validate_one(Source, raw, name, where, lines.table(f"sources.{key}"), problems)
@@ -175,9 +184,17 @@ def validate_document(document: dict[str, Any], *, name: str, text: str = "") ->
     if meta is not None and not problems and not facts:
         problems.append(DeckProblem(name, "the deck has no facts and no cards"))
     if problems:
+        # File order: an author fixes a deck top to bottom. Problems without a line come first.
+        problems.sort(key=lambda p: p.line or 0)
         raise DeckError(problems[:MAX_PROBLEMS])
     assert meta is not None  # a missing [deck] is a problem above
     return Deck(meta=meta, sources=sources, facts=facts)
+
+
+def unused_sources(deck: Deck) -> list[str]:
+    """Source keys defined in a deck but cited by no fact or card (a likely typo or leftover)."""
+    cited = {key for items in deck.facts.values() for item in items for key in item.sources}
+    return [key for key in deck.sources if key not in cited]
 
 
 def _too_large(size: int) -> str:
@@ -205,6 +222,13 @@ def _parse_toml(text: str | bytes, name: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        if match is None and "(at end of document)" in message:
+            # Point at the end of the file, where the parser ran out of input.
+            last = text.rstrip("\n").split("\n")
+            message = message.replace("(at end of document)", "at the end of the file").strip()
+            raise DeckError(
+                [DeckProblem(name, f"TOML syntax error: {message}", line=len(last), column=len(last[-1]) + 1)]
+            ) from None
         if match:
             message = message[: match.start()].strip()
             raise DeckError(
@@ -292,22 +316,27 @@ class _ItemLines:
     get no line number, and their problems still name the item and field.
     """
 
-    _HEADER = re.compile(r"^[ \t]*(\[\[?)[ \t]*([A-Za-z0-9_.\"' -]+?)[ \t]*\]\]?", re.MULTILINE)
+    _HEADER = re.compile(r"^[ \t]*(\[\[?)[ \t]*([^\]\n]+?)[ \t]*\]\]?", re.MULTILINE)
 
     def __init__(self, text: str) -> None:
         self._items: dict[str, list[int]] = defaultdict(list)
         self._tables: dict[str, int] = {}
         for match in self._HEADER.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
-            name = match.group(2).replace('"', "").replace("'", "").replace(" ", "")
+            name = self._normal(match.group(2))
             if match.group(1) == "[[":
                 self._items[name].append(line)
             else:
                 self._tables.setdefault(name, line)
 
+    @staticmethod
+    def _normal(name: str) -> str:
+        return name.replace('"', "").replace("'", "").replace(" ", "")
+
     def item(self, table: str, index: int) -> int | None:
-        lines = self._items.get(table, [])
+        lines = self._items.get(self._normal(table), [])
         return lines[index] if index < len(lines) else None
 
     def table(self, table: str) -> int | None:
-        return self._tables.get(table) or (self._items.get(table) or [None])[0]
+        name = self._normal(table)
+        return self._tables.get(name) or (self._items.get(name) or [None])[0]

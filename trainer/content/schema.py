@@ -55,6 +55,9 @@ def _check_level(value: str) -> str:
     return value
 
 
+ISNCSCI_MOTOR_LEVELS = ("C5", "C6", "C7", "C8", "T1", "L2", "L3", "L4", "L5", "S1")
+"""The ten roots with an ISNCSCI key muscle."""
+
 Root = Annotated[str, AfterValidator(_check_root)]
 """A canonical spinal root name, such as "L4" or "S4-5"."""
 
@@ -64,11 +67,20 @@ Level = Annotated[str, AfterValidator(_check_level)]
 
 def _unique(values: list[str], what: str) -> list[str]:
     seen: set[str] = set()
+    twice = []
     for value in values:
-        if value in seen:
-            raise ValueError(f'{what} "{value}" is listed twice')
+        if value in seen and value not in twice:
+            twice.append(value)
         seen.add(value)
+    if twice:
+        raise ValueError(f"{what} {_quoted(twice)} {'is' if len(twice) == 1 else 'are'} listed twice")
     return values
+
+
+def _quoted(values: list[str]) -> str:
+    """'"a"', '"a" and "b"', '"a", "b" and "c"': every offending value, so one run shows them all."""
+    items = [f'"{v}"' for v in values]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 RootSet = Annotated[
@@ -80,11 +92,12 @@ RootSet = Annotated[
 def _check_sources(keys: list[str], info: ValidationInfo) -> list[str]:
     known: set[str] = set((info.context or {}).get("source_keys", ()))
     unknown = [k for k in keys if k not in known]
-    if unknown:
-        key = unknown[0]
-        close = get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    if len(unknown) == 1:
+        close = get_close_matches(unknown[0], sorted(known), n=1, cutoff=0.6)
         hint = f'; did you mean "{close[0]}"?' if close else " (define it under [sources])"
-        raise ValueError(f'unknown source key "{key}"{hint}')
+        raise ValueError(f'unknown source key "{unknown[0]}"{hint}')
+    if unknown:
+        raise ValueError(f"unknown source keys {_quoted(unknown)} (define them under [sources])")
     return keys
 
 
@@ -111,10 +124,20 @@ class _Fact(_Item):
         return _check_sources(keys, info)
 
 
+def _check_deck_id(value: str) -> str:
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", value):
+        return value
+    slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:64]
+    hint = f'; try "{slug}"' if slug else ""
+    raise ValueError(
+        f'"{value}" is not a deck id: use lower-case letters, digits and "-" (at most 64){hint}'
+    )
+
+
 class DeckMeta(_Item):
     """The `[deck]` table."""
 
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+    id: Annotated[str, AfterValidator(_check_deck_id)]
     title: Text
     version: Text
     authors: list[Text] = Field(default_factory=list)
@@ -167,6 +190,16 @@ class Myotome(_Fact):
     roots: RootSet
     note: str = ""
 
+    @model_validator(mode="after")
+    def _isncsci_roots_have_key_muscles(self) -> Myotome:
+        if self.frame == "isncsci":
+            outside = [r for r in self.roots if r not in ISNCSCI_MOTOR_LEVELS]
+            if outside:
+                raise ValueError(
+                    f"roots: ISNCSCI has key muscles only for C5-T1 and L2-S1, not {_quoted(outside)}"
+                )
+        return self
+
 
 class Reflex(_Fact):
     """`[[reflex]]`: a reflex and the root(s) it tests."""
@@ -194,6 +227,8 @@ def _check_disc_level(value: str) -> str:
             raise ValueError(f'"{vertebra}" is not a vertebra (there is no {vertebra} vertebra)')
     if _VERTEBRA_ORDER.index(lower) != _VERTEBRA_ORDER.index(upper) + 1:
         raise ValueError(f'"{value}" does not name two neighbouring vertebrae')
+    if upper == "C1":
+        raise ValueError("there is no disc between C1 and C2 (atlas and axis have none); the first disc is C2-C3")
     return value
 
 
@@ -249,30 +284,55 @@ class HandCard(_Fact):
         default_factory=list
     )
 
-    @model_validator(mode="after")
-    def _fits_its_kind(self) -> HandCard:
-        if self.kind == "typed-root":
-            for field, value in [("answer", self.answer)] + [("accepted", a) for a in self.accepted]:
-                try:
-                    _check_root(value)
-                except ValueError as error:
-                    raise ValueError(f"{field}: a typed-root card's answers are roots; {error}")
-            if self.distractors:
-                raise ValueError("distractors: only choice cards have distractors")
-        elif self.kind == "choice":
-            if len(self.distractors) < 3:
-                raise ValueError(
-                    f"distractors: a choice card needs at least 3 (it has {len(self.distractors)})"
-                )
-            right = {a.casefold() for a in [self.answer, *self.accepted]}
-            clash = [d for d in self.distractors if d.casefold() in right]
-            if clash:
-                raise ValueError(f'distractors: "{clash[0]}" is also an accepted answer')
-            if len({d.casefold() for d in self.distractors}) != len(self.distractors):
-                raise ValueError("distractors: the same distractor is listed twice")
-        elif self.distractors or self.accepted:
-            raise ValueError("a reveal card has only an answer (no accepted or distractors)")
-        return self
+    # One validator per field, so that a card with several mistakes reports all of them.
+
+    @field_validator("answer")
+    @classmethod
+    def _answer_fits_kind(cls, answer: str, info: ValidationInfo) -> str:
+        if info.data.get("kind") == "typed-root":
+            try:
+                _check_root(answer)
+            except ValueError as error:
+                raise ValueError(f"a typed-root card's answer is a root; {error}") from None
+        return answer
+
+    @field_validator("accepted")
+    @classmethod
+    def _accepted_fits_kind(cls, accepted: list[str], info: ValidationInfo) -> list[str]:
+        kind = info.data.get("kind")
+        if kind == "reveal" and accepted:
+            raise ValueError("a reveal card has only an answer, no accepted list")
+        if kind == "typed-root":
+            bad = [a for a in accepted if not is_root(a)]
+            if bad:
+                raise ValueError(f"a typed-root card accepts roots only; {_quoted(bad)} {'is not a root' if len(bad) == 1 else 'are not roots'}")
+        _unique([a.casefold() for a in accepted], "accepted answer")
+        return accepted
+
+    @field_validator("distractors")
+    @classmethod
+    def _distractors_fit_kind(cls, distractors: list[str], info: ValidationInfo) -> list[str]:
+        kind = info.data.get("kind")
+        if kind in ("typed-root", "reveal"):
+            if distractors:
+                raise ValueError(f"only choice cards have distractors (this is a {kind} card)")
+            return distractors
+        if kind != "choice":
+            return distractors
+        problems = []
+        if len(distractors) < 3:
+            problems.append(f"a choice card needs at least 3 (it has {len(distractors)})")
+        right = {a.casefold() for a in [info.data.get("answer", ""), *info.data.get("accepted", [])]}
+        clash = [d for d in distractors if d.casefold() in right]
+        if clash:
+            problems.append(f"{_quoted(clash)} {'is' if len(clash) == 1 else 'are'} also an accepted answer")
+        try:
+            _unique([d.casefold() for d in distractors], "distractor")
+        except ValueError as error:
+            problems.append(str(error))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return distractors
 
 
 FACT_TABLES: dict[str, type[_Fact]] = {
