@@ -38,9 +38,6 @@ if TYPE_CHECKING:
 Mode = Literal["loading", "typing", "choosing", "recalling", "grading", "done"]
 """What the keyboard does right now: type a root, pick a choice, reveal, grade, or nothing."""
 
-_LETTER_KEY_MODES: frozenset[str] = frozenset({"loading", "choosing", "recalling", "grading", "done"})
-"""Modes in which plain letters (u, s, q, ?) are commands; while typing they go into the answer."""
-
 _VERDICTS: dict[str, tuple[str, str]] = {
     "correct": ("✓ Right", "$text-success"),
     "adjacent": ("✗ One level off", "$text-warning"),
@@ -228,8 +225,6 @@ class ReviewScreen(Screen[None]):
 
     def action_reveal(self) -> None:
         """Show the back of a self-graded card and ask for a grade."""
-        assert self.current is not None
-        card = self.current.card
         self.response_ms = self._elapsed_ms(self.shown_at)
         # The feedback below shows the back of the card; the hint above has done its job.
         self.query_one(RevealAnswer).display = False
@@ -392,16 +387,16 @@ class ReviewScreen(Screen[None]):
         if action == "grade":
             return mode == "grading"
         if action in {"undo", "suspend", "help", "home"}:
-            typing_key = parameters == ("typing",)
             if parameters == ("esc",):
                 return True  # Escape goes home from every mode; the footer names it only while typing.
-            if typing_key != (mode == "typing"):
+            # Letter keys while a card is answered by letters; their Ctrl/F1/Escape twins while typing.
+            if (parameters == ("typing",)) != (mode == "typing"):
                 return False
             if action == "undo":
                 return self.done > 0 or None
             if action == "suspend":
                 return mode in {"typing", "choosing", "recalling", "grading"}
-            return mode in _LETTER_KEY_MODES or mode == "typing"
+            return True
         return True
 
     # --- the status line, progress and clock -----------------------------------------------
