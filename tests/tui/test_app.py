@@ -189,3 +189,27 @@ class TestLiteralText:
         family = "👩\u200d👩\u200d👧"
         assert display_text(family + " 脊") == family + " 脊"
         assert display_text("tab\there") == "tab here"
+
+
+class TestCommandLine:
+    """`trainer` and `trainer review` reach the TUI with the right start screen."""
+
+    @pytest.mark.parametrize(("args", "start"), [([], "home"), (["review"], "review")])
+    def test_commands_open_the_right_screen(self, args, start, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        """Bare `trainer` opens Home, `trainer review` the first card; --db is passed on; the exit code comes back."""
+        from click.testing import CliRunner
+
+        import trainer.tui.run
+        from trainer.cli import main
+
+        calls = []
+
+        def fake_run_tui(db, *, start):
+            calls.append((db, start))
+            return 2
+
+        monkeypatch.setattr(trainer.tui.run, "run_tui", fake_run_tui)
+        db = str(tmp_path / "x.db")
+        result = CliRunner().invoke(main, ["--db", db, *args])
+        assert calls == [(db, start)]
+        assert result.exit_code == 2
