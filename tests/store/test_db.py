@@ -276,3 +276,40 @@ class TestMigration:
             "trainer.db.v0-20260310T065930-2.bak",
             "trainer.db.v0-20260310T065930.bak",
         ]
+
+
+class TestOtherDatabases:
+    """A URL for another database: a missing driver, an unknown type or an unreachable server is one clear StoreError."""
+
+    @pytest.mark.parametrize(
+        ("url", "words"),
+        [
+            ("postgresql://nohost/x", "pip install psycopg"),
+            ("mysql://nohost/x", "pip install mysqlclient"),
+            ("foo://bar", "'foo' is not a database type SQLAlchemy knows"),
+            ("postgresql+nosuchdriver://nohost/x", "names a driver SQLAlchemy does not know"),
+        ],
+    )
+    def test_a_url_that_cannot_be_used_is_a_store_error(self, url: str, words: str) -> None:
+        """The user learns what to install or what is misspelt, not a traceback."""
+        with pytest.raises(StoreError) as caught:
+            open_store(url)
+        assert words in caught.value.message
+
+    def test_a_server_that_cannot_be_reached_is_a_store_error(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A driver's connection failure (here simulated) becomes StoreError naming the URL without its password."""
+        from trainer.store import db
+
+        real = db.create_engine
+
+        def unreachable(url, **kwargs):
+            def refuse():
+                raise sqlite3.OperationalError("could not connect to server: Connection refused")
+
+            return real("sqlite://", creator=refuse)
+
+        monkeypatch.setattr(db, "create_engine", unreachable)
+        with pytest.raises(StoreError) as caught:
+            open_store("sqlite://user:secret@classhost/db")
+        assert "Connection refused" in caught.value.message
+        assert "secret" not in caught.value.message

@@ -111,3 +111,25 @@ class TestConfigCommand:
         monkeypatch.setenv("TRAINER_DB", str(tmp_path / "env.db"))
         assert CliRunner().invoke(main, ["config", "set", "rollover_hour", "5"]).exit_code == 0
         assert (tmp_path / "env.db").is_file()
+
+
+class TestConfigOtherDatabases:
+    """`trainer config` on a database URL it cannot use: one line, non-zero exit, no traceback."""
+
+    @pytest.mark.parametrize(
+        ("url", "words"),
+        [
+            ("postgresql://nohost/x", "psycopg"),
+            ("mysql://nohost/x", "mysqlclient"),
+            ("foo://bar", "'foo' is not a database type"),
+        ],
+    )
+    def test_an_unusable_url_is_one_clear_line(self, url: str, words: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Through $TRAINER_DB, as a student on a class server would set it."""
+        monkeypatch.setenv("TRAINER_DB", url)
+        result = CliRunner().invoke(main, ["config"])
+        assert result.exit_code == 1
+        assert "Traceback" not in result.output
+        assert not isinstance(result.exception, (ImportError,)) and result.exception.__class__ is SystemExit
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and words in lines[0]

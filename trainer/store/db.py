@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import NoSuchModuleError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
 from trainer.store import models
@@ -123,7 +123,8 @@ def open_store(url: str, *, now: Callable[[], datetime] | None = None) -> Store:
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         path = Path(parsed.database)  # type: ignore[arg-type]
         _check_sqlite_file(path)
-    engine = create_engine(url, connect_args=_connect_args(parsed.get_backend_name()))
+    shown = path or parsed.render_as_string(hide_password=True)
+    engine = _create_engine(parsed)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas(on_file=path is not None))
     try:
@@ -131,10 +132,73 @@ def open_store(url: str, *, now: Callable[[], datetime] | None = None) -> Store:
     except StoreError:
         engine.dispose()
         raise
-    except (SQLAlchemyError, OSError) as error:
+    except (SQLAlchemyError, sqlite3.Error, OSError) as error:
+        # Includes a server that cannot be reached (OperationalError from the driver).
         engine.dispose()
-        raise StoreError(f"Cannot open the database {path or url}: {_reason(error)}.") from error
+        raise StoreError(f"Cannot open the database {shown}: {_reason(error)}.") from error
     return Store(engine, path=path)
+
+
+DRIVER_PACKAGES = {
+    "psycopg": "psycopg",
+    "psycopg2": "psycopg2-binary",
+    "asyncpg": "asyncpg",
+    "pg8000": "pg8000",
+    "MySQLdb": "mysqlclient",
+    "pymysql": "PyMySQL",
+    "mysql": "mysql-connector-python",
+    "mariadb": "mariadb",
+    "oracledb": "oracledb",
+    "cx_Oracle": "cx_Oracle",
+    "pyodbc": "pyodbc",
+    "pymssql": "pymssql",
+}
+"""Python module a database URL needs -> the package that provides it (for the "pip install" hint)."""
+
+
+def _create_engine(parsed: URL) -> Engine:
+    """The engine for a URL, or a StoreError naming the missing driver or the unknown database type.
+
+    `create_engine` imports the driver at once, so an uninstalled driver (psycopg for
+    `postgresql://`) or a misspelt database type (`foo://`) fails here, before any connection.
+    """
+    backend = parsed.get_backend_name()
+    try:
+        return create_engine(parsed, connect_args=_connect_args(backend))
+    except ImportError as error:
+        module = (error.name or "").split(".")[0]
+        package = DRIVER_PACKAGES.get(module)
+        if package is not None:
+            raise StoreError(
+                f"The database URL needs the {module!r} driver, which is not installed: pip install {package}"
+            ) from error
+        raise StoreError(
+            f"The database URL needs a database driver that is not installed ({error})."
+        ) from error
+    except NoSuchModuleError as error:
+        if _dialect_known(backend):
+            raise StoreError(
+                f"{parsed.drivername!r} names a driver SQLAlchemy does not know for {backend!r} "
+                f"databases; check the part after '+' in the URL."
+            ) from error
+        raise StoreError(
+            f"{backend!r} is not a database type SQLAlchemy knows (try sqlite, postgresql or mysql)."
+        ) from error
+    except (SQLAlchemyError, TypeError, ValueError) as error:
+        raise StoreError(f"Cannot use the database URL: {_reason(error)}.") from error
+
+
+def _dialect_known(backend: str) -> bool:
+    """True if SQLAlchemy has a dialect for this database type (whatever the driver)."""
+    from sqlalchemy.dialects import registry
+
+    try:
+        registry.load(backend)
+    except NoSuchModuleError:
+        return False
+    except ImportError:
+        return True
+    return True
 
 
 def _connect_args(backend: str) -> dict[str, Any]:
