@@ -40,16 +40,19 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """One scrollable block of text, then the keys."""
         with VerticalScroll(id="summary-body"):
-            yield Static(Content("Session complete").stylize("bold $accent"), id="summary-title")
+            title = "Session complete" if self.summary.reviewed else "Nothing to review right now"
+            yield Static(Content(title).stylize("bold $accent"), id="summary-title")
             yield Static(self._figures(), id="summary-figures", markup=False)
-            yield Static(self._missed(), id="summary-missed", markup=False)
+            missed = Static(self._missed(), id="summary-missed", markup=False)
+            missed.display = bool(self.summary.reviewed)
+            yield missed
             yield Static(self._next(), id="summary-next", markup=False)
         yield Footer()
 
     def _figures(self) -> Content:
         s = self.summary
         if s.reviewed == 0:
-            return Content("No cards were answered in this session.")
+            return Content("No cards were answered in this session: today's queue is empty.")
         accuracy = "–" if s.accuracy is None else f"{s.accuracy:.0%}"
         return Content.assemble(
             ("Cards done  ", "bold"), f"{s.reviewed}\n",
