@@ -30,6 +30,9 @@ Decisions where the design was silent:
   optimistic: it only replaces the state revision it read, and is re-read and re-applied if
   another window committed in between.
 - The daily limits are global (not per deck): they describe the student's day.
+- Every public method is one unit of work wrapped in `store_errors`: a busy (locked), damaged
+  or unreachable database surfaces as `StoreError` with a plain message, never as a raw
+  SQLAlchemy or sqlite3 error.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ from trainer.content.cards import Card
 from trainer.scheduling.sm2 import Sm2State
 from trainer.scheduling.sm2 import review as sm2_review
 from trainer.store import repo
-from trainer.store.db import Store, StoreError
+from trainer.store.db import Store, StoreError, store_errors
 from trainer.store.models import CardState, Review
 from trainer.study.settings import Settings, load_settings
 
@@ -202,6 +205,7 @@ class ReviewSession:
         deck_ids: Only these decks (None = all).
     """
 
+    @store_errors("open the review session")
     def __init__(self, store: Store, clock: Clock, *, deck_ids: Sequence[str] | None = None) -> None:
         self._store = store
         self._clock = clock
@@ -231,6 +235,7 @@ class ReviewSession:
             max(0, self._settings.new_per_day - introduced),
         )
 
+    @store_errors("count today's cards")
     def counts(self) -> QueueCounts:
         """Cards left today in each part of the queue."""
         today = self.today()
@@ -242,6 +247,7 @@ class ReviewSession:
                 repeat=len(repo.repeat_card_ids(session=session, today=today, deck_ids=self._deck_ids)),
             )
 
+    @store_errors("read the next card")
     def next_card(self) -> StudyCard | None:
         """The card to show now, or None when today's queue is empty.
 
@@ -329,6 +335,7 @@ class ReviewSession:
         self._shown[card_id] = sm2_state
         return StudyCard(card=repo.to_content_card(row), queue=queue, state=sm2_state)
 
+    @store_errors("record the answer")
     def answer(
         self,
         card_id: str,
@@ -354,6 +361,8 @@ class ReviewSession:
 
         Raises:
             ValueError: For a quality outside 0..5 or an unknown card (nothing is written).
+            StoreError: The database is busy, damaged or unreachable: the answer was not
+                recorded (nothing was committed) and is not on the undo stack.
         """
         now = self._clock.now()
         today = study_day(now, self._clock.tz, self._settings.rollover_hour)
@@ -447,6 +456,7 @@ class ReviewSession:
         )
         return outcome, _Undo(review_id=review_id, card_id=card_id, before=snapshot)
 
+    @store_errors("undo the answer")
     def undo(self) -> str | None:
         """Take back the latest answer of this session (repeatable, one answer at a time).
 
@@ -472,6 +482,7 @@ class ReviewSession:
         """True if there is an answer of this session to take back."""
         return bool(self._undo)
 
+    @store_errors("change whether the card is suspended")
     def _set_suspended(self, card_id: str, suspended: bool) -> None:
         """Suspend or unsuspend a card, committed."""
         with self._store.session() as session:
@@ -487,6 +498,7 @@ class ReviewSession:
         """Put a suspended card (or a leech) back into the queues."""
         self._set_suspended(card_id, False)
 
+    @store_errors("summarise the session")
     def summary(self) -> SessionSummary:
         """The report on this session's answers (undone answers are not counted)."""
         today = self.today()
@@ -513,6 +525,7 @@ class ReviewSession:
         )
 
 
+@store_errors("read today's overview")
 def home_overview(store: Store, clock: Clock) -> HomeOverview:
     """What the Home screen shows: today's counts, streak, time estimate, decks.
 
@@ -544,6 +557,7 @@ BUILTIN_DECK_META = "builtin_deck_hash"
 """Meta key holding the hash of the built-in deck file (and app version) last imported."""
 
 
+@store_errors("import the built-in deck")
 def ensure_builtin_deck(store: Store, *, now: datetime | None = None) -> None:
     """Import the built-in deck if it is absent or its file changed; otherwise return at once.
 
