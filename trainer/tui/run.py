@@ -24,14 +24,18 @@ def run_tui(db: str | None, *, start: Literal["home", "review"] = "home") -> int
     """
     from trainer.tui.prefetch import Prefetch
 
-    prefetch = Prefetch.spawn(db, start=start)
+    try:
+        prefetch: Prefetch | None = Prefetch.spawn(db, start=start)
+    except OSError:
+        prefetch = None  # no second process here: the app reads everything in its own worker
     from trainer.tui.app import make_app
 
     app = make_app(db, start=start, prefetch=prefetch)
     try:
         app.run()
     finally:
-        prefetch.cancel()
+        if prefetch is not None:
+            prefetch.cancel()
     if app.error is not None:
         print(f"trainer: {app.error}", file=sys.stderr)
     return app.return_code or 0
