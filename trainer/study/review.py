@@ -22,6 +22,9 @@ Decisions where the design was silent:
 - A lapse (counted towards leeches) is an answer below 3 to a card from the due queue: a
   scheduled card that was forgotten. Failing a new card, or again during today's repeats, is
   learning, not a lapse (Anki counts lapses the same way).
+- A drill left unfinished at the rollover (the student quit after a 3): on a later day a fail is
+  a lapse (rule 4), a 3 keeps drilling, a 4 or 5 ends the drill and the card is due its interval
+  from that day (`schedule_answer`; docs/scheduling.md). Such a fail counts as a lapse.
 - A leech is flagged and suspended once, when its lapses reach the threshold; unsuspending it
   keeps the flag, and it is not suspended again automatically.
 - Stale answers: if a card's state changed after it was shown (another window answered it), the
@@ -42,7 +45,7 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -51,7 +54,7 @@ from sqlmodel import Session
 
 from trainer.clock import Clock, add_days, study_day
 from trainer.content.cards import Card
-from trainer.scheduling.sm2 import Sm2State
+from trainer.scheduling.sm2 import PASSING_QUALITY, Sm2State
 from trainer.scheduling.sm2 import review as sm2_review
 from trainer.store import repo
 from trainer.store.db import Store, StoreError, store_errors
@@ -187,6 +190,37 @@ _STATE_FIELDS = (
     "last_review_at",
 )
 """CardState columns an answer may change (and undo restores)."""
+
+
+def schedule_answer(
+    before: Sm2State, quality: int, *, last_day: date | None, today: date
+) -> tuple[Sm2State, int, bool]:
+    """SM-2 for one answer on a study day, including a drill left unfinished on an earlier day.
+
+    sm2.md rule 5 describes a drill within one day. When the student quits mid-drill, the card
+    comes back on a later day still marked as drilling; that answer is a new day's repetition:
+
+    - below 3: a lapse (rule 4): repetitions and interval reset, E-Factor kept, asked again today;
+    - 3: the drill goes on today (nothing changes);
+    - 4 or 5: the drill ends and the card is due `interval` days from today (rule 5).
+
+    Only the first case differs from `sm2.review` on the drill state (which would change nothing).
+
+    Args:
+        before: The card's state before the answer.
+        quality: The grade, 0 to 5.
+        last_day: The study day of the card's previous answer (None if never answered).
+        today: The current study day.
+
+    Returns:
+        (state after, days until due, whether the answer is logged as a drill answer).
+    """
+    carried_drill = before.drill and last_day is not None and last_day != today
+    if carried_drill and quality < PASSING_QUALITY:
+        after, days = sm2_review(replace(before, drill=False), quality)
+        return after, days, False
+    after, days = sm2_review(before, quality)
+    return after, days, before.drill
 
 
 def _sm2(state: CardState) -> Sm2State:
@@ -398,13 +432,15 @@ class ReviewSession:
             # Scheduled from the state in the database, even if another window changed it after
             # this card was shown: the answer is kept and nothing is computed from a stale copy.
             before = _sm2(state)
-            after, days = sm2_review(before, quality)
+            after, days, is_drill = schedule_answer(before, quality, last_day=state.last_day, today=today)
             queue: QueueName = (
                 "repeat" if state.last_day == today else ("new" if state.introduced_day is None else "due")
             )
             snapshot = {name: getattr(state, name) for name in _STATE_FIELDS}
             due_day = add_days(today, days)
-            lapse = queue == "due" and quality < 3
+            # A lapse is counted exactly when the schedule treats the answer as one: a fail that
+            # is not a same-day drill answer, on a card that came from the due queue.
+            lapse = queue == "due" and not is_drill and quality < PASSING_QUALITY
             review = repo.add_review(
                 session=session,
                 review=Review(
@@ -417,7 +453,7 @@ class ReviewSession:
                     verdict=verdict,
                     given_root=given_root,
                     expected_root=answer_root,
-                    is_drill=before.drill,
+                    is_drill=is_drill,
                     queue=queue,
                     repetitions_before=before.repetitions,
                     easiness_before=before.easiness,
