@@ -70,6 +70,22 @@ class TestTypedAnswers:
         assert review.verdict in {"wrong", "adjacent"}
         assert review.given_root == "L5"
 
+    async def test_enter_on_nothing_or_half_a_root_is_not_an_answer(self, app_factory, db) -> None:
+        """Enter on an empty box or on "L" keeps the card open with a hint; "?" is a real "don't know"."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("enter")
+            assert "? if you don't know" in screen_text(app, "#typed-preview")
+            await pilot.press("L", "enter")
+            assert "not finished" in screen_text(app, "#typed-preview")
+            assert app.screen.query_one("#feedback").display is False
+            await pilot.press("backspace", "question_mark", "enter")
+            assert "No answer" in screen_text(app, "#fb-verdict")
+            await pilot.press("enter")
+        (review,) = db.reviews()
+        assert (review.quality, review.verdict) == (0, "blank")
+
     async def test_slow_right_answer_suggests_a_lower_grade(self, app_factory, db, clock: FixedClock) -> None:
         """Time comes from the injected clock: a right answer after 20 s suggests 3."""
         from datetime import timedelta

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from trainer.content.answers import interpret
+from trainer.content.roots import looks_incomplete, parse_root
 from trainer.tui.literal import display_text, literal
 
 
@@ -60,9 +61,24 @@ class TypedAnswer(Vertical):
 
     @on(Input.Submitted, "#typed-input")
     def _submitted(self, event: Input.Submitted) -> None:
-        """Pass the answer up to the screen."""
+        """Pass the answer up to the screen, unless it is empty or plainly unfinished.
+
+        An Enter on nothing or on a half-typed root ("L", "S4-") is a slip of the finger, not a
+        wrong answer: it stays in the box with a hint. "?" is the way to say "I don't know".
+        """
         event.stop()
-        self.post_message(self.Submitted(event.value))
+        text = event.value
+        if not text.strip():
+            self._hint("Type a root such as L4, or ? if you don't know.")
+            return
+        parsed = parse_root(text)
+        if parsed.kind == "unknown" and looks_incomplete(text):
+            self._hint(f"“{text.strip()}” is not finished yet: write the whole root, such as L4.")
+            return
+        self.post_message(self.Submitted(text))
+
+    def _hint(self, text: str) -> None:
+        self.query_one("#typed-preview", Static).update(literal(text, "$text-warning"))
 
     def _show_preview(self, text: str) -> None:
         understood = interpret(text) if text.strip() else ""
