@@ -226,6 +226,78 @@ class TestUndo:
         assert session.counts().new == 1
         assert _state(store, deck.cards[0].id).introduced_day is None
 
+    def test_undo_after_another_window_answered_the_card_is_refused_and_keeps_its_answer(self, store, clock, make_deck, import_deck) -> None:
+        """Window 1 answers, window 2 answers the same card, window 1 undoes: window 2's answer and its schedule stay."""
+        deck = make_deck(3)
+        import_deck(store, deck)
+        first, second = ReviewSession(store, clock), ReviewSession(store, clock)
+        cid = first.next_card().card.id
+        first.answer(cid, 1, 1000)
+        second.answer(cid, 5, 1000)
+        after_second = _progress(store, cid)
+        assert first.undo() is None
+        assert "another window" in first.undo_problem
+        assert _progress(store, cid) == after_second
+        assert _review_count(store) == 2
+        assert first.undo() is None and first.undo_problem is None  # nothing else to undo
+
+    def test_a_refused_undo_does_not_block_the_answers_before_it(self, store, clock, make_deck, import_deck) -> None:
+        """The conflicting answer leaves the stack; the next undo takes back the earlier answer."""
+        deck = make_deck(3)
+        import_deck(store, deck)
+        first, second = ReviewSession(store, clock), ReviewSession(store, clock)
+        a = first.next_card().card.id
+        first.answer(a, 5, 1000)
+        b = first.next_card().card.id
+        first.answer(b, 5, 1000)
+        second.answer(b, 4, 1000)
+        assert first.undo() is None
+        assert first.undo() == a
+        assert _state(store, a).introduced_day is None
+
+    def test_undo_after_suspend_keeps_the_card_suspended(self, store, clock, make_deck, import_deck) -> None:
+        """Answer, suspend, undo: the answer is taken back but the card stays suspended."""
+        deck = make_deck(2)
+        import_deck(store, deck)
+        session = ReviewSession(store, clock)
+        cid = session.next_card().card.id
+        session.answer(cid, 5, 1000)
+        session.suspend(cid)
+        assert session.undo() == cid
+        state = _state(store, cid)
+        assert state.suspended is True
+        assert (state.repetitions, state.introduced_day) == (0, None)
+        assert _review_count(store) == 0
+        assert session.next_card().card.id != cid
+
+    def test_two_answers_to_the_same_card_undo_one_after_the_other(self, store, clock, make_deck, import_deck) -> None:
+        """A lapse and its repeat today are both undone; the card is new again."""
+        deck = make_deck(1)
+        import_deck(store, deck)
+        original = _progress(store, deck.cards[0].id)
+        session = ReviewSession(store, clock)
+        cid = deck.cards[0].id
+        session.answer(cid, 1, 1000)
+        session.answer(cid, 4, 1000)
+        assert [session.undo(), session.undo()] == [cid, cid]
+        assert _progress(store, cid) == original
+        assert _review_count(store) == 0
+
+    def test_undoing_the_answer_that_made_a_leech_takes_the_leech_back(self, store, clock, make_deck, import_deck) -> None:
+        """The leech flag and its automatic suspension belong to that answer."""
+        deck = make_deck(1)
+        import_deck(store, deck)
+        _configure(store, leech_threshold=1)
+        cid = deck.cards[0].id
+        ReviewSession(store, clock).answer(cid, 5, 1000)
+        clock.advance(DAY)
+        session = ReviewSession(store, clock)
+        assert session.answer(cid, 0, 1000).leech
+        assert _state(store, cid).suspended
+        session.undo()
+        state = _state(store, cid)
+        assert (state.leech, state.suspended, state.lapses) == (False, False, 0)
+
 
 class TestSuspendAndLeeches:
     """Taking cards out of the queue, by hand or as leeches."""

@@ -167,13 +167,20 @@ class HomeOverview:
     reviewed_today: int
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Undo:
-    """What one answer changed: its review row and the card's state before it."""
+    """What one answer changed: its review row, the card's state before it, and the revisions."""
 
     review_id: int
     card_id: str
     before: dict[str, object]
+    """The SM-2 and day fields before the answer (`_STATE_FIELDS`)."""
+    revision: int
+    """The card state's revision once this session's own writes are applied; undo needs it unchanged."""
+    revision_before: int
+    """The revision the answer replaced."""
+    made_leech: bool
+    """The answer flagged and suspended the card as a leech (undo takes that back too)."""
 
 
 _STATE_FIELDS = (
@@ -185,11 +192,16 @@ _STATE_FIELDS = (
     "introduced_day",
     "last_day",
     "lapses",
-    "suspended",
-    "leech",
     "last_review_at",
 )
-"""CardState columns an answer may change (and undo restores)."""
+"""CardState columns an answer changes and undo restores. Not `suspended`: a suspension made after
+the answer stays (only a leech suspension made by the answer itself is taken back)."""
+
+UNDO_CONFLICT = (
+    "That answer can no longer be undone: the card was answered or changed in another window "
+    "since; both answers stay recorded."
+)
+"""`ReviewSession.undo_problem` after an undo refused because another window changed the card."""
 
 
 def schedule_answer(
@@ -248,6 +260,8 @@ class ReviewSession:
             self._settings = load_settings(session)
         self._started = clock.now()
         self._undo: list[_Undo] = []
+        self.undo_problem: str | None = None
+        """Why the latest `undo()` returned None although answers were left (None otherwise)."""
         self._review_ids: list[int] = []
         self._shown: dict[str, Sm2State] = {}
         self._siblings: dict[str, tuple[str, ...]] = {}
@@ -490,29 +504,58 @@ class ReviewSession:
         outcome = AnswerOutcome(
             card_id=card_id, quality=quality, state=after, days_until_due=days, due_day=due_day, leech=became_leech
         )
-        return outcome, _Undo(review_id=review_id, card_id=card_id, before=snapshot)
+        return outcome, _Undo(
+            review_id=review_id,
+            card_id=card_id,
+            before=snapshot,
+            revision=state.revision + 1,
+            revision_before=state.revision,
+            made_leech=became_leech,
+        )
 
     @store_errors("undo the answer")
     def undo(self) -> str | None:
         """Take back the latest answer of this session (repeatable, one answer at a time).
 
-        The card's state is restored exactly as it was before the answer and the answer's
-        review row is deleted, in one transaction.
+        The card's SM-2 and day fields are restored as they were before the answer and the
+        answer's review row is deleted, in one transaction. A suspension made since the answer
+        stays. The undo is refused if another window answered or changed the card after this
+        session's last write to it (restoring would silently drop that window's work): then
+        nothing is written, `undo_problem` says why, and the answer leaves the undo stack (the
+        next undo takes back the answer before it).
 
         Returns:
-            The id of the card restored, or None if there is nothing left to undo.
+            The id of the card restored; None if there is nothing left to undo (`undo_problem`
+            is None) or the undo was refused (`undo_problem` holds one sentence for the student).
         """
+        self.undo_problem = None
         if not self._undo:
             return None
         entry = self._undo[-1]
+        values = dict(entry.before)
         with self._store.session() as session:
-            repo.update_state(session=session, card_id=entry.card_id, values=entry.before)
-            repo.delete_review(session=session, review_id=entry.review_id)
+            if entry.made_leech:
+                values.update(leech=False, suspended=False)
+            written = repo.update_state(
+                session=session, card_id=entry.card_id, values=values, revision=entry.revision
+            )
+            if not written or not repo.delete_review(session=session, review_id=entry.review_id):
+                session.rollback()
+                self._undo.pop()
+                self.undo_problem = UNDO_CONFLICT
+                return None
             session.commit()
         self._undo.pop()
+        self._moved(entry.card_id, entry.revision_before, entry.revision + 1)
         if entry.review_id in self._review_ids:
             self._review_ids.remove(entry.review_id)
         return entry.card_id
+
+    def _moved(self, card_id: str, old: int, new: int) -> None:
+        """This session moved a card's state from revision `old` to `new`: its undo entries follow."""
+        for entry in self._undo:
+            if entry.card_id == card_id and entry.revision == old:
+                entry.revision = new
 
     def can_undo(self) -> bool:
         """True if there is an answer of this session to take back."""
@@ -522,9 +565,18 @@ class ReviewSession:
     def _set_suspended(self, card_id: str, suspended: bool) -> None:
         """Suspend or unsuspend a card, committed."""
         with self._store.session() as session:
-            if not repo.update_state(session=session, card_id=card_id, values={"suspended": suspended}):
+            state = session.get(CardState, card_id)
+            if state is None:
                 raise ValueError(f"Unknown card {card_id!r}.")
+            old = state.revision
+            if not repo.update_state(session=session, card_id=card_id, values={"suspended": suspended}, revision=old):
+                # Another window wrote in between: suspend anyway, but this session's answers
+                # to the card can no longer be undone over that window's change.
+                repo.update_state(session=session, card_id=card_id, values={"suspended": suspended})
+                session.commit()
+                return
             session.commit()
+        self._moved(card_id, old, old + 1)
 
     def suspend(self, card_id: str) -> None:
         """Take a card out of every queue until it is unsuspended (its progress is kept)."""
