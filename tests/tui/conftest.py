@@ -117,7 +117,7 @@ def db_path(tmp_path: Path) -> Path:
     store = open_store(resolve_db_url(str(path)))
     try:
         with store.session() as session:
-            repo.sync_deck(session=session, deck=TEST_DECK)
+            repo.sync_deck(session=session, deck=TEST_DECK, now=NOW)
             session.commit()
     finally:
         store.close()

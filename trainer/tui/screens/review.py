@@ -339,7 +339,10 @@ class ReviewScreen(Screen[None]):
             return
         restored = self.session.undo()
         if restored is None:
-            self.notify("Nothing to undo in this session.", severity="warning")
+            # Refused (another window changed that card since: both answers stay) or nothing left.
+            problem = self.session.undo_problem or "Nothing to undo in this session."
+            self.notify(problem, title="Not undone", severity="warning", timeout=8)
+            self.refresh_bindings()
             return
         self.done = max(0, self.done - 1)
         self._advance()
@@ -393,7 +396,7 @@ class ReviewScreen(Screen[None]):
             if (parameters == ("typing",)) != (mode == "typing"):
                 return False
             if action == "undo":
-                return self.done > 0 or None
+                return (self.session is not None and self.session.can_undo()) or None
             if action == "suspend":
                 return mode in {"typing", "choosing", "recalling", "grading"}
             return True
