@@ -151,6 +151,28 @@ class TestUndoSuspendQuit:
         assert db.reviews() == []
         assert db.state(typed).introduced_day is None
 
+    async def test_undo_is_refused_when_another_window_answered_the_card(
+        self, app_factory, db, db_path, clock, conftest_cards
+    ) -> None:
+        """If another window answered the card since, undo keeps both answers (nothing is lost)."""
+        from trainer.store.db import open_store, resolve_db_url
+        from trainer.study.review import ReviewSession
+
+        typed = conftest_cards["TYPED"]
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("L", "4", "enter", "enter")
+            other = open_store(resolve_db_url(str(db_path)))
+            try:
+                ReviewSession(other, clock).answer(typed.id, 4, 1000, response="L4", verdict="correct")
+            finally:
+                other.close()
+            await pilot.press("u")
+            await settle(pilot)
+            assert isinstance(app.screen, ReviewScreen)
+        assert [r.card_id for r in db.reviews()] == [typed.id, typed.id]
+
     async def test_undo_works_while_typing_with_ctrl_z(self, app_factory, db) -> None:
         """On a typed card, letters go into the answer, so undo is Ctrl+Z."""
         app = app_factory()
