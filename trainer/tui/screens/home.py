@@ -122,10 +122,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-hint", Static).update(hint)
 
     def action_start_review(self) -> None:
-        """Open the review on today's first card."""
-        if self.trainer.store is None:
-            self.notify("Still opening the database…")
-            return
+        """Open the review on today's first card (it shows "Loading…" if the store is still opening)."""
         from trainer.tui.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen())
