@@ -16,9 +16,9 @@ Rules, for the questions a calendar raises:
   day starts at the first occurrence. `next_rollover` returns exactly these instants.
 - Changing zone (travel, or a new `timezone` setting) changes the study day the same way it
   changes the local calendar: flying west over the date line can make "today" the day before.
-  The clock may also be set back by hand. Study days can therefore go backwards, and
-  `days_between` then returns a negative number; callers clamp it where a count must not be
-  negative (a streak, "due in N days"). Nothing here raises for it.
+  The clock may also be set back by hand. Study days can therefore go backwards (the day
+  difference is then negative); callers clamp it where a count must not be negative (a streak,
+  "due in N days"). Nothing here raises for it.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ __all__ = [
     "FixedClock",
     "SystemClock",
     "add_days",
-    "days_between",
     "next_rollover",
     "resolve_zone",
     "study_day",
@@ -290,11 +289,3 @@ def next_rollover(instant: datetime, tz: tzinfo, rollover_hour: int = DEFAULT_RO
 def add_days(day: date, days: int) -> date:
     """The study day `days` after `day` (before it, for a negative count)."""
     return day + timedelta(days=days)
-
-
-def days_between(start: date, end: date) -> int:
-    """Whole days from `start` to `end`: negative if `end` is earlier (a clock set back, travel).
-
-    Callers that count something that cannot be negative (days until due, a streak) clamp it.
-    """
-    return (end - start).days

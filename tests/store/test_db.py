@@ -221,6 +221,19 @@ class TestMigration:
     def _fixed_now() -> datetime:
         return datetime(2026, 3, 10, 6, 59, 30, tzinfo=UTC)
 
+    def test_without_a_clock_the_backup_is_named_after_the_old_files_last_write(self, tmp_path: Path) -> None:
+        """The store reads no wall clock: with no `now`, the backup name records when the old file was last written."""
+        path = tmp_path / "trainer.db"
+        connection = sqlite3.connect(path)
+        connection.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+        connection.execute("INSERT INTO meta VALUES ('schema_version', '0')")
+        connection.commit()
+        connection.close()
+        written = datetime(2025, 11, 2, 21, 15, 7, tzinfo=UTC)
+        os.utime(path, (written.timestamp(), written.timestamp()))
+        open_store(_url(path)).close()
+        assert [p.name for p in tmp_path.glob("*.bak")] == ["trainer.db.v0-20251102T211507.bak"]
+
     def test_a_schema_0_database_is_backed_up_then_migrated_keeping_its_data(self, tmp_path: Path) -> None:
         """schema_version 0 -> a dated .bak copy, then every table, data kept, version 1."""
         path = tmp_path / "trainer.db"

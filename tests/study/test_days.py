@@ -6,7 +6,7 @@ wall clock through `study_day` to the stored counts is exercised.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -117,3 +117,22 @@ def test_the_clock_set_back_a_day_neither_crashes_nor_schedules_backwards(store,
         # Jan 10 has its own new-card allowance; the card answered on Jan 11 is not due on Jan 10.
         assert deck.cards[0].id not in shown
         assert sorted(shown) == sorted(c.id for c in deck.cards[1:])
+
+
+def test_the_timezone_setting_decides_the_study_day_whatever_the_clocks_zone(store, make_deck, import_deck) -> None:
+    """With timezone = America/New_York, 06:00 UTC is still yesterday (01:00 in New York), for answers and Home alike."""
+    from trainer.clock import FixedClock
+    from trainer.study.review import home_overview
+    from trainer.study.settings import set_setting
+
+    import_deck(store, make_deck(2))
+    with store.session() as session:
+        set_setting(session, "timezone", "America/New_York")
+        session.commit()
+    clock = FixedClock(datetime(2026, 1, 10, 6, 0, tzinfo=UTC), tz=ZoneInfo("Europe/London"))
+    session = ReviewSession(store, clock)
+    assert session.today() == date(2026, 1, 9)
+    outcome = session.answer(session.next_card().card.id, 4, 1000)
+    assert outcome.due_day == date(2026, 1, 10)
+    assert home_overview(store, clock).today == date(2026, 1, 9)
+

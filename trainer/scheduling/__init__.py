@@ -7,7 +7,6 @@ from trainer.scheduling.sm2 import (
     QUALITIES,
     Sm2State,
     easiness_after,
-    next_states,
     review,
     validate_quality,
 )
@@ -21,7 +20,6 @@ __all__ = [
     "UNTIMED_CORRECT_QUALITY",
     "Sm2State",
     "easiness_after",
-    "next_states",
     "review",
     "suggest_quality",
     "validate_quality",

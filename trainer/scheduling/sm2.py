@@ -171,15 +171,3 @@ def review(state: Sm2State, quality: int) -> tuple[Sm2State, int]:
         drill=drill,
     )
     return new_state, 0 if drill else interval
-
-
-def next_states(state: Sm2State) -> dict[int, tuple[Sm2State, int]]:
-    """The outcome of every possible grade, for labels such as "4: 6 days" on the grade keys.
-
-    Args:
-        state: The state before the answer.
-
-    Returns:
-        A mapping from each quality 0..5 to what `review(state, quality)` returns.
-    """
-    return {quality: review(state, quality) for quality in QUALITIES}

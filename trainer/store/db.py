@@ -13,7 +13,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +115,8 @@ def open_store(
 
     Args:
         url: An SQLAlchemy URL, as `resolve_db_url` returns.
-        now: Gives the current aware instant, for naming backups; defaults to the system clock.
+        now: Gives the current aware instant, for naming a migration backup; without it the
+            backup is named after the old file's last modification (the store reads no clock).
         busy_timeout_ms: How long a write waits for another connection's transaction before it
             fails with a StoreError saying the database is busy (tests shorten it).
 
@@ -134,6 +135,12 @@ def open_store(
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         path = Path(parsed.database)  # type: ignore[arg-type]
         _check_sqlite_file(path)
+        if now is None and path.exists():
+            # The store never reads the wall clock: without a clock from the caller, a migration
+            # backup is named after the moment the old file was last written (read before the
+            # pragmas below touch it).
+            last_written = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            now = lambda: last_written  # noqa: E731
     shown = path or parsed.render_as_string(hide_password=True)
     engine = _create_engine(parsed, busy_timeout_ms)
     if parsed.get_backend_name() == "sqlite":
@@ -408,13 +415,16 @@ def _prepare_schema(engine: Engine, *, path: Path | None, now: Callable[[], date
             SQLModel.metadata.create_all(connection, tables=_our_tables())
         else:
             if path is not None:
-                backup_database(path, version=version, now=now)
+                # The store never reads the wall clock: without a clock from the caller, the
+                # backup is named after the moment the old file was last written.
+                assert now is not None  # open_store supplies the file's last write for an existing file
+                backup_database(path, version=version, now=now())
             for step in range(version, SCHEMA_VERSION):
                 MIGRATIONS[step](connection)
         _write_version(connection, SCHEMA_VERSION)
 
 
-def backup_database(path: Path, *, version: int, now: Callable[[], datetime] | None = None) -> Path:
+def backup_database(path: Path, *, version: int, now: datetime) -> Path:
     """Copy a SQLite database beside itself before a migration.
 
     Uses SQLite's online backup, so pages still in the WAL are included.
@@ -422,16 +432,12 @@ def backup_database(path: Path, *, version: int, now: Callable[[], datetime] | N
     Args:
         path: The database file.
         version: Its current schema version (part of the backup's name).
-        now: Gives the current aware instant; defaults to the system clock.
+        now: The instant the backup's name records (aware).
 
     Returns:
         The backup, e.g. `trainer.db.v0-20260310T065900.bak`.
     """
-    if now is None:
-        from trainer.clock import SystemClock
-
-        now = SystemClock().now
-    stamp = now().strftime("%Y%m%dT%H%M%S")
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
     counter = 1
     while target.exists():

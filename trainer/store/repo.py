@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, or_, select, update
@@ -94,7 +94,9 @@ def sync_deck(*, session: Session, deck: CompiledDeck, now: datetime | None = No
     Args:
         session: The open session; the caller commits (one transaction for the whole deck).
         deck: The compiled deck.
-        now: The import instant (aware); defaults to the system clock.
+        now: The import instant (aware), from the caller's clock. Pass it: the default (the
+            computer's clock, read here) is kept only for callers written before it was required
+            (tests/tui/conftest.py) and goes once they pass it.
 
     Returns:
         How many cards were added, updated, retired and left unchanged.
@@ -104,11 +106,8 @@ def sync_deck(*, session: Session, deck: CompiledDeck, now: datetime | None = No
     stored = session.get(Deck, info.id)
     if stored is not None and stored.content_hash == deck_hash:
         return SyncReport(added=0, updated=0, retired=0, unchanged=len(deck.cards))
-    if now is None:
-        from trainer.clock import SystemClock
-
-        now = SystemClock().now()
-
+    if now is None:  # deprecated: see `now` above
+        now = datetime.now(UTC)
     if stored is None:
         stored = Deck(id=info.id, title=info.title, imported_at=now)
         session.add(stored)
@@ -459,10 +458,9 @@ def has_reviews_on(*, session: Session, day: date) -> bool:
 
 def streak(*, session: Session, today: date) -> int:
     """Consecutive study days with at least one answer, ending today, or yesterday if today has none yet."""
-    connection = session.connection()
-    day = today if connection.execute(_HAS_REVIEWS_ON, {"day": today}).first() else today - timedelta(days=1)
+    day = today if has_reviews_on(session=session, day=today) else today - timedelta(days=1)
     count = 0
-    while connection.execute(_HAS_REVIEWS_ON, {"day": day}).first() is not None:
+    while has_reviews_on(session=session, day=day):
         count += 1
         day -= timedelta(days=1)
     return count

@@ -59,7 +59,7 @@ from trainer.scheduling.sm2 import review as sm2_review
 from trainer.store import repo
 from trainer.store.db import Store, StoreError, store_errors
 from trainer.store.models import CardState, Review
-from trainer.study.settings import Settings, load_settings
+from trainer.study.settings import Settings, load_settings, study_zone
 
 __all__ = [
     "AnswerOutcome",
@@ -258,6 +258,7 @@ class ReviewSession:
         self._deck_ids = list(deck_ids) if deck_ids is not None else None
         with store.session() as session:
             self._settings = load_settings(session)
+        self._tz = study_zone(self._settings, clock)
         self._started = clock.now()
         self._undo: list[_Undo] = []
         self.undo_problem: str | None = None
@@ -272,8 +273,8 @@ class ReviewSession:
         return self._settings
 
     def today(self) -> date:
-        """The current study day."""
-        return study_day(self._clock.now(), self._clock.tz, self._settings.rollover_hour)
+        """The current study day (in `study_zone`: the timezone setting, else the clock's zone)."""
+        return study_day(self._clock.now(), self._tz, self._settings.rollover_hour)
 
     def _quotas(self, session: Session, today: date) -> tuple[int, int]:
         """Due reviews and new cards still allowed today."""
@@ -413,7 +414,7 @@ class ReviewSession:
                 recorded (nothing was committed) and is not on the undo stack.
         """
         now = self._clock.now()
-        today = study_day(now, self._clock.tz, self._settings.rollover_hour)
+        today = study_day(now, self._tz, self._settings.rollover_hour)
         for _attempt in range(WRITE_ATTEMPTS):
             recorded = self._record(card_id, quality, response_ms, now, today, response, verdict, given_root)
             if recorded is not None:
@@ -655,7 +656,8 @@ def ensure_builtin_deck(store: Store, *, now: datetime | None = None) -> None:
 
     Args:
         store: The open store.
-        now: The import instant; defaults to the system clock.
+        now: The import instant; without it, `SystemClock` gives it (faces should pass
+            `clock.now()`; the store itself never reads the clock).
 
     Raises:
         trainer.content.loader.DeckError: If the built-in deck does not validate.
@@ -676,6 +678,10 @@ def ensure_builtin_deck(store: Store, *, now: datetime | None = None) -> None:
     from trainer.content.generate import load_compiled_deck
 
     deck = load_compiled_deck(path)
+    if now is None:
+        from trainer.clock import SystemClock
+
+        now = SystemClock().now()
     with store.session() as session:
         repo.sync_deck(session=session, deck=deck, now=now)
         repo.set_meta(session=session, key=BUILTIN_DECK_META, value=key)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from datetime import tzinfo
 from typing import Any
 
 from sqlmodel import Session
 
-from trainer.clock import resolve_zone
+from trainer.clock import Clock, resolve_zone
 from trainer.scheduling.grading import FAST_MS, SLOW_MS
 from trainer.store import repo
 
@@ -198,3 +199,20 @@ def setting_text(settings: Settings, name: str) -> str:
 def setting_items(settings: Settings) -> list[tuple[str, str, str]]:
     """Every setting as (name, value text, help), for `trainer config`."""
     return [(name, format_value(getattr(settings, name)), SPECS[name].help) for name in setting_names()]
+
+
+def study_zone(settings: Settings, clock: Clock) -> tzinfo:
+    """The zone study days are counted in, the same for every face: the `timezone` setting if
+    set (and known), else the clock's zone (the computer's, for the real clock).
+
+    Args:
+        settings: The student's settings.
+        clock: The clock in use.
+    """
+    if settings.timezone:
+        try:
+            return resolve_zone(settings.timezone)
+        except ValueError:
+            pass
+    return clock.tz
+
