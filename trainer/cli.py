@@ -117,31 +117,48 @@ def _config_fail(message: str) -> None:
     sys.exit(1)
 
 
-def _config_store(ctx: click.Context):  # -> trainer.store.db.Store
-    """Open the database named by the top-level --db (or its defaults), or fail cleanly."""
+def _config_db_option(function):  # type: ignore[no-untyped-def]
+    """`--db` on `config` and on each of its commands, so it may follow either."""
+    return click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)(function)
+
+
+def _config_db(ctx: click.Context, db: str | None) -> str | None:
+    """The nearest --db: the command's own, else `config --db`, else `trainer --db`."""
+    while db is None and ctx is not None:
+        db = (ctx.params or {}).get("db")
+        ctx = ctx.parent  # type: ignore[assignment]
+    return db
+
+
+def _config_store(ctx: click.Context, db: str | None):  # -> trainer.store.db.Store
+    """Open the database named by the nearest --db (or its defaults), or fail cleanly."""
     from trainer.store.db import StoreError, open_store, resolve_db_url
 
     try:
-        return open_store(resolve_db_url((ctx.obj or {}).get("db")))
+        return open_store(resolve_db_url(_config_db(ctx, db)))
     except StoreError as error:
         _config_fail(error.message)
 
 
 @main.group(invoke_without_command=True)
+@_config_db_option
 @click.pass_context
-def config(ctx: click.Context) -> None:
+def config(ctx: click.Context, db: str | None) -> None:
     """Show or change settings (daily limits, rollover hour, leech threshold, grading, zone).
 
     With no command, list every setting and its value.
     """
     if ctx.invoked_subcommand is not None:
         return
+    from trainer.store.db import StoreError, store_errors
     from trainer.study.settings import load_settings, setting_items
 
-    store = _config_store(ctx)
+    store = _config_store(ctx, db)
     try:
-        with store.session() as session:
+        with store_errors("read the settings"), store.session() as session:
             items = setting_items(load_settings(session))
+    except StoreError as error:
+        _config_fail(error.message)
     finally:
         store.close()
     width = max(len(name) for name, _, _ in items)
@@ -151,17 +168,21 @@ def config(ctx: click.Context) -> None:
 
 @config.command("get")
 @click.argument("name")
+@_config_db_option
 @click.pass_context
-def config_get(ctx: click.Context, name: str) -> None:
+def config_get(ctx: click.Context, name: str, db: str | None) -> None:
     """Print one setting's value."""
+    from trainer.store.db import StoreError, store_errors
     from trainer.study.settings import SettingError, load_settings, setting_text
 
-    store = _config_store(ctx)
+    store = _config_store(ctx, db)
     try:
-        with store.session() as session:
+        with store_errors("read the settings"), store.session() as session:
             value = setting_text(load_settings(session), name)
     except SettingError as error:
         _config_fail(str(error))
+    except StoreError as error:
+        _config_fail(error.message)
     finally:
         store.close()
     click.echo(value)
@@ -170,19 +191,23 @@ def config_get(ctx: click.Context, name: str) -> None:
 @config.command("set", context_settings={"ignore_unknown_options": True})  # so "-1" is a value, not an option
 @click.argument("name")
 @click.argument("value")
+@_config_db_option
 @click.pass_context
-def config_set(ctx: click.Context, name: str, value: str) -> None:
+def config_set(ctx: click.Context, name: str, value: str, db: str | None) -> None:
     """Change one setting (validated; saved at once)."""
+    from trainer.store.db import StoreError, store_errors
     from trainer.study.settings import SettingError, normalise_name, set_setting, setting_text
 
-    store = _config_store(ctx)
+    store = _config_store(ctx, db)
     try:
-        with store.session() as session:
+        with store_errors("save the setting"), store.session() as session:
             settings = set_setting(session, name, value)
             session.commit()
         canonical = normalise_name(name)
     except SettingError as error:
         _config_fail(str(error))
+    except StoreError as error:
+        _config_fail(error.message)
     finally:
         store.close()
     click.echo(f"{canonical} = {setting_text(settings, canonical)}")

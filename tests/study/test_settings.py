@@ -133,3 +133,45 @@ class TestConfigOtherDatabases:
         assert not isinstance(result.exception, (ImportError,)) and result.exception.__class__ is SystemExit
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and words in lines[0]
+
+
+class TestConfigDbOption:
+    """`--db` may follow `config` or its command, as it may follow `review`."""
+
+    def test_config_takes_its_own_db_option(self, tmp_path: Path) -> None:
+        """`trainer config --db X set ...` writes X; `trainer config get ... --db X` reads it back."""
+        path = tmp_path / "own.db"
+        result = CliRunner().invoke(main, ["config", "--db", str(path), "set", "new_per_day", "9"])
+        assert result.exit_code == 0, result.output
+        result = CliRunner().invoke(main, ["config", "get", "new_per_day", "--db", str(path)])
+        assert (result.exit_code, result.output.strip()) == (0, "9")
+
+    def test_the_nearest_db_option_wins(self, tmp_path: Path) -> None:
+        """A --db after `config` overrides the one before it; the outer database is not even created."""
+        outer, inner = tmp_path / "outer.db", tmp_path / "inner.db"
+        result = CliRunner().invoke(main, ["--db", str(outer), "config", "--db", str(inner), "set", "leech_threshold", "5"])
+        assert result.exit_code == 0, result.output
+        assert inner.exists() and not outer.exists()
+        result = CliRunner().invoke(main, ["--db", str(inner), "config", "get", "leech_threshold"])
+        assert result.output.strip() == "5"
+
+    def test_a_locked_database_is_one_clear_line(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Another program writing: `config set` says the database is busy, without a traceback."""
+        import sqlite3
+
+        import trainer.store.db as db
+
+        path = tmp_path / "busy.db"
+        assert CliRunner().invoke(main, ["config", "--db", str(path)]).exit_code == 0
+        real_open = db.open_store
+        monkeypatch.setattr(db, "open_store", lambda url, **kw: real_open(url, busy_timeout_ms=100, **kw))
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            result = CliRunner().invoke(main, ["config", "--db", str(path), "set", "new_per_day", "3"])
+        finally:
+            other.rollback()
+            other.close()
+        assert result.exit_code == 1
+        assert "Traceback" not in result.output
+        assert "busy" in result.output and len(result.output.strip().splitlines()) == 1
