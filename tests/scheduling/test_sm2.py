@@ -256,6 +256,37 @@ class TestProperties:
         assert days == sorted(days)
         assert all(due_in >= 1 for due_in in days)
 
+    @given(
+        reachable_states(),
+        st.lists(
+            st.tuples(
+                st.integers(min_value=3, max_value=5),
+                st.lists(st.integers(min_value=0, max_value=3), max_size=3),
+                st.integers(min_value=4, max_value=5),
+            ),
+            min_size=1,
+            max_size=15,
+        ),
+    )
+    def test_intervals_never_shrink_over_passes_with_drills(
+        self, state: Sm2State, rounds: list[tuple[int, list[int], int]]
+    ) -> None:
+        """Passes of 3, 4 or 5 (a 3 drilled with any answers until a 4 or 5): each interval the card is sent out for is at least the previous one."""
+        if state.drill:
+            state, _ = review(state, 4)
+        previous = state.interval
+        for first, drill_answers, exit_quality in rounds:
+            state, days = review(state, first)
+            if first == 3:
+                assert days == 0 and state.drill
+                for quality in drill_answers:
+                    state, days = review(state, quality)
+                    assert days == 0
+                state, days = review(state, exit_quality)
+            assert not state.drill
+            assert days == state.interval >= max(previous, 1)
+            previous = days
+
     @given(reachable_states())
     def test_every_reachable_state_is_valid_and_takes_every_grade(self, state: Sm2State) -> None:
         """Anything review produces passes validation and can be reviewed with every grade."""
