@@ -27,7 +27,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
-        "Any time in a review",
+        "In a review (the keys in brackets work while typing a root)",
         (
             ("u  (ctrl+z)", "undo the last recorded answer"),
             ("s  (ctrl+s)", "suspend this card"),
