@@ -56,7 +56,8 @@ class SummaryScreen(Screen[None]):
         accuracy = "–" if s.accuracy is None else f"{s.accuracy:.0%}"
         return Content.assemble(
             ("Cards done  ", "bold"), f"{s.reviewed}\n",
-            ("Right       ", "bold"), f"{s.correct} ({accuracy})\n",
+            # The study layer counts a pass as SM-2 grade 3 or more (the student's final grade).
+            ("Passed      ", "bold"), f"{s.correct} of {s.reviewed} ({accuracy}), graded 3 or more\n",
             ("Time        ", "bold"), _duration(s.elapsed_s),
         )
 
