@@ -12,14 +12,14 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlmodel import Session, col
 
 from trainer.content.cards import Card as ContentCard
-from trainer.content.cards import CardKind, CompiledDeck
+from trainer.content.cards import CardKind, CompiledDeck, SourceRef
 from trainer.store.models import Card, CardState, Deck, Meta, Review, Setting, Source
 
 _CHUNK = 500
@@ -196,6 +196,19 @@ def deck_overview(*, session: Session, today: date) -> list[tuple[str, str, int,
         ).all()
     )
     return [(d.id, d.title, card_counts.get(d.id, 0), due_counts.get(d.id, 0)) for d in decks]
+
+
+def sources_of(*, session: Session, deck_id: str, keys: Iterable[str]) -> dict[str, SourceRef]:
+    """A deck's sources with these keys, by key (keys the deck does not define are left out)."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Source.key, Source.citation, Source.url, Source.strength).where(
+            col(Source.deck_id) == deck_id, col(Source.key).in_(wanted)
+        )
+    )
+    return {row.key: SourceRef(key=row.key, citation=row.citation, url=row.url, strength=row.strength) for row in rows}
 
 
 # --- meta ------------------------------------------------------------------------------------
@@ -454,16 +467,6 @@ _HAS_REVIEWS_ON = select(Review.id).where(col(Review.study_day) == bindparam("da
 def has_reviews_on(*, session: Session, day: date) -> bool:
     """True if any answer was given on this study day."""
     return session.connection().execute(_HAS_REVIEWS_ON, {"day": day}).first() is not None
-
-
-def streak(*, session: Session, today: date) -> int:
-    """Consecutive study days with at least one answer, ending today, or yesterday if today has none yet."""
-    day = today if has_reviews_on(session=session, day=today) else today - timedelta(days=1)
-    count = 0
-    while has_reviews_on(session=session, day=day):
-        count += 1
-        day -= timedelta(days=1)
-    return count
 
 
 def recent_response_ms(*, session: Session, limit: int) -> list[int]:

@@ -40,28 +40,37 @@ Decisions where the design was silent:
 
 from __future__ import annotations
 
-import hashlib
-import math
-import statistics
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from pathlib import Path
-from typing import Literal, NamedTuple
 
 from sqlmodel import Session
 
 from trainer.clock import Clock, add_days, study_day
-from trainer.content.cards import Card
+from trainer.content.cards import Card, SourceRef
 from trainer.scheduling.sm2 import PASSING_QUALITY, Sm2State
 from trainer.scheduling.sm2 import review as sm2_review
 from trainer.store import repo
 from trainer.store.db import Store, StoreError, store_errors
 from trainer.store.models import CardState, Review
+from trainer.study.queue import (
+    DEFAULT_SECONDS_PER_CARD,
+    RESPONSE_SAMPLE,
+    DeckOverview,
+    HomeOverview,
+    QueueCounts,
+    QueueName,
+    StudyCard,
+    TodayQueue,
+    home_overview_from,
+)
 from trainer.study.settings import Settings, load_settings, study_zone
+from trainer.study.startup import BUILTIN_DECK_META, builtin_deck_key
 
 __all__ = [
+    "DEFAULT_SECONDS_PER_CARD",
+    "RESPONSE_SAMPLE",
     "AnswerOutcome",
     "DeckOverview",
     "HomeOverview",
@@ -74,40 +83,8 @@ __all__ = [
     "home_overview",
 ]
 
-QueueName = Literal["due", "new", "repeat"]
-"""Which part of today's queue a card comes from."""
-
-DEFAULT_SECONDS_PER_CARD = 8.0
-"""Time estimate per card before the student has any timed answers."""
-
 WRITE_ATTEMPTS = 5
 """How often an answer is re-read and re-applied when another window changes the card meanwhile."""
-
-RESPONSE_SAMPLE = 500
-"""How many of the latest answers the time estimate takes its median from."""
-
-
-@dataclass(frozen=True)
-class QueueCounts:
-    """How many cards are left today in each part of the queue."""
-
-    due: int
-    new: int
-    repeat: int
-
-    @property
-    def total(self) -> int:
-        """All cards left today."""
-        return self.due + self.new + self.repeat
-
-
-@dataclass(frozen=True)
-class StudyCard:
-    """What a screen shows: the content card and its scheduling situation."""
-
-    card: Card
-    queue: QueueName
-    state: Sm2State
 
 
 @dataclass(frozen=True)
@@ -144,27 +121,54 @@ class SessionSummary:
     """Cards due by tomorrow (including any left over today)."""
 
 
-class DeckOverview(NamedTuple):
-    """One deck on the Home screen."""
+class _SessionReader:
+    """The queue's reads (`trainer.study.queue.OverviewReader`) over an open SQLModel session."""
 
-    id: str
-    title: str
-    cards: int
-    due: int
+    def __init__(self, session: Session) -> None:
+        self._session = session
 
+    def used_today(self, *, day: date) -> tuple[int, int]:
+        return repo.used_today(session=self._session, day=day)
 
-@dataclass(frozen=True)
-class HomeOverview:
-    """What the Home screen shows."""
+    def due_card_ids(self, *, today: date, limit: int, deck_ids: Sequence[str] | None) -> list[str]:
+        return repo.due_card_ids(session=self._session, today=today, limit=limit, deck_ids=deck_ids)
 
-    today: date
-    counts: QueueCounts
-    streak: int
-    """Consecutive study days with at least one answer, ending today or yesterday."""
-    minutes: int
-    """Estimated minutes for today's queue, from the median of recent response times."""
-    decks: list[DeckOverview]
-    reviewed_today: int
+    def new_card_ids(self, *, limit: int, deck_ids: Sequence[str] | None) -> list[str]:
+        return repo.new_card_ids(session=self._session, limit=limit, deck_ids=deck_ids)
+
+    def repeat_card_ids(self, *, today: date, limit: int | None, deck_ids: Sequence[str] | None) -> list[str]:
+        return repo.repeat_card_ids(session=self._session, today=today, limit=limit, deck_ids=deck_ids)
+
+    def count_due(self, *, today: date, cap: int, deck_ids: Sequence[str] | None) -> int:
+        return repo.count_due(session=self._session, today=today, cap=cap, deck_ids=deck_ids)
+
+    def count_new(self, *, cap: int, deck_ids: Sequence[str] | None) -> int:
+        return repo.count_new(session=self._session, cap=cap, deck_ids=deck_ids)
+
+    def siblings_of(self, *, card_ids: Sequence[str]) -> dict[str, list[str]]:
+        return repo.siblings_of(session=self._session, card_ids=card_ids)
+
+    def answered_among(self, *, card_ids: Iterable[str], day: date) -> set[str]:
+        return repo.answered_among(session=self._session, card_ids=card_ids, day=day)
+
+    def card_and_state(self, *, card_id: str) -> tuple[Card, Sm2State] | None:
+        found = repo.card_with_state(session=self._session, card_id=card_id)
+        if found is None:
+            return None
+        row, state = found
+        return repo.to_content_card(row), _sm2(state)
+
+    def count_reviews(self, *, day: date) -> int:
+        return repo.count_reviews(session=self._session, day=day)
+
+    def has_reviews_on(self, *, day: date) -> bool:
+        return repo.has_reviews_on(session=self._session, day=day)
+
+    def recent_response_ms(self, *, limit: int) -> list[int]:
+        return repo.recent_response_ms(session=self._session, limit=limit)
+
+    def deck_overview(self, *, today: date) -> list[tuple[str, str, int, int]]:
+        return repo.deck_overview(session=self._session, today=today)
 
 
 @dataclass
@@ -264,8 +268,7 @@ class ReviewSession:
         self.undo_problem: str | None = None
         """Why the latest `undo()` returned None although answers were left (None otherwise)."""
         self._review_ids: list[int] = []
-        self._shown: dict[str, Sm2State] = {}
-        self._siblings: dict[str, tuple[str, ...]] = {}
+        self._queue = TodayQueue(self._settings, self._deck_ids)
 
     @property
     def settings(self) -> Settings:
@@ -276,25 +279,12 @@ class ReviewSession:
         """The current study day (in `study_zone`: the timezone setting, else the clock's zone)."""
         return study_day(self._clock.now(), self._tz, self._settings.rollover_hour)
 
-    def _quotas(self, session: Session, today: date) -> tuple[int, int]:
-        """Due reviews and new cards still allowed today."""
-        due_done, introduced = repo.used_today(session=session, day=today)
-        return (
-            max(0, self._settings.reviews_per_day - due_done),
-            max(0, self._settings.new_per_day - introduced),
-        )
-
     @store_errors("count today's cards")
     def counts(self) -> QueueCounts:
         """Cards left today in each part of the queue."""
         today = self.today()
         with self._store.session() as session:
-            due_quota, new_quota = self._quotas(session, today)
-            return QueueCounts(
-                due=repo.count_due(session=session, today=today, cap=due_quota, deck_ids=self._deck_ids),
-                new=repo.count_new(session=session, cap=new_quota, deck_ids=self._deck_ids),
-                repeat=len(repo.repeat_card_ids(session=session, today=today, deck_ids=self._deck_ids)),
-            )
+            return self._queue.counts(_SessionReader(session), today)
 
     @store_errors("read the next card")
     def next_card(self) -> StudyCard | None:
@@ -304,85 +294,18 @@ class ReviewSession:
         """
         today = self.today()
         with self._store.session() as session:
-            due_quota, new_quota = self._quotas(session, today)
-            fetchers: tuple[tuple[QueueName, Callable[[int], list[str]], int | None], ...] = (
-                (
-                    "due",
-                    lambda n: repo.due_card_ids(session=session, today=today, limit=n, deck_ids=self._deck_ids),
-                    due_quota,
-                ),
-                ("new", lambda n: repo.new_card_ids(session=session, limit=n, deck_ids=self._deck_ids), new_quota),
-                (
-                    "repeat",
-                    lambda n: repo.repeat_card_ids(session=session, today=today, limit=n, deck_ids=self._deck_ids),
-                    None,
-                ),
-            )
-            fallback: tuple[str, QueueName] | None = None
-            for queue, fetch, quota in fetchers:
-                chosen, first = self._first_unburied(session, today, fetch, quota)
-                if chosen is not None:
-                    return self._study_card(session, chosen, queue)
-                if first is not None and fallback is None:
-                    fallback = (first, queue)
-            if fallback is None:
-                return None
-            # Only buried siblings are left: show them rather than end the day early.
-            return self._study_card(session, *fallback)
+            return self._queue.next_card(_SessionReader(session), today)
 
-    def _first_unburied(
-        self, session: Session, today: date, fetch: Callable[[int], list[str]], quota: int | None
-    ) -> tuple[str | None, str | None]:
-        """The first card of one queue whose siblings were not answered today, and its first card.
+    @store_errors("read the card's sources")
+    def citations(self, card: Card) -> list[SourceRef]:
+        """The full citations of a card's sources, in the card's order, from its deck's sources.
 
-        Reads a few candidates at a time, more only when those are all buried. The daily limit
-        (`quota`, None = none) caps how many cards are taken from the queue today, not how far
-        down it we look: with one new card left for today, a buried first new card gives way to
-        the next one, as in Anki.
+        A key its deck does not define (which a validated deck never has) comes back as a
+        `SourceRef` whose citation is the key itself, so feedback never fails on it.
         """
-        if quota is not None and quota <= 0:
-            return None, None
-        limit = 8
-        first: str | None = None
-        while True:
-            ids = fetch(limit)
-            if not ids:
-                return None, first
-            first = first or ids[0]
-            buried = self._buried(session, ids, today)
-            for card_id in ids:
-                if card_id not in buried:
-                    return card_id, first
-            if len(ids) < limit:
-                return None, first
-            limit *= 4
-
-    def _buried(self, session: Session, card_ids: list[str], today: date) -> set[str]:
-        """Those of `card_ids` with a sibling answered today.
-
-        Sibling lists are content, fixed for the life of a session, so they are read once per
-        card; whether a sibling was answered today is always read from the database (another
-        window may have answered it).
-        """
-        missing = [card_id for card_id in card_ids if card_id not in self._siblings]
-        if missing:
-            for card_id, siblings in repo.siblings_of(session=session, card_ids=missing).items():
-                self._siblings[card_id] = tuple(siblings)
-        siblings = {sibling for card_id in card_ids for sibling in self._siblings.get(card_id, ())}
-        if not siblings:
-            return set()
-        answered = repo.answered_among(session=session, card_ids=siblings, day=today)
-        return {card_id for card_id in card_ids if answered.intersection(self._siblings.get(card_id, ()))}
-
-    def _study_card(self, session: Session, card_id: str, queue: QueueName) -> StudyCard:
-        """Load a queued card and remember the state it is shown with."""
-        found = repo.card_with_state(session=session, card_id=card_id)
-        assert found is not None  # the queue query joined both
-        row, state = found
-        self._siblings[card_id] = tuple(row.siblings)
-        sm2_state = _sm2(state)
-        self._shown[card_id] = sm2_state
-        return StudyCard(card=repo.to_content_card(row), queue=queue, state=sm2_state)
+        with self._store.session() as session:
+            found = repo.sources_of(session=session, deck_id=card.deck_id, keys=card.sources)
+        return [found.get(key) or SourceRef(key=key, citation=key) for key in card.sources]
 
     @store_errors("record the answer")
     def answer(
@@ -424,7 +347,6 @@ class ReviewSession:
         outcome, undo = recorded
         self._undo.append(undo)
         self._review_ids.append(undo.review_id)
-        self._shown.pop(card_id, None)
         return outcome
 
     def _record(
@@ -623,27 +545,8 @@ def home_overview(store: Store, clock: Clock) -> HomeOverview:
         clock: The clock.
     """
     session_view = ReviewSession(store, clock)
-    counts = session_view.counts()
-    today = session_view.today()
     with store.session() as session:
-        reviewed_today = repo.count_reviews(session=session, day=today)
-        # A streak may end yesterday: today's reviews may simply not have happened yet.
-        streak = repo.streak(session=session, today=today)
-        times = repo.recent_response_ms(session=session, limit=RESPONSE_SAMPLE)
-        decks = [DeckOverview(*row) for row in repo.deck_overview(session=session, today=today)]
-    seconds = statistics.median(times) / 1000 if times else DEFAULT_SECONDS_PER_CARD
-    return HomeOverview(
-        today=today,
-        counts=counts,
-        streak=streak,
-        minutes=math.ceil(counts.total * seconds / 60),
-        decks=decks,
-        reviewed_today=reviewed_today,
-    )
-
-
-BUILTIN_DECK_META = "builtin_deck_hash"
-"""Meta key holding the hash of the built-in deck file (and app version) last imported."""
+        return home_overview_from(_SessionReader(session), session_view._queue, session_view.today())
 
 
 @store_errors("import the built-in deck")
@@ -662,16 +565,10 @@ def ensure_builtin_deck(store: Store, *, now: datetime | None = None) -> None:
     Raises:
         trainer.content.loader.DeckError: If the built-in deck does not validate.
     """
-    from trainer import __version__
     from trainer.paths import builtin_deck_path
 
     path = builtin_deck_path()
-    digest = hashlib.sha256(path.read_bytes())
-    digest.update(str(__version__).encode())
-    content_dir = Path(__file__).resolve().parent.parent / "content"
-    for source in sorted(content_dir.glob("*.py")):
-        digest.update(source.name.encode() + source.read_bytes())
-    key = digest.hexdigest()
+    key = builtin_deck_key()
     with store.session() as session:
         if repo.get_meta(session=session, key=BUILTIN_DECK_META) == key:
             return

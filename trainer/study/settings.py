@@ -4,6 +4,10 @@ Settings are stored as text in the database (`Setting` rows) and typed and valid
 the CLI (`trainer config get|set`) and the TUI share one set of rules and messages. A stored value
 that no longer validates (hand-edited, or from an older version) falls back to its default rather
 than stopping the app.
+
+The parsing imports no database layer (`settings_from_rows` works on plain name/value rows), so
+the TUI's quick start (`trainer.store.quick`) types its settings with the same rules; only
+`load_settings` and `set_setting` reach the store, and they import it when called.
 """
 
 from __future__ import annotations
@@ -12,13 +16,15 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import tzinfo
-from typing import Any
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from trainer.clock import Clock, resolve_zone
 from trainer.scheduling.grading import FAST_MS, SLOW_MS
-from trainer.store import repo
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from sqlmodel import Session
 
 
 class SettingError(ValueError):
@@ -147,8 +153,19 @@ def load_settings(session: Session) -> Settings:
     Args:
         session: An open session.
     """
+    from trainer.store import repo
+
+    return settings_from_rows(repo.stored_settings(session=session))
+
+
+def settings_from_rows(rows: Mapping[str, str]) -> Settings:
+    """Type stored settings (name -> text), with defaults for anything unset or no longer valid.
+
+    Args:
+        rows: The stored settings as text, as the `setting` table holds them.
+    """
     values: dict[str, Any] = {}
-    for name, text in repo.stored_settings(session=session).items():
+    for name, text in rows.items():
         if name not in SPECS:
             continue
         try:
@@ -176,6 +193,8 @@ def set_setting(session: Session, name: str, text: str) -> Settings:
         SettingError: The name is unknown, or the value has the wrong type, is out of range, or
             would make fast_ms not less than slow_ms.
     """
+    from trainer.store import repo
+
     canonical, value = parse_setting(name, text)
     current = load_settings(session)
     updated = replace(current, **{canonical: value})

@@ -1,10 +1,12 @@
-"""TrainerApp: paints at once, opens the store behind the first paint, routes between screens.
+"""TrainerApp: paints the first card at once, opens the store behind the first paint, routes between screens.
 
 The app is a router, not a hub: each screen handles its own keys and messages. Its state is what
 every screen needs: the open store, the clock, how the app was started, and the first screen's
-data when a prefetch process (see `trainer.tui.prefetch`) read it while Textual was starting.
-The database layer (SQLModel, SQLAlchemy) is imported only inside thread workers, after the
-first paint.
+data. That data is read when the app mounts, in a few milliseconds, by
+`trainer.study.startup.quick_first_screen` (stdlib sqlite3, read-only, the same queue rules as
+the review session), so the first card or Home's figures are in the first frame. The database
+layer (SQLModel, SQLAlchemy: most of a second to import) is imported only inside a thread worker,
+after the first paint; the first answer waits for it ("Saving…") only if it comes sooner.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from trainer.tui.screens.home import HomeScreen
 if TYPE_CHECKING:
     from trainer.clock import Clock
     from trainer.store.db import Store
-    from trainer.tui.prefetch import FirstScreen, Prefetch
+    from trainer.study.startup import FirstScreen
 
 Start = Literal["home", "review"]
 """Where the app opens: the Home screen, or straight on the first card of today's review."""
@@ -43,12 +45,6 @@ class TrainerApp(App[None]):
     """Ctrl+Q quits from anywhere; each screen adds its own keys."""
 
     @dataclass
-    class Prefetched(Message):
-        """The prefetch process has answered (None: it failed; open the store normally)."""
-
-        first: FirstScreen | None
-
-    @dataclass
     class StoreOpened(Message):
         """The worker opened the store (and imported the built-in deck if needed)."""
 
@@ -61,12 +57,6 @@ class TrainerApp(App[None]):
 
         message: str
 
-    @dataclass
-    class CitationsLoaded(Message):
-        """The worker has read the full citations of the decks' sources."""
-
-        citations: dict[tuple[str, str], str]
-
     def __init__(
         self,
         *,
@@ -76,13 +66,11 @@ class TrainerApp(App[None]):
         cursor_blink: bool = True,
         deck_ids: Sequence[str] | None = None,
         import_builtin: bool = True,
-        prefetch: Prefetch | None = None,
     ) -> None:
         """Build the app; nothing is opened until it runs (see `make_app` for the arguments)."""
         super().__init__()
         self._db = db
         self._import_builtin = import_builtin
-        self._prefetch = prefetch
         self.clock: Clock | None = clock
         """The only clock the screens read (injected by tests; else made from settings)."""
         self.start = start
@@ -94,14 +82,23 @@ class TrainerApp(App[None]):
         self.store: Store | None = None
         """The open store, once the worker has opened it."""
         self.thresholds: dict[str, int] = {}
-        """Settings' fast_ms/slow_ms from the prefetch, for grading before the store is open."""
+        """Settings' fast_ms/slow_ms from the quick look, for grading before the store is open."""
         self.error: str | None = None
         """Why the store could not be opened, for `run_tui` to print after the app has closed."""
-        self.citations: dict[tuple[str, str], str] = {}
-        """Full citations by (deck id, source key), read after the first card is up."""
+        self._first: FirstScreen | None = None
+        """The quick look's data, until the first screen takes it (`take_first_screen`)."""
 
     def on_mount(self) -> None:
-        """Paint the first screen at once; open the store behind it."""
+        """Read the first screen's data (a few ms, no database layer), paint it, then open the store."""
+        from trainer.study.startup import quick_first_screen
+
+        first = quick_first_screen(
+            self._db, clock=self.clock, start=self.start, deck_ids=self.deck_ids, import_builtin=self._import_builtin
+        )
+        if first is not None:
+            self._first = first
+            self.clock = first.clock
+            self.thresholds = {"fast_ms": first.settings.fast_ms, "slow_ms": first.settings.slow_ms}
         if self.start == "review":
             # Home is built only when the student goes there: fewer widgets before the first card.
             from trainer.tui.screens.review import ReviewScreen
@@ -109,55 +106,29 @@ class TrainerApp(App[None]):
             self.push_screen(ReviewScreen())
         else:
             self.push_screen(HomeScreen())
-        if self._prefetch is not None:
-            self._await_prefetch(self._prefetch)
+        if first is None:
+            # A first run, a changed built-in deck, or a database the quick look cannot read:
+            # the screen says "Loading…" while the worker creates, imports or reports the problem.
+            self._open_store_worker()
         else:
-            self._open_store_worker(full=True)
+            # Start importing the database layer only once the first frame is out: the import
+            # holds the GIL most of the time and would delay the paint.
+            self.call_after_refresh(self._open_store_worker)
+
+    def take_first_screen(self) -> FirstScreen | None:
+        """The quick look's data for the first screen that asks (only once: later screens read the store)."""
+        first, self._first = self._first, None
+        return first
 
     # --- opening the store -----------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="prefetch", description="Reading the first card")
-    def _await_prefetch(self, prefetch: Prefetch) -> None:
-        """Wait (in a thread: the wait releases the GIL) for the prefetch process's answer."""
-        self.post_message(self.Prefetched(prefetch.wait()))
-
-    @on(Prefetched)
-    def _prefetched(self, message: Prefetched) -> None:
-        """Show the first screen's data now; open our own store once that is painted."""
-        first = message.first
-        if first is None:
-            self._open_store_worker(full=True)
-            return
-        if first.error is not None:
-            self._fail(first.error)
-            return
-        if self.clock is None:
-            from trainer.clock import SystemClock
-
-            self.clock = SystemClock(first.timezone)
-        if first.fast_ms is not None and first.slow_ms is not None:
-            self.thresholds = {"fast_ms": first.fast_ms, "slow_ms": first.slow_ms}
-        for screen in self.screen_stack:
-            show = getattr(screen, "prefetched", None)
-            if show is not None:
-                show(first)
-        # The child already created the database and imported the built-in deck.
-        self.call_after_refresh(partial(self._open_store_worker, full=False))
-
     @work(thread=True, exclusive=True, exit_on_error=False, group="store", description="Opening the database")
-    def _open_store_worker(self, full: bool) -> None:
-        """Open the database in a thread: importing the database layer takes a moment.
-
-        Args:
-            full: Also import the built-in deck and read the clock's zone from settings (False
-                when the prefetch process has done both).
-        """
+    def _open_store_worker(self) -> None:
+        """Open the database in a thread (creating it and importing the built-in deck on a first run)."""
         from trainer.store.db import StoreError
 
         try:
-            store, clock = _open(
-                self._db, want_clock=full and self.clock is None, import_builtin=full and self._import_builtin
-            )
+            store, clock = _open(self._db, want_clock=self.clock is None, import_builtin=self._import_builtin)
         except StoreError as error:
             self.post_message(self.StoreFailed(error.message))
             return
@@ -173,7 +144,6 @@ class TrainerApp(App[None]):
             ready = getattr(screen, "store_ready", None)
             if ready is not None:
                 ready()
-        self._load_citations()
 
     @on(StoreFailed)
     def _store_failed(self, message: StoreFailed) -> None:
@@ -186,25 +156,12 @@ class TrainerApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An unexpected failure while opening: exit with its one-line description, not a hang."""
-        if event.worker.group in ("store", "prefetch") and event.state == WorkerState.ERROR:
+        if event.worker.group == "store" and event.state == WorkerState.ERROR:
             self.error = f"Could not start the trainer: {event.worker.error}"
             self.exit(return_code=1)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="citations", description="Reading sources")
-    def _load_citations(self) -> None:
-        """Read the sources' full citations (a deck file parse: kept off the first paint)."""
-        from trainer.tui.citations import builtin_citations
-
-        self.post_message(self.CitationsLoaded(builtin_citations()))
-
-    @on(CitationsLoaded)
-    def _citations_loaded(self, message: CitationsLoaded) -> None:
-        self.citations = message.citations
-
     def on_unmount(self) -> None:
-        """Release the database's connections and any prefetch still running."""
-        if self._prefetch is not None:
-            self._prefetch.cancel()
+        """Release the database's connections."""
         if self.store is not None:
             self.store.close()
 
@@ -246,7 +203,6 @@ def make_app(
     cursor_blink: bool = True,
     deck_ids: Sequence[str] | None = None,
     import_builtin: bool = True,
-    prefetch: Prefetch | None = None,
 ) -> TrainerApp:
     """The app as the CLI and the tests build it.
 
@@ -259,8 +215,6 @@ def make_app(
         import_builtin: Import (or update) the built-in deck on opening, as a first run needs.
             Tests that bring their own deck switch it off, so the built-in deck's wording and
             size never move their snapshots.
-        prefetch: A running `Prefetch` reading the first screen's data (the CLI starts one
-            before importing Textual); None to read everything in the app's own worker.
 
     Returns:
         The app, ready to `run()` or `run_test()`.
@@ -272,7 +226,6 @@ def make_app(
         cursor_blink=cursor_blink,
         deck_ids=deck_ids,
         import_builtin=import_builtin,
-        prefetch=prefetch,
     )
 
 

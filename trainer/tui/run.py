@@ -1,8 +1,8 @@
 """Entry point of the TUI for the command line: run the app, turn failures into exit codes.
 
-Kept tiny on purpose. Before importing Textual it starts the prefetch process, which opens the
-database and reads the first card on the other core while this process starts Textual; the
-launch then costs little more than a bare Textual app's (see bench/bench_launch.py).
+Kept tiny on purpose: the app reads its first screen without the database layer and opens the
+store behind the first paint (see `trainer.tui.app`), so the launch costs little more than a bare
+Textual app's (see bench/bench_launch.py).
 """
 
 from __future__ import annotations
@@ -22,20 +22,10 @@ def run_tui(db: str | None, *, start: Literal["home", "review"] = "home") -> int
         The process exit code: 0 after a normal quit, 2 when the database cannot be opened
         (the reason is printed to stderr, without a traceback), 1 for another startup failure.
     """
-    from trainer.tui.prefetch import Prefetch
-
-    try:
-        prefetch: Prefetch | None = Prefetch.spawn(db, start=start)
-    except OSError:
-        prefetch = None  # no second process here: the app reads everything in its own worker
     from trainer.tui.app import make_app
 
-    app = make_app(db, start=start, prefetch=prefetch)
-    try:
-        app.run()
-    finally:
-        if prefetch is not None:
-            prefetch.cancel()
+    app = make_app(db, start=start)
+    app.run()
     if app.error is not None:
         print(f"trainer: {app.error}", file=sys.stderr)
     return app.return_code or 0

@@ -1,7 +1,8 @@
 """The Home screen: what today holds, and Enter to start.
 
-It paints at once with "Loading…" and fills in when the app has opened the store; the figures
-are read in a thread worker (they are aggregate queries) and arrive as a message.
+It paints at once with the figures the app's quick look read (`trainer.study.startup`), or
+"Loading…" until the app has opened the store; later figures are read in a thread worker (they
+are aggregate queries) and arrive as a message.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from trainer.tui.literal import literal
-from trainer.tui.prefetch import FirstScreen, HomeFigures, home_figures
 
 if TYPE_CHECKING:
+    from trainer.study.queue import HomeOverview
     from trainer.tui.app import TrainerApp
 
 
@@ -39,12 +40,12 @@ class HomeScreen(Screen[None]):
     class OverviewLoaded(Message):
         """The worker has read today's figures."""
 
-        figures: HomeFigures
+        figures: HomeOverview
 
     def __init__(self) -> None:
         super().__init__()
         self._fresh = False
-        """True while the figures on screen are current (from the prefetch, until a review)."""
+        """True while the figures on screen are current (from the quick look, until a review)."""
 
     def compose(self) -> ComposeResult:
         """Title, today's figures, decks and a hint line."""
@@ -61,9 +62,10 @@ class HomeScreen(Screen[None]):
         """The app, typed."""
         return self.app  # type: ignore[return-value]
 
-    def prefetched(self, first: FirstScreen) -> None:
-        """Called by the app with the prefetch process's figures: paint them at once."""
-        if first.home is not None:
+    def on_mount(self) -> None:
+        """Paint the figures the app read before the store was open, if this is the first screen."""
+        first = self.trainer.take_first_screen()
+        if first is not None and first.home is not None:
             self._fresh = True
             self._paint(first.home)
 
@@ -88,13 +90,13 @@ class HomeScreen(Screen[None]):
 
         app = self.trainer
         assert app.store is not None and app.clock is not None
-        self.post_message(self.OverviewLoaded(home_figures(home_overview(app.store, app.clock))))
+        self.post_message(self.OverviewLoaded(home_overview(app.store, app.clock)))
 
     @on(OverviewLoaded)
     def _loaded(self, message: OverviewLoaded) -> None:
         self._paint(message.figures)
 
-    def _paint(self, o: HomeFigures) -> None:
+    def _paint(self, o: HomeOverview) -> None:
         """Paint the figures."""
         counts = o.counts
         minutes = o.minutes

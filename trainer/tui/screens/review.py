@@ -22,7 +22,6 @@ from textual.widgets import Footer, Static
 from trainer.content.answers import check
 from trainer.content.cards import CardKind
 from trainer.scheduling.grading import suggest_quality
-from trainer.tui.citations import citations_for
 from trainer.tui.literal import literal
 from trainer.tui.widgets.answer_input import ChoiceAnswer, RevealAnswer, TypedAnswer
 from trainer.tui.widgets.card_view import CardView
@@ -31,8 +30,8 @@ from trainer.tui.widgets.progress import SessionProgress
 
 if TYPE_CHECKING:
     from trainer.content.answers import AnswerResult
+    from trainer.content.cards import SourceRef
     from trainer.study.review import ReviewSession, StudyCard
-    from trainer.tui.prefetch import FirstCard, FirstScreen
     from trainer.tui.app import TrainerApp
 
 Mode = Literal["loading", "typing", "choosing", "recalling", "grading", "done"]
@@ -99,7 +98,9 @@ class ReviewScreen(Screen[None]):
         self.shown_at: datetime | None = None
         """When the current card was shown, by the app's clock."""
         self._left = 0
-        """Cards left today, from the prefetch, until the session can count them."""
+        """Cards left today, from the quick look, until the session can count them."""
+        self._first_citations: dict[str, tuple[SourceRef, ...]] = {}
+        """The quick look's card's sources, by card id, until the session can read them."""
         self._pending_record = False
         """Enter was pressed before the store was open: record as soon as it is."""
 
@@ -122,20 +123,20 @@ class ReviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Show "Loading…" until the store is open, then start; tick the elapsed time."""
+        """Show the quick look's first card, else "Loading…" until the store is open; tick the elapsed time."""
         self._set_mode("loading")
         self.query_one(CardView).clear("Loading today's cards…")
         self.set_interval(1.0, self._tick)
         if self.trainer.store is not None:
             self.store_ready()
-
-    def prefetched(self, first: FirstScreen) -> None:
-        """Called by the app with the prefetch process's first card: show it before the store is open."""
-        if self.session is not None or self.current is not None or first.card is None:
             return
-        self.started_at = self.trainer.clock.now()
-        self._left = first.counts.total if first.counts is not None else 0
-        self._show(first.card)
+        first = self.trainer.take_first_screen()
+        if first is not None and first.card is not None:
+            # Read without the database layer (trainer.study.startup); the store opens meanwhile.
+            self.started_at = self.trainer.clock.now()
+            self._left = first.counts.total if first.counts is not None else 0
+            self._first_citations = {first.card.card.id: first.citations}
+            self._show(first.card)
 
     def store_ready(self) -> None:
         """Called by the app once the store is open: start the session (and the first card, if not shown)."""
@@ -163,7 +164,7 @@ class ReviewScreen(Screen[None]):
             return
         self._show(study_card)
 
-    def _show(self, study_card: StudyCard | FirstCard) -> None:
+    def _show(self, study_card: StudyCard) -> None:
         card = study_card.card
         self.current = study_card
         self.result = self.response = self.response_ms = self.suggested = self.grade = None
@@ -268,10 +269,20 @@ class ReviewScreen(Screen[None]):
         self.call_after_refresh(self.query_one("#fb-answer").scroll_visible, animate=False)
 
     def _citations(self) -> list[str]:
-        """Full citations of the current card's sources (the key itself if a source is unknown)."""
+        """Full citations of the current card's sources, with their URLs (from the store, through the session)."""
+        from trainer.content.cards import SourceRef
+        from trainer.study.review import StoreError
+
         assert self.current is not None
         card = self.current.card
-        return citations_for(card.deck_id, card.sources, self.trainer.citations)
+        # The quick look's card, answered before the store is open, brought its sources with it.
+        sources = list(self._first_citations.get(card.id) or (SourceRef(key, key) for key in card.sources))
+        if self.session is not None and card.id not in self._first_citations:
+            try:
+                sources = self.session.citations(card)
+            except StoreError:
+                pass  # a busy or damaged database: the keys still say where the fact comes from
+        return [f"{source.citation} {source.url}" if source.url else source.citation for source in sources]
 
     def action_scroll(self, direction: str) -> None:
         """Scroll a long explanation or list of sources (the keyboard is the only pointer)."""
@@ -290,7 +301,7 @@ class ReviewScreen(Screen[None]):
             self.notify("Choose a grade 0-5 first.", severity="warning")
             return
         if self.session is None:
-            # The first card came from the prefetch; the app's own store is a moment away.
+            # The first card came from the quick look; the app's own store is a moment away.
             self._pending_record = True
             self._say("Saving…", "$text-warning")
             return
