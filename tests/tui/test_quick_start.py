@@ -1,0 +1,171 @@
+"""The launch path: the first card and Home's figures are on screen before the store is open.
+
+The app reads its first screen through `trainer.study.startup.quick_first_screen` (stdlib
+sqlite3) when it mounts, and opens the real store in a worker. These tests hold that worker back
+(the database layer can take most of a second to import on a slow machine) to show what the
+student sees meanwhile, and what happens to an answer given before the store is ready.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import suppress
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+from textual.worker import WorkerCancelled
+
+from trainer.clock import FixedClock
+from trainer.content.cards import CompiledDeck, DeckInfo, SourceRef
+from trainer.store import repo
+from trainer.store.db import open_store, resolve_db_url
+from trainer.tui import app as app_module
+from trainer.tui.app import TrainerApp, make_app
+from trainer.tui.screens.home import HomeScreen
+from trainer.tui.screens.review import ReviewScreen
+
+from .conftest import DECK_ID, NOW, TYPED
+
+SIZE = (100, 30)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let the store worker and what it starts finish."""
+    for _ in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def text_of(app: TrainerApp, selector: str) -> str:
+    """The plain text a Static on the current screen shows."""
+    return str(app.screen.query_one(selector, Static).render())
+
+
+@pytest.fixture
+def held_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The app's store worker waits until the test sets the returned event."""
+    release = threading.Event()
+    real_open = app_module._open
+
+    def slow_open(*args, **kwargs):
+        release.wait(10)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "_open", slow_open)
+    yield release
+    release.set()
+
+
+class TestBeforeTheStoreIsOpen:
+    """What the quick look puts on screen while the database layer is still loading."""
+
+    async def test_the_first_card_is_shown_and_an_early_answer_is_saved_once_the_store_opens(
+        self, app_factory, held_store: threading.Event, db
+    ) -> None:
+        """The first card and its feedback work without the store; Enter says "Saving…" and records when it opens."""
+        app = app_factory("review")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.store is None
+            assert isinstance(app.screen, ReviewScreen)
+            assert TYPED.prompt in text_of(app, "#card-prompt")
+            assert "4 left" in text_of(app, "#progress-figures")
+            await pilot.press("L", "4", "enter")
+            # The feedback cites the test deck's sources in full, read by the quick look.
+            assert "Harrison's Principles of Internal Medicine" in text_of(app, "#fb-sources")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "Saving…" in text_of(app, "#status")
+            assert db.reviews() == []  # not yet: the screen has not said "Recorded"
+            held_store.set()
+            await settle(pilot)
+            assert "Recorded grade 5" in text_of(app, "#status")
+            assert TYPED.prompt not in text_of(app, "#card-prompt")  # on to the next card
+        (review,) = db.reviews()
+        assert (review.card_id, review.quality) == (TYPED.id, 5)
+
+    async def test_home_shows_todays_figures_before_the_store_is_open(
+        self, app_factory, held_store: threading.Event
+    ) -> None:
+        """Home's counts and decks are painted from the quick look, not "Loading…"."""
+        app = app_factory("home")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.store is None
+            assert isinstance(app.screen, HomeScreen)
+            assert "4 new" in text_of(app, "#home-today")
+            assert "TUI test deck" in text_of(app, "#home-decks")
+            held_store.set()
+            await settle(pilot)
+            assert "4 new" in text_of(app, "#home-today")
+
+    async def test_without_a_database_yet_the_screen_says_loading(
+        self, tmp_path: Path, clock: FixedClock, held_store: threading.Event
+    ) -> None:
+        """A first run has nothing to look at: "Loading…" until the store is created and the deck imported."""
+        app = make_app(str(tmp_path / "new" / "trainer.db"), clock=clock, start="review", cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert "Loading today's cards" in text_of(app, "#card-prompt")
+            held_store.set()
+            await settle(pilot)
+            assert "Loading" not in text_of(app, "#card-prompt")
+
+    async def test_a_corrupt_database_still_exits_with_code_2(self, tmp_path: Path, clock: FixedClock) -> None:
+        """The quick look steps aside; the full path reports the problem (exit code 2)."""
+        bad = tmp_path / "bad.db"
+        bad.write_bytes(b"not a database" * 50)
+        app = make_app(str(bad), clock=clock, start="review")
+        async with app.run_test(size=SIZE) as pilot:
+            with suppress(WorkerCancelled):
+                await settle(pilot)
+        assert app.return_code == 2
+        assert app.error is not None and "bad.db" in app.error
+
+
+class TestCitations:
+    """The feedback names each source in full, for any deck (not only the built-in one)."""
+
+    async def test_a_card_from_another_deck_shows_its_full_citation(self, db_path: Path, clock: FixedClock) -> None:
+        """A second deck's card, reached after the store opened, cites its deck's source with the URL."""
+        other = CompiledDeck(
+            info=DeckInfo(
+                id="other",
+                title="Other deck",
+                version="1",
+                sources=(SourceRef("OWN", "Own, A. Dermatomes revisited. J Neuro Teach. 2025;3:1-9.", "https://example.org/own"),),
+            ),
+            cards=(replace(TYPED, id="other:1", deck_id="other", sources=("OWN",)),),
+        )
+        store = open_store(resolve_db_url(str(db_path)))
+        try:
+            with store.session() as session:
+                repo.sync_deck(session=session, deck=other, now=NOW)
+                session.commit()
+        finally:
+            store.close()
+        app = make_app(
+            str(db_path), clock=clock, start="review", cursor_blink=False, deck_ids=["other", DECK_ID], import_builtin=False
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            # The first card is the test deck's (position 0 in both decks; answered now), then the other deck's.
+            seen = []
+            for _ in range(2):
+                screen = app.screen
+                assert isinstance(screen, ReviewScreen) and screen.current is not None
+                seen.append(screen.current.card.deck_id)
+                if screen.current.card.deck_id == "other":
+                    break
+                await pilot.press("L", "4", "enter", "enter")
+                await settle(pilot)
+            assert seen[-1] == "other"
+            await pilot.press("L", "4", "enter")
+            sources = text_of(app, "#fb-sources")
+            assert "Own, A. Dermatomes revisited." in sources
+            assert "https://example.org/own" in sources
+            assert "OWN" not in sources  # not the bare key
