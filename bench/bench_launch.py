@@ -6,8 +6,9 @@ Run from the repository root:
 
 For each run it starts, in a fresh tmux session of 100x30:
   * a bare Textual app that shows one label (the baseline: Python + Textual + a terminal),
-  * `trainer review` on a prepared database, until the first card's prompt is on screen,
-  * the same app in one process (no prefetch child), for comparison,
+  * `trainer review` on a prepared database, until the first card's prompt is on screen (the app
+    reads it through the read-only sqlite3 quick look, trainer/study/startup.py, and imports the
+    database layer only after the first paint),
   * `trainer` (Home), until today's counts are on screen,
 and then, in the review session, presses the answer key and waits for the feedback view.
 Each time is from the moment tmux is asked to start the command (or to send the key) until
@@ -44,9 +45,6 @@ READ_S = 1.5
 SOCKET = f"bench-launch-{os.getpid()}"
 """A private tmux server, so the bench never touches anyone else's sessions."""
 TIMEOUT_S = 30.0
-
-SINGLE_PROCESS = f"{PYTHON} -c 'from trainer.tui.app import make_app; make_app(start=\"review\").run()'"
-"""`trainer review` as it would run without the prefetch process, for comparison."""
 
 BARE_APP = '''
 from textual.app import App
@@ -167,7 +165,6 @@ def _measure(runs: int, work: Path, bare: Path, db: Path, pristine: Path, env: d
     bare_s: list[float] = []
     review_s: list[float] = []
     paint_s: list[float] = []
-    single_s: list[float] = []
     home_s: list[float] = []
     key_ms: list[float] = []
     record_ms: list[float] = []
@@ -204,16 +201,6 @@ def _measure(runs: int, work: Path, bare: Path, db: Path, pristine: Path, env: d
         finally:
             _kill(session)
 
-        # The same first card from one process (no prefetch child), for comparison.
-        session = f"{tag}-single{run}"
-        for stale in work.glob("bench.db*"):
-            stale.unlink()
-        shutil.copyfile(pristine, db)
-        try:
-            single_s.append(_wait_for(session, marker, _launch(SINGLE_PROCESS, session, env)))
-        finally:
-            _kill(session)
-
         session = f"{tag}-home{run}"
         try:
             home_s.append(_wait_for(session, "to repeat", _launch(f"{TRAINER}", session, env)))
@@ -237,7 +224,6 @@ def _measure(runs: int, work: Path, bare: Path, db: Path, pristine: Path, env: d
           f"(min {min(bare_s) * 1000:.0f}, max {max(bare_s) * 1000:.0f})")
     print(f"`trainer review` -> first card visible: median {med(review_s) * 1000:.0f} ms  "
           f"(min {min(review_s) * 1000:.0f}, max {max(review_s) * 1000:.0f})")
-    print(f"same, one process (no prefetch):        median {med(single_s) * 1000:.0f} ms")
     print(f"`trainer review` -> first paint:        median {med(paint_s) * 1000:.0f} ms  (\"Loading…\" or the card)")
     print(f"`trainer` -> Home counts visible:       median {med(home_s) * 1000:.0f} ms")
     print(f"ratio first card / bare app:            {med(review_s) / med(bare_s):.2f}x  (target <= 2x, goal 1.2x)")

@@ -8,6 +8,7 @@ student sees meanwhile, and what happens to an answer given before the store is 
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import suppress
@@ -28,7 +29,7 @@ from trainer.tui.app import TrainerApp, make_app
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.review import ReviewScreen
 
-from .conftest import DECK_ID, NOW, TYPED
+from .conftest import CHOICE, DECK_ID, NOW, TYPED
 
 SIZE = (100, 30)
 
@@ -102,6 +103,30 @@ class TestBeforeTheStoreIsOpen:
             held_store.set()
             await settle(pilot)
             assert "4 new" in text_of(app, "#home-today")
+
+    async def test_a_choice_card_first_shows_its_options_at_once(
+        self, app_factory, held_store: threading.Event, db_path: Path, db
+    ) -> None:
+        """The choice rows are normally mounted after the first frame; a first choice card gets them at once."""
+        with sqlite3.connect(db_path) as connection:  # take the typed card out, as a suspension would
+            connection.execute("UPDATE cardstate SET suspended = 1 WHERE card_id = ?", (TYPED.id,))
+        app = app_factory("review")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.store is None
+            screen = app.screen
+            assert isinstance(screen, ReviewScreen) and screen.current is not None
+            assert screen.current.card.id == CHOICE.id
+            rows = [str(widget.render()) for widget in screen.query(".choice-text").results(Static)]
+            assert rows[: len(CHOICE.choices)] == list(CHOICE.choices)
+            await pilot.press("2")
+            assert "Right" in text_of(app, "#fb-verdict")
+            held_store.set()
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+        (review,) = db.reviews()
+        assert (review.card_id, review.given_root) == (CHOICE.id, "C6")
 
     async def test_without_a_database_yet_the_screen_says_loading(
         self, tmp_path: Path, clock: FixedClock, held_store: threading.Event

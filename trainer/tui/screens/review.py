@@ -447,6 +447,8 @@ class ReviewScreen(Screen[None]):
         progress.set_elapsed(elapsed)
 
     def on_screen_resume(self) -> None:
-        """Returning from Help: give the typed answer its focus back."""
+        """Shown (first, or back from Help): mount the choice rows once painted; give the typed answer its focus back."""
+        # After this frame, not before it: the first card paints without the 27 choice widgets.
+        self.call_after_refresh(self.query_one(ChoiceAnswer).prepare)
         if self.mode == "typing":
             self.query_one("#typed-input").focus()

@@ -95,12 +95,27 @@ class ChoiceAnswer(Vertical):
     MAX_OPTIONS = 9
     """Keys 1-9 pick an option, so a card never shows more."""
 
-    def compose(self) -> ComposeResult:
-        """Nine rows (number, text), shown as the card needs: no mounting while a card is up."""
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: list[tuple[Horizontal, Static, Static]] = []
+        """(row, number, text) for each option; built on first need (see `prepare`)."""
+
+    def prepare(self) -> None:
+        """Mount the nine rows (number, text) once; they are then shown as each card needs.
+
+        They are 27 widgets, most of the review screen's: styling them before the first frame
+        cost about 50 ms of the launch (bench/bench_launch.py). So the screen calls this just
+        after its first frame (no mounting while a card is up later), and `show` calls it at
+        once if the first card is a choice card.
+        """
+        if self._rows:
+            return
         for index in range(self.MAX_OPTIONS):
-            with Horizontal(classes="choice-row", id=f"choice-row-{index + 1}"):
-                yield Static(classes="choice-key", markup=False)
-                yield Static(classes="choice-text", markup=False)
+            key = Static(classes="choice-key", markup=False)
+            text = Static(classes="choice-text", markup=False)
+            row = Horizontal(key, text, classes="choice-row", id=f"choice-row-{index + 1}")
+            self._rows.append((row, key, text))
+        self.mount_all(row for row, _key, _text in self._rows)
 
     def show(self, choices: tuple[str, ...], *, chosen: int | None = None, correct: set[int] | None = None) -> None:
         """Paint the options.
@@ -110,7 +125,8 @@ class ChoiceAnswer(Vertical):
             chosen: Index of the option the student picked, once answered.
             correct: Indexes of the accepted options, once answered.
         """
-        for index, row in enumerate(self.query(".choice-row").results(Horizontal)):
+        self.prepare()
+        for index, (row, key, text) in enumerate(self._rows):
             row.display = index < len(choices)
             if index >= len(choices):
                 continue
@@ -119,8 +135,8 @@ class ChoiceAnswer(Vertical):
                 mark, style = "✓ ", "bold $text-success"
             elif chosen == index:
                 mark, style = "✗ ", "bold $text-error"
-            row.query_one(".choice-key", Static).update(Content.assemble((f"{mark}{index + 1}", f"bold {style or '$accent'}")))
-            row.query_one(".choice-text", Static).update(literal(choices[index], style))
+            key.update(Content.assemble((f"{mark}{index + 1}", f"bold {style or '$accent'}")))
+            text.update(literal(choices[index], style))
 
 
 class RevealAnswer(Static):
