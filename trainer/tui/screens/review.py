@@ -124,7 +124,9 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Show the quick look's first card, else "Loading…" until the store is open; tick the elapsed time."""
-        self._set_mode("loading")
+        # Not `_set_mode`: the footer reads its keys when the screen is first shown anyway, and
+        # each refresh before that rebuilds it once more before the first frame (~15-30 ms).
+        self.mode = "loading"
         self.query_one(CardView).clear("Loading today's cards…")
         self.set_interval(1.0, self._tick)
         if self.trainer.store is not None:
