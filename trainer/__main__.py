@@ -1,5 +1,5 @@
-"""`python -m trainer` runs the command line."""
+"""`python -m trainer` runs the command line, exactly as the `trainer` script does."""
 
-from trainer.cli import main
+from trainer.launch import main
 
 main()
