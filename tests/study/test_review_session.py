@@ -499,8 +499,8 @@ class TestHomeOverview:
         clock.advance(2 * DAY)
         assert home_overview(store, clock).streak == 0
 
-    def test_the_estimate_uses_the_median_response_time(self, store, clock, make_deck, import_deck) -> None:
-        """Answers of 30 s make 20 cards a 10-minute session."""
+    def test_the_estimate_follows_the_students_own_pace(self, store, clock, make_deck, import_deck) -> None:
+        """After many 30 s answers, 23 cards take about 13 minutes (30 s + 4 s reading each)."""
         import_deck(store, make_deck(60))
         session = ReviewSession(store, clock)
         for _ in range(3):
@@ -508,7 +508,19 @@ class TestHomeOverview:
         clock.advance(DAY)
         home = home_overview(store, clock)
         assert home.counts.total == 23
-        assert home.minutes == 12  # ceil(23 * 30 / 60)
+        assert home.minutes == 6  # three answers only: (3 x 34 s + 10 x 8 s) / 13 = 14 s a card
+        from trainer.study.queue import seconds_per_card
+
+        assert seconds_per_card([30_000] * 500) == pytest.approx(33.5, abs=0.1)
+
+    def test_one_quick_first_answer_does_not_collapse_the_estimate(self, store, clock, make_deck, import_deck) -> None:
+        """A 0.9 s first answer leaves 19 new cards at about 3 minutes, not 1."""
+        import_deck(store, make_deck(60))
+        session = ReviewSession(store, clock)
+        session.answer(session.next_card().card.id, 5, 900)
+        home = home_overview(store, clock)
+        assert home.counts.total == 19
+        assert home.minutes == 3
 
 
 def test_study_days_follow_the_clock_zone_and_rollover(store, make_deck, import_deck) -> None:

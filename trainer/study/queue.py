@@ -40,7 +40,15 @@ QueueName = Literal["due", "new", "repeat"]
 """Which part of today's queue a card comes from."""
 
 DEFAULT_SECONDS_PER_CARD = 8.0
-"""Time estimate per card before the student has any timed answers."""
+"""Time estimate per card before the student has any timed answers (answer, read, accept)."""
+
+FEEDBACK_SECONDS = 4.0
+"""Added to the measured answer time: reading the right answer and the explanation, then
+accepting the grade, which `response_ms` (question shown -> answer given) does not include."""
+
+PRIOR_ANSWERS = 10
+"""The default estimate weighs as much as this many timed answers, so one quick first answer
+does not turn "about 3 minutes" into "about 1 minute"."""
 
 RESPONSE_SAMPLE = 500
 """How many of the latest answers the time estimate takes its median from."""
@@ -272,6 +280,15 @@ def streak(reader: OverviewReader, today: date) -> int:
     return count
 
 
+def seconds_per_card(response_ms: Sequence[int]) -> float:
+    """Expected seconds per card: the median answer time plus reading, blended with the default."""
+    if not response_ms:
+        return DEFAULT_SECONDS_PER_CARD
+    measured = statistics.median(response_ms) / 1000 + FEEDBACK_SECONDS
+    n = len(response_ms)
+    return (n * measured + PRIOR_ANSWERS * DEFAULT_SECONDS_PER_CARD) / (n + PRIOR_ANSWERS)
+
+
 def home_overview_from(reader: OverviewReader, queue: TodayQueue, today: date) -> HomeOverview:
     """What the Home screen shows on `today`: the queue's counts, streak, time estimate, decks.
 
@@ -281,8 +298,7 @@ def home_overview_from(reader: OverviewReader, queue: TodayQueue, today: date) -
         today: The current study day.
     """
     counts = queue.counts(reader, today)
-    times = reader.recent_response_ms(limit=RESPONSE_SAMPLE)
-    seconds = statistics.median(times) / 1000 if times else DEFAULT_SECONDS_PER_CARD
+    seconds = seconds_per_card(reader.recent_response_ms(limit=RESPONSE_SAMPLE))
     return HomeOverview(
         today=today,
         counts=counts,
