@@ -33,7 +33,7 @@ from trainer.study.review import ReviewSession, ensure_builtin_deck, home_overvi
 from trainer.study.settings import set_setting
 from trainer.study.startup import BUILTIN_DECK_META, quick_first_screen
 
-from .conftest import LONDON, import_deck, make_card
+from ..conftest import LONDON, import_deck, make_card
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DECK_FILTERS: tuple[tuple[str, ...] | None, ...] = (None, ("a",), ("b",), ("a", "b"))
