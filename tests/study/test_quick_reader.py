@@ -27,7 +27,6 @@ from trainer.clock import FixedClock
 from trainer.content.cards import CompiledDeck, DeckInfo, SourceRef
 from trainer.store import repo
 from trainer.store.db import SCHEMA_VERSION, Store, open_store, resolve_db_url
-from trainer.store.quick import SCHEMA_VERSION as QUICK_SCHEMA_VERSION
 from trainer.store.quick import database_file, open_quick
 from trainer.study.review import ReviewSession, ensure_builtin_deck, home_overview
 from trainer.study.settings import set_setting
@@ -305,10 +304,6 @@ class TestWhenTheQuickLookStepsAside:
         before = path.read_bytes()
         assert quick_first_screen(str(path), clock=clock, start="review", import_builtin=False) is not None
         assert path.read_bytes() == before
-
-    def test_the_schema_version_is_the_stores(self) -> None:
-        """store/quick.py cannot import db.py (SQLAlchemy): its copy of the version must match."""
-        assert QUICK_SCHEMA_VERSION == SCHEMA_VERSION
 
     @pytest.mark.parametrize(
         "value",

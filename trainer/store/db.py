@@ -23,10 +23,9 @@ from sqlalchemy.exc import NoSuchModuleError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
 from trainer.store import models
+from trainer.store.location import SCHEMA_VERSION, requested_database
 from trainer.store.models import Meta
 
-SCHEMA_VERSION = 1
-"""The schema this code writes. Version 1 is the baseline; 0 is a pre-release layout."""
 
 OUR_TABLE_NAMES = frozenset({"meta", "deck", "source", "card", "cardstate", "review", "setting"})
 """A database with tables, none of them these, belongs to another program and is never migrated."""
@@ -74,16 +73,8 @@ def resolve_db_url(db: str | None) -> str:
         `db`, else `$TRAINER_DB`, else the platform's user data dir (`trainer.db`); a plain path
         becomes an absolute `sqlite:///` URL. Nothing is created here.
     """
-    value = db or os.environ.get("TRAINER_DB") or None
-    if value is None:
-        from trainer.paths import default_db_path
-
-        path = default_db_path()
-    elif "://" in value:
-        return value
-    else:
-        path = Path(value).expanduser()
-    return f"sqlite:///{path.resolve()}"
+    where = requested_database(db)
+    return where if isinstance(where, str) else f"sqlite:///{where}"
 
 
 class Store:

@@ -17,7 +17,6 @@ create anything.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -26,10 +25,8 @@ from typing import Any
 
 from trainer.content.cards import Card, CardKind, SourceRef
 from trainer.scheduling.sm2 import Sm2State
+from trainer.store.location import SCHEMA_VERSION, requested_database
 
-SCHEMA_VERSION = 1
-"""The schema this reader understands: must equal `trainer.store.db.SCHEMA_VERSION` (a test checks;
-db.py is not imported here because it imports SQLAlchemy)."""
 
 _CHUNK = 500
 """Ids per `IN (...)` list, as in repo.py."""
@@ -48,13 +45,9 @@ def database_file(db: str | None) -> Path | None:
     only in the plain forms `sqlite:///relative/path` and `sqlite:////absolute/path`; URLs with
     query options, escapes, other drivers or an in-memory database give None (the full path).
     """
-    value = db or os.environ.get("TRAINER_DB") or None
-    if value is None:
-        from trainer.paths import default_db_path
-
-        return default_db_path().resolve()
-    if "://" not in value:
-        return Path(value).expanduser().resolve()
+    value = requested_database(db)
+    if isinstance(value, Path):
+        return value
     for prefix in ("sqlite:///", "sqlite+pysqlite:///"):
         if value.startswith(prefix):
             rest = value[len(prefix) :]

@@ -1,0 +1,27 @@
+"""Which database to open, and which schema this code speaks: shared by the full store
+(`db.py`, SQLAlchemy) and the quick read-only reader (`quick.py`, stdlib sqlite3), so this
+module imports neither."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+"""The schema this code writes and reads. Version 1 is the baseline; 0 is a pre-release layout."""
+
+
+def requested_database(db: str | None) -> str | Path:
+    """The database the student asked for: `--db`, else `$TRAINER_DB`, else the platform default.
+
+    Returns:
+        A URL string as given (anything with "://"), or an absolute file path. Nothing is created.
+    """
+    value = db or os.environ.get("TRAINER_DB") or None
+    if value is None:
+        from trainer.paths import default_db_path
+
+        return default_db_path().resolve()
+    if "://" in value:
+        return value
+    return Path(value).expanduser().resolve()
