@@ -41,7 +41,7 @@ def _run_tui(db: str | None, *, start: str) -> None:
 
 @main.group()
 def deck() -> None:
-    """Validate, preview and export deck files."""
+    """Validate, preview and import deck files."""
 
 
 @deck.command("validate")
@@ -96,16 +96,63 @@ def deck_preview(path: str, as_json: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from trainer.tui.literal import display_text  # escape codes in a deck must not reach the terminal
+
     # Text(...) everywhere: deck text is shown literally, square brackets are not Rich markup.
-    table = Table(title=Text(f"{compiled.info.title} ({len(compiled.cards)} cards)"), show_lines=True)
+    table = Table(title=Text(display_text(f"{compiled.info.title} ({len(compiled.cards)} cards)")), show_lines=True)
     for column in ("id", "kind", "prompt", "answer"):
         table.add_column(column, overflow="fold")
     for card in compiled.cards:
         answer = card.answer
         if len(card.accepted) > 1 and card.kind != "reveal":
             answer += f"  (also: {', '.join(card.accepted[1:])})"
-        table.add_row(card.id, card.kind.value, Text(card.prompt), Text(answer))
+        table.add_row(card.id, card.kind.value, Text(display_text(card.prompt)), Text(display_text(answer)))
     Console().print(table)
+
+
+@deck.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
+@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@click.pass_context
+def deck_import(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> None:
+    """Import deck files into your collection, to study them with the built-in deck.
+
+    Each file is validated first and imported whole or not at all. Re-importing an edited deck
+    keeps progress on its cards (ids come from the deck id and fact keys, not the wording).
+    Exits 1 if any file could not be imported.
+    """
+    from trainer.clock import SystemClock
+    from trainer.content.loader import DeckError
+    from trainer.store.db import StoreError, open_store, resolve_db_url
+    from trainer.study.review import import_deck_file
+
+    try:
+        store = open_store(resolve_db_url(db or ctx.obj.get("db")))
+    except StoreError as error:
+        click.echo(f"trainer deck import: {error.message}", err=True)
+        sys.exit(1)
+    failed = False
+    try:
+        for path in paths:
+            try:
+                report = import_deck_file(store, path, now=SystemClock().now())
+            except DeckError as error:
+                failed = True
+                for problem in error.problems:
+                    click.echo(str(problem), err=True)
+                click.echo(f"{path}: not imported", err=True)
+                continue
+            except StoreError as error:
+                failed = True
+                click.echo(f"{path}: not imported: {error.message}", err=True)
+                continue
+            click.echo(
+                f"{path}: imported ({report.added} new, {report.updated} updated, "
+                f"{report.retired} retired, {report.unchanged} unchanged cards)"
+            )
+    finally:
+        store.close()
+    sys.exit(1 if failed else 0)
 
 
 # --- config commands (study settings) ----------------------------------------------------------

@@ -40,6 +40,7 @@ BROKEN_DECKS = [
     ("bad_verdict_type.toml", 34, ['(key "c1")', "field 'verdict'", "must be true or false"]),
     ("bad_typed_answer_not_root.toml", 34, ["field 'answer'", "a typed-root card's answer is a root", '"L4-5" is not a spinal root']),
     ("bad_future_format.toml", None, ["format", "deck format 2 is not supported"]),
+    ("bad_too_many_options.toml", 34, ['(key "many")', "field 'distractors'", "at most 9 options (keys 1-9); this one has 10"]),
 ]
 
 
@@ -266,3 +267,18 @@ class TestValidateCommand:
         cards = json.loads(result.stdout)
         assert cards and {"id", "prompt", "answer", "accepted", "kind", "choices", "siblings", "sources", "tags"} <= set(cards[0])
         assert all(s["citation"] for c in cards for s in c["sources"])
+
+
+    def test_preview_never_sends_escape_codes_to_the_terminal(self, tmp_path: Path) -> None:
+        """An ESC in deck text is shown as a visible symbol, not obeyed by the terminal."""
+        deck = tmp_path / "d.toml"
+        deck.write_text(
+            (DECKS / "good_minimal.toml").read_text(encoding="utf-8").replace(
+                'name = "the front of the knee"', 'name = "the \\u001b[31mfront\\u001b[0m of the knee"'
+            ),
+            encoding="utf-8",
+        )
+        result = CliRunner().invoke(main, ["deck", "preview", str(deck)], terminal_width=200)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.stdout
+        assert "front" in result.stdout

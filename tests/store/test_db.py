@@ -213,6 +213,28 @@ class TestRefusals:
             open_store(_url(folder / "trainer.db"))
         assert str(folder) in caught.value.message
 
+    def test_a_good_database_in_a_read_only_folder_is_not_called_corrupt(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """On a read-only mount SQLite cannot even open a WAL file read-only; say "read-only", not "corrupt"."""
+        path = tmp_path / "trainer.db"
+        open_store(_url(path)).close()
+        real_access, real_connect = os.access, sqlite3.connect
+        monkeypatch.setattr(
+            os, "access", lambda p, mode: False if (Path(p) == tmp_path and mode == os.W_OK) else real_access(p, mode)
+        )
+
+        def connect(target, *args, **kwargs):
+            if "mode=ro" in str(target):
+                raise sqlite3.OperationalError("unable to open database file")
+            return real_connect(target, *args, **kwargs)
+
+        monkeypatch.setattr(sqlite3, "connect", connect)
+        with pytest.raises(StoreError) as caught:
+            open_store(_url(path))
+        assert "read-only" in caught.value.message
+        assert "corrupt" not in caught.value.message and "damaged" not in caught.value.message
+
 
 class TestMigration:
     """Older databases are backed up beside themselves, then migrated."""

@@ -55,6 +55,9 @@ def _check_level(value: str) -> str:
     return value
 
 
+MAX_CHOICE_OPTIONS = 9
+"""Options a choice card may show: one digit key each."""
+
 ISNCSCI_MOTOR_LEVELS = ("C5", "C6", "C7", "C8", "T1", "L2", "L3", "L4", "L5", "S1")
 """The ten roots with an ISNCSCI key muscle."""
 
@@ -322,6 +325,12 @@ class HandCard(_Fact):
         problems = []
         if len(distractors) < 3:
             problems.append(f"a choice card needs at least 3 (it has {len(distractors)})")
+        options = 1 + len(info.data.get("accepted", [])) + len(distractors)
+        if options > MAX_CHOICE_OPTIONS:
+            problems.append(
+                f"a choice card shows at most {MAX_CHOICE_OPTIONS} options (keys 1-9); "
+                f"this one has {options} with the answer"
+            )
         right = {a.casefold() for a in [info.data.get("answer", ""), *info.data.get("accepted", [])]}
         clash = [d for d in distractors if d.casefold() in right]
         if clash:

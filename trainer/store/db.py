@@ -294,12 +294,14 @@ def _check_sqlite_file(path: Path) -> None:
             raise StoreError(
                 f"{path} is not a Dermatome Trainer database (not a SQLite file); it was left untouched."
             )
-        if header:
-            _check_readable_schema(path)
+        # Permissions first: a WAL database in a read-only folder cannot even be opened read-only
+        # (SQLite needs its -shm file), and that must not be reported as a damaged file.
         if not os.access(path, os.W_OK):
             raise StoreError(f"Cannot write to the database {path}: the file is read-only; check its permissions.")
         if not os.access(path.parent, os.W_OK):
             raise StoreError(f"Cannot write beside the database {path}: its folder is read-only.")
+        if header:
+            _check_readable_schema(path)
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

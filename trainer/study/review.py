@@ -583,3 +583,46 @@ def ensure_builtin_deck(store: Store, *, now: datetime | None = None) -> None:
         repo.sync_deck(session=session, deck=deck, now=now)
         repo.set_meta(session=session, key=BUILTIN_DECK_META, value=key)
         session.commit()
+
+
+@store_errors("import the deck")
+def import_deck_file(store: Store, path: str, *, now: datetime) -> repo.SyncReport:
+    """Validate a deck file and import it into the store: all of it, or nothing.
+
+    Cards are matched by their stable ids, so re-importing an edited deck keeps every student's
+    progress on reworded cards and retires (never deletes) cards that were removed.
+
+    Args:
+        store: The open store.
+        path: The deck file.
+        now: The import instant (from the face's clock).
+
+    Returns:
+        What the import changed, in cards.
+
+    Raises:
+        trainer.content.loader.DeckError: The file is not a valid deck, or it claims the
+            built-in deck's id (it would replace the built-in cards); nothing was imported.
+    """
+    from pathlib import Path
+
+    from trainer.content.generate import load_compiled_deck
+    from trainer.content.loader import DeckError, DeckProblem, load_deck
+    from trainer.paths import builtin_deck_path
+
+    deck = load_compiled_deck(path)
+    builtin = builtin_deck_path()
+    if Path(path).resolve() != builtin.resolve() and deck.info.id == load_deck(builtin).meta.id:
+        raise DeckError(
+            [
+                DeckProblem(
+                    str(path),
+                    f'deck id "{deck.info.id}" is the built-in deck\'s; give your deck its own id',
+                    location="[deck], field 'id'",
+                )
+            ]
+        )
+    with store.session() as session:
+        report = repo.sync_deck(session=session, deck=deck, now=now)
+        session.commit()
+    return report
