@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
-from textual.pilot import Pilot
-from textual.widgets import Static
 
 from trainer.clock import FixedClock
 from trainer.content.cards import CardKind
@@ -23,19 +21,11 @@ from trainer.tui.screens.help import HelpScreen
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.review import ReviewScreen
 
+from .helpers import settle, text_of
+
 SIZE = (100, 30)
 
 
-async def settle(pilot: Pilot[None]) -> None:
-    """Let the store worker, the messages it posts and the workers they start all finish."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def text_of(app: TrainerApp, selector: str) -> str:
-    """The plain text a Static on the current screen shows."""
-    return str(app.screen.query_one(selector, Static).render())
 
 
 class TestFirstRun:

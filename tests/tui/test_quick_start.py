@@ -16,7 +16,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
@@ -25,25 +24,16 @@ from trainer.content.cards import CompiledDeck, DeckInfo, SourceRef
 from trainer.store import repo
 from trainer.store.db import open_store, resolve_db_url
 from trainer.tui import app as app_module
-from trainer.tui.app import TrainerApp, make_app
+from trainer.tui.app import make_app
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.review import ReviewScreen
 
 from .conftest import CHOICE, DECK_ID, NOW, TYPED
+from .helpers import settle, text_of
 
 SIZE = (100, 30)
 
 
-async def settle(pilot: Pilot[None]) -> None:
-    """Let the store worker and what it starts finish."""
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def text_of(app: TrainerApp, selector: str) -> str:
-    """The plain text a Static on the current screen shows."""
-    return str(app.screen.query_one(selector, Static).render())
 
 
 @pytest.fixture

@@ -9,14 +9,10 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
+from .helpers import settle
+
 SIZE = (80, 24)
 
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let the store worker and everything it starts finish before the picture is taken."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def keys_then_settle(*keys: str):

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from trainer.tui.literal import display_text, literal
+from trainer.tui.literal import literal
 
 GRADE_MEANINGS: tuple[str, ...] = (
     "complete blackout",
@@ -138,8 +138,3 @@ class FeedbackView(Vertical):
             Content.assemble(("Source: ", "bold"), literal(citation, "$text-muted")) for citation in citations
         )
         self.query_one("#fb-sources", Static).update(sources)
-
-    @staticmethod
-    def plain(text: str) -> str:
-        """The text as it will be painted (control characters made visible); for tests and logs."""
-        return display_text(text)
