@@ -146,6 +146,48 @@ class TestKeysHelpAndPalette:
             assert isinstance(app.screen, ReviewScreen)
         assert db.state(conftest_cards["TYPED"]).suspended is True
 
+    async def test_palette_on_a_choice_card_offers_no_answer(self, app_factory, db) -> None:
+        """On a choice card the palette has no entry that picks an option (keys 1-9 do that)."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("enter", "L", "4", "enter", "enter")  # the typed card, recorded; now the choice card
+            await settle(pilot)
+            assert app.screen.mode == "choosing"
+            titles = [command.title for command in app.get_system_commands(app.screen)]
+            assert "Suspend" in titles
+            assert not [title for title in titles if title.startswith(("Choose", "Option", "Grade", "Record"))]
+        assert len(db.reviews()) == 1  # only the typed card: nothing answered the choice card
+
+    async def test_palette_on_the_feedback_names_each_grade(self, app_factory, db, conftest_cards) -> None:
+        """On the feedback the palette lists "Grade N: meaning" for 0-5 and never a bare "Grade"; picking one sets it."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("enter", "L", "5", "enter")  # one level off: suggests 1
+            await settle(pilot)
+            titles = [command.title for command in app.get_system_commands(app.screen)]
+            grades = [title for title in titles if title.startswith("Grade")]
+            assert grades == [
+                "Grade 0: complete blackout",
+                "Grade 1: wrong; remembered once seen",
+                "Grade 2: wrong; seemed easy once seen",
+                "Grade 3: right, with serious difficulty",
+                "Grade 4: right, after hesitation",
+                "Grade 5: right, effortless",
+            ]
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"Grade 4: right")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert "4: right, after hesitation (suggested 1)" in text_of(app, "#fb-grade")
+            assert db.reviews() == []  # the palette chose the grade; only Enter records
+            await pilot.press("enter")
+        (review,) = db.reviews()
+        assert (review.card_id, review.quality) == (conftest_cards["TYPED"].id, 4)
+
     async def test_q_on_home_quits(self, app_factory) -> None:
         """q leaves the app from Home with exit code 0."""
         app = app_factory()

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from trainer.store.db import Store
     from trainer.study.startup import FirstScreen
 
+_MODE_MARKERS = {("typing",), ("esc",)}
+"""Action parameters that only say which key ran the action (the same action, not a different one)."""
+
 Start = Literal["home", "review"]
 """Where the app opens: the Home screen, or straight on the first card of today's review."""
 
@@ -175,13 +178,29 @@ class TrainerApp(App[None]):
     # --- the command palette -----------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The command palette: the current screen's actions first, then Textual's own."""
+        """The command palette: the current screen's actions first, then Textual's own.
+
+        A key that stands for a family of actions (1-9 choose an option, 0-5 set a grade) is
+        never offered as one entry: its footer binding is only the first of the family, so the
+        palette would run `choose(1)` or `grade(0)` under a bare "Choose" or "Grade". A screen
+        that wants such actions in the palette names each one itself (`palette_commands`).
+        """
+        from textual.actions import parse
+
         seen: set[str] = set()
+        extra = getattr(screen, "palette_commands", None)
+        if extra is not None:
+            for title, help_text, callback in extra():
+                seen.add(title)
+                yield SystemCommand(title, help_text, callback)
         for active in screen.active_bindings.values():
             binding = active.binding
             if not active.enabled or not binding.show or not binding.description or binding.system:
                 continue
             if binding.action in ("quit", "app.quit", "command_palette"):
+                continue
+            _, _, parameters = parse(binding.action)
+            if parameters and parameters not in _MODE_MARKERS:
                 continue
             title = binding.description
             if title in seen:

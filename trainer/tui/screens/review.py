@@ -9,7 +9,9 @@ terminal or a crash.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from textual import on
@@ -25,7 +27,7 @@ from trainer.scheduling.grading import suggest_quality
 from trainer.tui.literal import literal
 from trainer.tui.widgets.answer_input import ChoiceAnswer, RevealAnswer, TypedAnswer
 from trainer.tui.widgets.card_view import CardView
-from trainer.tui.widgets.feedback import FeedbackView, GradePanel, Verdict
+from trainer.tui.widgets.feedback import GRADE_MEANINGS, FeedbackView, GradePanel, Verdict
 from trainer.tui.widgets.progress import SessionProgress
 
 if TYPE_CHECKING:
@@ -296,6 +298,20 @@ class ReviewScreen(Screen[None]):
         self.grade = quality
         self.query_one(GradePanel).show_grade(selected=quality, suggested=self.suggested)
         self.refresh_bindings()
+
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        """Palette entries that each name exactly what they do: one per grade on the feedback.
+
+        Choices are not offered: an answer is given with its key, never picked from a list of commands.
+        """
+        if self.mode != "grading":
+            return
+        for quality, meaning in enumerate(GRADE_MEANINGS):
+            yield (
+                f"Grade {quality}: {meaning}",
+                f"Key: {quality}. Enter then records the answer with this grade",
+                partial(self.action_grade, quality),
+            )
 
     def action_record(self) -> None:
         """Record the answer with the chosen grade (one committed transaction), then go on."""
