@@ -139,6 +139,40 @@ class TestUndoSuspendQuit:
         assert db.reviews() == []
         assert db.state(typed).introduced_day is None
 
+    async def test_u_on_the_feedback_takes_back_only_the_answer_on_screen(self, app_factory, db, conftest_cards) -> None:
+        """`u` after a checked, unrecorded answer asks the same card again; the previous recorded answer stays."""
+        typed, choice = conftest_cards["TYPED"], conftest_cards["CHOICE"]
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("L", "4", "enter", "enter")  # recorded
+            await pilot.press("1")  # C5: one level off, checked but not recorded
+            assert text_of(app, "#fb-verdict").startswith("✗ One level off")
+            footer_keys = {b.binding.key: b.binding.description for b in app.screen.active_bindings.values() if b.enabled}
+            assert footer_keys["u"] == "Answer again"
+            await pilot.press("u")
+            assert text_of(app, "#status") == (
+                "↶ Took back the answer on screen (it was not recorded); answer this card again."
+            )
+            assert choice.prompt in text_of(app, "#card-prompt")
+            assert app.screen.query_one("#feedback").display is False
+            assert [(r.card_id, r.quality) for r in db.reviews()] == [(typed.id, 5)]  # nothing else changed
+            await pilot.press("2", "enter")  # answered again, right this time
+        assert [(r.card_id, r.quality, r.given_root) for r in db.reviews()] == [(typed.id, 5, "L4"), (choice.id, 5, "C6")]
+
+    async def test_u_on_a_question_still_undoes_the_last_recorded_answer(self, app_factory, db, conftest_cards) -> None:
+        """Away from the feedback, `u` is "Undo": the last recorded answer is taken back."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("L", "4", "enter", "enter")  # recorded; the choice card is on screen
+            footer_keys = {b.binding.key: b.binding.description for b in app.screen.active_bindings.values() if b.enabled}
+            assert footer_keys["u"] == "Undo"
+            await pilot.press("u")
+            assert "Undone" in text_of(app, "#status")
+            assert conftest_cards["TYPED"].prompt in text_of(app, "#card-prompt")
+        assert db.reviews() == []
+
     async def test_undo_is_refused_when_another_window_answered_the_card(
         self, app_factory, db, db_path, clock, conftest_cards
     ) -> None:

@@ -24,12 +24,13 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("0-5", "change the SM-2 grade (the suggestion is highlighted)"),
             ("enter", "record the answer with that grade and go on"),
+            ("u", "answer again: take back the answer on screen (nothing was recorded)"),
         ),
     ),
     (
         "In a review (the keys in brackets work while typing a root)",
         (
-            ("u  (ctrl+z)", "undo the last recorded answer"),
+            ("u  (ctrl+z)", "undo the last recorded answer (on a question, not the feedback)"),
             ("s  (ctrl+s)", "suspend this card"),
             ("?  (f1)", "this help"),
             ("q  (escape)", "back to Home; a checked answer is recorded first"),

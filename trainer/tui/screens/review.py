@@ -58,6 +58,13 @@ class ReviewScreen(Screen[None]):
         *[Binding(str(n), f"choose({n})", f"Choose {n}", show=False) for n in range(2, 10)],
         Binding("0", "grade(0)", "Grade", key_display="0-5", tooltip="Set the SM-2 grade 0-5", id="review.grade-0"),
         *[Binding(str(n), f"grade({n})", f"Grade {n}", show=False) for n in range(1, 6)],
+        Binding(
+            "u",
+            "take_back",
+            "Answer again",
+            tooltip="Take back the answer on screen (not recorded) and answer this card again",
+            id="review.take-back",
+        ),
         Binding("u", "undo", "Undo", tooltip="Take back the last recorded answer", id="review.undo"),
         Binding("ctrl+z", "undo('typing')", "Undo", tooltip="Take back the last recorded answer", id="review.undo-typing"),
         Binding("s", "suspend", "Suspend", tooltip="Stop asking this card", id="review.suspend"),
@@ -73,7 +80,9 @@ class ReviewScreen(Screen[None]):
         Binding("escape", "home('esc')", "Home", show=False),
     ]
     """Keys. While a root is being typed, letters belong to the answer, so undo, suspend, help
-    and home move to Ctrl+Z, Ctrl+S, F1 and Escape; `check_action` shows whichever set applies."""
+    and home move to Ctrl+Z, Ctrl+S, F1 and Escape; `check_action` shows whichever set applies.
+    On the feedback (an answer checked, not yet recorded) `u` is "Answer again", which takes
+    back that answer; elsewhere it is "Undo", which takes back the last recorded one."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -362,6 +371,14 @@ class ReviewScreen(Screen[None]):
 
     # --- undo, suspend, help, home ---------------------------------------------------------
 
+    def action_take_back(self) -> None:
+        """On the feedback: drop the answer on screen (it was never recorded) and ask the same card again."""
+        if self.mode != "grading" or self.current is None:
+            return
+        self._pending_record = False
+        self._show(self.current)
+        self._say("↶ Took back the answer on screen (it was not recorded); answer this card again.", "$text-warning")
+
     def action_undo(self, _via: str = "") -> None:
         """Take back the last recorded answer and ask that card again."""
         if self.session is None:
@@ -418,6 +435,8 @@ class ReviewScreen(Screen[None]):
             return mode == "choosing"
         if action == "grade":
             return mode == "grading"
+        if action == "take_back":
+            return mode == "grading"
         if action in {"undo", "suspend", "help", "home"}:
             if parameters == ("esc",):
                 return True  # Escape goes home from every mode; the footer names it only while typing.
@@ -425,6 +444,8 @@ class ReviewScreen(Screen[None]):
             if (parameters == ("typing",)) != (mode == "typing"):
                 return False
             if action == "undo":
+                if mode == "grading" and parameters != ("typing",):
+                    return False  # `u` is "Answer again" here: it takes back the answer on screen
                 return (self.session is not None and self.session.can_undo()) or None
             if action == "suspend":
                 return mode in {"typing", "choosing", "recalling", "grading"}
