@@ -3,10 +3,12 @@ and prompts painted literally."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
 from textual.app import App
+from textual.worker import WorkerCancelled
 
 from trainer.clock import FixedClock
 from trainer.content.cards import CardKind
@@ -85,7 +87,8 @@ class TestUnusableDatabase:
         bad.write_bytes(b"this is not a database at all" * 10)
         app = make_app(str(bad), clock=clock, start="review")
         async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
+            with suppress(WorkerCancelled):  # the app exits while settling; its workers are cancelled
+                await settle(pilot)
         assert app.return_code == 2
         assert app.error is not None and "bad.db" in app.error
         assert bad.read_bytes().startswith(b"this is not a database")
