@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+from rich.color import Color
 from textual.pilot import Pilot
 
 from trainer.clock import FixedClock
@@ -121,6 +123,40 @@ class TestChoicesAndSelfGrades:
             await pilot.press("L", "4", "enter", "enter", "1", "enter")
         review = db.reviews()[-1]
         assert (review.card_id, review.quality, review.given_root) == (conftest_cards["CHOICE"].id, 1, "C5")
+
+
+def contrast(one: Color, two: Color) -> float:
+    """WCAG contrast ratio of two colours (1 to 21; body text wants 4.5 or more)."""
+
+    def luminance(color: Color) -> float:
+        channels = [value / 255 for value in color.get_truecolor()]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+class TestGradeBar:
+    """The highlighted grade reads in both themes."""
+
+    @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+    async def test_the_selected_grade_is_highlighted_and_readable(self, app_factory, theme: str) -> None:
+        """The selected grade has its own background and at least 4.5:1 contrast against it."""
+        app = app_factory()
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.theme = theme
+            await start_review(pilot)
+            await pilot.press("L", "5", "enter")  # suggests grade 1
+            cells = {segment.text: segment.style for segment in app.screen.query_one("#fb-grade").render_line(0)}
+            # As painted: a reversed style swaps its foreground and background.
+            painted = {
+                text: (style.bgcolor, style.color) if style.reverse else (style.color, style.bgcolor)
+                for text, style in cells.items()
+            }
+            (fg, bg), (_, other_bg) = painted[" 1 "], painted[" 2 "]
+            assert bg != other_bg
+            assert contrast(fg, bg) >= 4.5
 
 
 class TestUndoSuspendQuit:

@@ -51,7 +51,7 @@ class GradeBar(Static):
         for quality in range(6):
             label = f" {quality} "
             if quality == selected:
-                parts.append((label, "bold reverse $accent"))
+                parts.append((label, "bold $text on $accent-muted"))
             else:
                 parts.append((label, "$text-muted"))
         parts.append("  ")
