@@ -159,6 +159,42 @@ class TestGradeBar:
             assert contrast(fg, bg) >= 4.5
 
 
+class TestBusyDatabase:
+    """An answer the database refuses is never reported as recorded."""
+
+    async def test_a_refused_answer_says_not_recorded_and_enter_retries(self, app_factory, db, conftest_cards, monkeypatch) -> None:
+        """The first commit fails (busy database): the status says so, the answer stays; Enter records it."""
+        from trainer.study.review import StoreError
+
+        typed, choice = conftest_cards["TYPED"], conftest_cards["CHOICE"]
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("L", "4", "enter", "enter")  # recorded: the status says "✓ Recorded grade 5"
+            session = app.screen.session
+            real_answer = session.answer
+            calls = []
+
+            def busy_once(*args, **kwargs):
+                calls.append(args)
+                if len(calls) == 1:
+                    raise StoreError("The database is busy (another trainer window is writing).")
+                return real_answer(*args, **kwargs)
+
+            monkeypatch.setattr(session, "answer", busy_once)
+            await pilot.press("2", "enter")
+            assert text_of(app, "#status") == (
+                "Not recorded: The database is busy (another trainer window is writing). Press Enter to try again."
+            )
+            assert choice.prompt in text_of(app, "#card-prompt")  # still on the feedback of this card
+            assert text_of(app, "#fb-verdict").startswith("✓ Right")
+            assert [r.card_id for r in db.reviews()] == [typed.id]
+            await pilot.press("enter")
+            assert text_of(app, "#status").startswith("✓ Recorded grade 5")
+            assert choice.prompt not in text_of(app, "#card-prompt")
+        assert [(r.card_id, r.quality) for r in db.reviews()] == [(typed.id, 5), (choice.id, 5)]
+
+
 class TestUndoSuspendQuit:
     """Undo takes an answer back; suspend stops a card; leaving keeps what was recorded."""
 

@@ -343,6 +343,8 @@ class ReviewScreen(Screen[None]):
         assert self.session is not None and self.current is not None and self.grade is not None
         card = self.current.card
         result = self.result
+        # Said before the commit: the previous card's "✓ Recorded" must not stand for this one.
+        self._say("Saving…", "$text-warning")
         try:
             outcome = self.session.answer(
                 card.id,
@@ -354,6 +356,8 @@ class ReviewScreen(Screen[None]):
             )
         except StoreError as error:
             # Not recorded: say so plainly and stay on the feedback so Enter can try again.
+            reason = error.message.rstrip(". ")
+            self._say(f"Not recorded: {reason}. Press Enter to try again.", "$text-error")
             self.notify(error.message, title="Not recorded", severity="error", timeout=8)
             return False
         # Only now, after the commit, may the screen say the answer is safe.
