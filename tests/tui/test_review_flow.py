@@ -159,6 +159,56 @@ class TestGradeBar:
             assert contrast(fg, bg) >= 4.5
 
 
+def footer_keys(app) -> list[tuple[str, str]]:
+    """The (key, description) pairs the footer shows, enabled ones only, left to right."""
+    from textual.widgets._footer import FooterKey
+
+    return [(key.key_display, key.description) for key in app.screen.query(FooterKey) if not key.disabled]
+
+
+class TestLongFeedback:
+    """An explanation longer than the screen says that it scrolls."""
+
+    async def test_scroll_hint_shows_only_when_the_feedback_overflows(self, db_path, clock, conftest_cards) -> None:
+        """At 80x24 a long explanation puts "↑↓ Scroll" in the footer and ↓ scrolls; a short one does not."""
+        from dataclasses import replace
+
+        from trainer.content.cards import CompiledDeck, DeckInfo, SourceRef
+        from trainer.store import repo
+        from trainer.store.db import open_store, resolve_db_url
+        from trainer.tui.app import make_app
+
+        from .conftest import NOW
+
+        explanation = " ".join(f"Sentence {n} of a long explanation about the L4 dermatome." for n in range(40))
+        long_deck = CompiledDeck(
+            info=DeckInfo(id="long", title="Long", version="1", sources=(SourceRef("ISNCSCI19", "ASIA 2019."),)),
+            cards=(replace(conftest_cards["TYPED"], id="long:1", deck_id="long", explanation=explanation),),
+        )
+        store = open_store(resolve_db_url(str(db_path)))
+        try:
+            with store.session() as session:
+                repo.sync_deck(session=session, deck=long_deck, now=NOW)
+                session.commit()
+        finally:
+            store.close()
+        for deck_id, long in (("tui-test", False), ("long", True)):
+            app = make_app(str(db_path), clock=clock, start="review", cursor_blink=False, deck_ids=[deck_id], import_builtin=False)
+            async with app.run_test(size=(80, 24)) as pilot:
+                await settle(pilot)
+                await pilot.press("L", "4", "enter")
+                await settle(pilot)
+                assert (("↑↓", "Scroll") in footer_keys(app)) is long
+                assert ("q", "Home") in footer_keys(app)
+                footer = app.screen.query_one("Footer")
+                assert footer.virtual_size.width <= footer.size.width  # nothing cut off at the right
+                body = app.screen.query_one("#review-body")
+                before = body.scroll_y
+                await pilot.press("down")
+                await settle(pilot)
+                assert (body.scroll_y > before) is long
+
+
 class TestBusyDatabase:
     """An answer the database refuses is never reported as recorded."""
 

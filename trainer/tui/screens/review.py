@@ -71,7 +71,14 @@ class ReviewScreen(Screen[None]):
         Binding("ctrl+s", "suspend('typing')", "Suspend", tooltip="Stop asking this card", id="review.suspend-typing"),
         Binding("question_mark", "help", "Help", key_display="?", id="review.help"),
         Binding("f1", "help('typing')", "Help", id="review.help-typing"),
-        Binding("down", "scroll('down')", "Scroll down", show=False),
+        Binding(
+            "down",
+            "scroll('down')",
+            "Scroll",
+            key_display="↑↓",
+            tooltip="Scroll the card, the explanation and the sources",
+            id="review.scroll",
+        ),
         Binding("up", "scroll('up')", "Scroll up", show=False),
         Binding("pagedown", "scroll('page_down')", "Page down", show=False),
         Binding("pageup", "scroll('page_up')", "Page up", show=False),
@@ -139,6 +146,8 @@ class ReviewScreen(Screen[None]):
         # each refresh before that rebuilds it once more before the first frame (~15-30 ms).
         self.mode = "loading"
         self.query_one(CardView).clear("Loading today's cards…")
+        # The scrollbar appears exactly when the body overflows (its overflow is auto).
+        self.watch(self.query_one("#review-body"), "show_vertical_scrollbar", self._overflow_changed, init=False)
         self.set_interval(1.0, self._tick)
         if self.trainer.store is not None:
             self.store_ready()
@@ -441,6 +450,9 @@ class ReviewScreen(Screen[None]):
             return mode == "grading"
         if action == "take_back":
             return mode == "grading"
+        if action == "scroll":
+            # Shown in the footer (and working) only while there is more to read than fits.
+            return self._overflows()
         if action in {"undo", "suspend", "help", "home"}:
             if parameters == ("esc",):
                 return True  # Escape goes home from every mode; the footer names it only while typing.
@@ -461,6 +473,20 @@ class ReviewScreen(Screen[None]):
     def _set_mode(self, mode: Mode) -> None:
         self.mode = mode
         self.refresh_bindings()
+
+    def _overflow_changed(self, overflows: bool) -> None:
+        """The body now does (or no longer does) need scrolling: show or hide "↑↓ Scroll".
+
+        The footer goes compact meanwhile, so that at 80 columns the extra key still fits.
+        """
+        self.query_one(Footer).compact = overflows
+        self.refresh_bindings()
+
+    def _overflows(self) -> bool:
+        """True when the card and feedback are taller than the space for them (so ↑↓ has something to do)."""
+        bodies = self.query("#review-body").results(VerticalScroll)
+        body = next(bodies, None)
+        return body is not None and body.show_vertical_scrollbar
 
     def _say(self, text: str, style: str) -> None:
         """Put one line about the last action above the card."""
