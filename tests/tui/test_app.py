@@ -106,6 +106,33 @@ class TestUnusableDatabase:
         assert "Traceback" not in err
 
 
+class TestHomeFigures:
+    """Home says why its figures are missing instead of "Loading…" for ever."""
+
+    async def test_a_store_error_while_reading_the_figures_is_shown_on_home(self, app_factory, monkeypatch) -> None:
+        """Back from a review, a busy database while re-reading the counts is reported on Home."""
+        import trainer.study.review as review_module
+        from trainer.study.review import StoreError
+
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+
+            def busy(*args, **kwargs):
+                raise StoreError("The database is busy; try again in a moment.")
+
+            monkeypatch.setattr(review_module, "home_overview", busy)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+            assert text_of(app, "#home-today") == (
+                "Could not read today's figures: The database is busy; try again in a moment."
+            )
+            assert app.return_code is None  # still running: Enter can still start a review
+
+
 class TestKeysHelpAndPalette:
     """Help overlay, footer keys and the command palette."""
 

@@ -42,6 +42,12 @@ class HomeScreen(Screen[None]):
 
         figures: HomeOverview
 
+    @dataclass
+    class OverviewFailed(Message):
+        """The worker could not read today's figures; `message` is one sentence for the student."""
+
+        message: str
+
     def __init__(self) -> None:
         super().__init__()
         self._fresh = False
@@ -86,15 +92,28 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="home", description="Reading today's figures")
     def _load(self) -> None:
         """Read today's overview off the UI thread and post it."""
-        from trainer.study.review import home_overview
+        from trainer.study.review import StoreError, home_overview
 
         app = self.trainer
         assert app.store is not None and app.clock is not None
-        self.post_message(self.OverviewLoaded(home_overview(app.store, app.clock)))
+        try:
+            figures = home_overview(app.store, app.clock)
+        except StoreError as error:
+            # A busy or damaged database: say so on Home rather than leave "Loading…" up for ever.
+            self.post_message(self.OverviewFailed(error.message))
+            return
+        self.post_message(self.OverviewLoaded(figures))
 
     @on(OverviewLoaded)
     def _loaded(self, message: OverviewLoaded) -> None:
         self._paint(message.figures)
+
+    @on(OverviewFailed)
+    def _failed(self, message: OverviewFailed) -> None:
+        """Show why the figures are missing; Enter can still start a review."""
+        self.query_one("#home-today", Static).update(
+            Content.assemble(("Could not read today's figures: ", "bold $text-error"), literal(message.message))
+        )
 
     def _paint(self, o: HomeOverview) -> None:
         """Paint the figures."""
