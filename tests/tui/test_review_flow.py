@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.color import Color
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from trainer.clock import FixedClock
 from trainer.tui.screens.home import HomeScreen
@@ -337,6 +338,25 @@ class TestUndoSuspendQuit:
             assert "Suspended" in text_of(app, "#status")
         assert db.state(conftest_cards["CHOICE"]).suspended is True
         assert [r.card_id for r in db.reviews()] == [conftest_cards["TYPED"].id]
+
+    async def test_suspend_on_the_feedback_says_the_answer_was_not_recorded(self, app_factory, db, conftest_cards) -> None:
+        """`s` after a checked answer suspends the card, records nothing for it, and says so."""
+        from trainer.tui.screens.help import HelpScreen
+
+        typed = conftest_cards["TYPED"]
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            await pilot.press("L", "4", "enter")  # checked, not recorded
+            await pilot.press("s")
+            assert [n.message for n in app._notifications] == ["Suspended; the answer on screen was not recorded."]
+            assert text_of(app, "#status") == "Suspended that card; the answer on screen was not recorded."
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            help_text = str(app.screen.query_one(Static).render())
+            assert "suspend this card; on the feedback, the answer on screen is not recorded" in help_text
+        assert db.reviews() == []
+        assert db.state(typed).suspended is True
 
     async def test_quitting_mid_session_keeps_recorded_answers(self, app_factory, db, conftest_cards) -> None:
         """q from a question goes Home; the answers already recorded stay, nothing else is added."""

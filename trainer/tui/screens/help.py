@@ -31,7 +31,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "In a review (the keys in brackets work while typing a root)",
         (
             ("u  (ctrl+z)", "undo the last recorded answer (on a question, not the feedback)"),
-            ("s  (ctrl+s)", "suspend this card"),
+            ("s  (ctrl+s)", "suspend this card; on the feedback, the answer on screen is not recorded"),
             ("?  (f1)", "this help"),
             ("q  (escape)", "back to Home; a checked answer is recorded first"),
         ),

@@ -416,8 +416,15 @@ class ReviewScreen(Screen[None]):
         if self.session is None or self.current is None:
             self.notify("Still opening the database; try again in a moment.")
             return
+        dropped = self.mode == "grading"
         self.session.suspend(self.current.card.id)
-        self._say("Suspended that card; it will not be asked again until unsuspended.", "$text-warning")
+        if dropped:
+            # Unlike q, which records the checked answer first: a suspended card's answer is not wanted.
+            self.notify("Suspended; the answer on screen was not recorded.", title="Suspended")
+            self._say("Suspended that card; the answer on screen was not recorded.", "$text-warning")
+        else:
+            self._say("Suspended that card; it will not be asked again until unsuspended.", "$text-warning")
+        self._pending_record = False
         self._advance()
 
     def action_help(self, _via: str = "") -> None:
