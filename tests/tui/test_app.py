@@ -78,6 +78,27 @@ class TestFirstRun:
             store.close()
 
 
+    async def test_the_built_in_deck_is_imported_at_the_apps_clock(self, tmp_path: Path, clock: FixedClock) -> None:
+        """A first run stamps the built-in deck with the injected clock's instant, not the wall clock."""
+        from sqlmodel import select
+
+        from trainer.store import models
+
+        from .conftest import NOW
+
+        path = tmp_path / "fresh" / "trainer.db"
+        app = make_app(str(path), clock=clock, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+        store = open_store(resolve_db_url(str(path)))
+        try:
+            with store.session() as session:
+                stamps = {deck.imported_at.astimezone(NOW.tzinfo) for deck in session.exec(select(models.Deck)).all()}
+        finally:
+            store.close()
+        assert stamps == {NOW}
+
+
 class TestUnusableDatabase:
     """A database that cannot be opened ends the app with a clear sentence and exit code 2."""
 

@@ -7,7 +7,7 @@ than stopping the app.
 
 The parsing imports no database layer (`settings_from_rows` works on plain name/value rows), so
 the TUI's quick start (`trainer.store.quick`) types its settings with the same rules; only
-`load_settings` and `set_setting` reach the store, and they import it when called.
+`load_settings`, `settings_of` and `set_setting` reach the store, and they import it when called.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from sqlmodel import Session
+
+    from trainer.store.db import Store
 
 
 class SettingError(ValueError):
@@ -156,6 +158,19 @@ def load_settings(session: Session) -> Settings:
     from trainer.store import repo
 
     return settings_from_rows(repo.stored_settings(session=session))
+
+
+def settings_of(store: Store) -> Settings:
+    """The stored settings, read in a session of their own (for faces that hold a store, not a session).
+
+    Args:
+        store: The open store.
+
+    Raises:
+        trainer.store.db.StoreError: If the database cannot be read.
+    """
+    with store.session() as session:
+        return load_settings(session)
 
 
 def settings_from_rows(rows: Mapping[str, str]) -> Settings:

@@ -131,7 +131,7 @@ class TrainerApp(App[None]):
         from trainer.store.db import StoreError
 
         try:
-            store, clock = _open(self._db, want_clock=self.clock is None, import_builtin=self._import_builtin)
+            store, clock = _open(self._db, clock=self.clock, import_builtin=self._import_builtin)
         except StoreError as error:
             self.post_message(self.StoreFailed(error.message))
             return
@@ -248,30 +248,38 @@ def make_app(
     )
 
 
-def _open(db: str | None, *, want_clock: bool, import_builtin: bool) -> tuple[Store, Clock | None]:
+def _open(db: str | None, *, clock: Clock | None, import_builtin: bool) -> tuple[Store, Clock | None]:
     """Open (creating on first run) the database and make sure the built-in deck is in it.
 
     Runs in the app's worker thread; raises `StoreError` for a database that cannot be used.
+
+    Args:
+        db: `--db` value, or None.
+        clock: The app's clock if it has one (injected, or from the quick look); None to make
+            the system clock from the stored settings.
+        import_builtin: Import (or update) the built-in deck.
+
+    Returns:
+        The open store, and the clock made here (None when `clock` was given).
     """
     from trainer.store.db import open_store, resolve_db_url
     from trainer.study.review import ensure_builtin_deck
 
     store = open_store(resolve_db_url(db))
     try:
+        made = _system_clock(store) if clock is None else None
         if import_builtin:
-            ensure_builtin_deck(store)
-        clock = _system_clock(store) if want_clock else None
+            # The import instant comes from the app's clock, like every other write of the app.
+            ensure_builtin_deck(store, now=(clock or made).now())
     except BaseException:
         store.close()
         raise
-    return store, clock
+    return store, made
 
 
 def _system_clock(store: Store) -> Clock:
     """The real clock in the zone the student chose in settings (else the system's zone)."""
     from trainer.clock import SystemClock
-    from trainer.study.settings import load_settings
+    from trainer.study.settings import settings_of
 
-    with store.session() as session:
-        settings = load_settings(session)
-    return SystemClock(settings.timezone)
+    return SystemClock(settings_of(store).timezone)
