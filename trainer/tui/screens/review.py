@@ -51,6 +51,10 @@ _VERDICTS: dict[str, tuple[str, str]] = {
 class ReviewScreen(Screen[None]):
     """Today's review: question, answer, feedback and grade, card after card."""
 
+    AUTO_FOCUS = ""
+    """No automatic focus (empty, not None, which would mean the app's "*"): each card sets it in `_show`,
+    the typed answer's input or nothing, so a choice card's 1-9 reach the screen."""
+
     BINDINGS = [
         Binding("enter", "record", "Record", tooltip="Record the answer with the highlighted grade", id="review.record"),
         Binding("space,enter", "reveal", "Reveal", tooltip="Show the back of the card", id="review.reveal"),
@@ -131,7 +135,9 @@ class ReviewScreen(Screen[None]):
         """Progress on top, then the card, the answer area and the feedback, then the keys."""
         yield SessionProgress(id="progress")
         yield Static(id="status", markup=False)
-        with VerticalScroll(id="review-body"):
+        # Not focusable: the screen's ↑↓ bindings scroll it, and stay the ones the footer names
+        # (a focused body would shadow them with its own hidden scroll keys, e.g. after the palette).
+        with VerticalScroll(id="review-body", can_focus=False):
             yield CardView(id="card")
             yield TypedAnswer(id="typed")
             yield ChoiceAnswer(id="choices")
@@ -390,7 +396,7 @@ class ReviewScreen(Screen[None]):
             return
         self._pending_record = False
         self._show(self.current)
-        self._say("↶ Took back the answer on screen (it was not recorded); answer this card again.", "$text-warning")
+        self._say("↶ Took back that answer (it was not recorded): answer again.", "$text-warning")
 
     def action_undo(self, _via: str = "") -> None:
         """Take back the last recorded answer and ask that card again."""
