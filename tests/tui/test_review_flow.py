@@ -225,7 +225,7 @@ class TestBusyDatabase:
 
         typed, choice = conftest_cards["TYPED"], conftest_cards["CHOICE"]
         app = app_factory()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=(80, 24)) as pilot:
             await start_review(pilot)
             await pilot.press("L", "4", "enter", "enter")  # recorded: the status says "✓ Recorded grade 5"
             session = app.screen.session
@@ -243,6 +243,8 @@ class TestBusyDatabase:
             assert text_of(app, "#status") == (
                 "Not recorded: The database is busy (another trainer window is writing). Press Enter to try again."
             )
+            await pilot.pause()
+            assert app.screen.query_one("#status").size.height == 2  # all of it visible at 80 columns
             assert choice.prompt in text_of(app, "#card-prompt")  # still on the feedback of this card
             assert text_of(app, "#fb-verdict").startswith("✓ Right")
             assert [r.card_id for r in db.reviews()] == [typed.id]
