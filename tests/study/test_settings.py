@@ -175,3 +175,21 @@ class TestConfigDbOption:
         assert result.exit_code == 1
         assert "Traceback" not in result.output
         assert "busy" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_settings_of_a_store_reads_what_config_set_wrote(tmp_path) -> None:
+    """The faces read settings through the study layer, and see what `trainer config set` stored."""
+    from click.testing import CliRunner
+
+    from trainer.cli import main
+    from trainer.store.db import open_store
+    from trainer.study.settings import settings_of
+
+    db = tmp_path / "s.db"
+    assert CliRunner().invoke(main, ["--db", str(db), "config", "set", "new_per_day", "7"]).exit_code == 0
+    store = open_store(f"sqlite:///{db}")
+    try:
+        assert settings_of(store).new_per_day == 7
+        assert settings_of(store).rollover_hour == 4
+    finally:
+        store.close()

@@ -169,7 +169,9 @@ def settings_of(store: Store) -> Settings:
     Raises:
         trainer.store.db.StoreError: If the database cannot be read.
     """
-    with store.session() as session:
+    from trainer.store.db import store_errors
+
+    with store_errors("read the settings"), store.session() as session:
         return load_settings(session)
 
 
