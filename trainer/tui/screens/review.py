@@ -144,7 +144,9 @@ class ReviewScreen(Screen[None]):
             yield RevealAnswer(id="reveal", markup=False)
             yield FeedbackView(id="feedback")
         yield GradePanel(id="grade-panel")
-        yield Footer()
+        # Compact from the start: with "↑↓ Scroll" on the feedback, every key still fits in 80
+        # columns, and the footer is never rebuilt just to change its spacing.
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Show the quick look's first card, else "Loading…" until the store is open; tick the elapsed time."""
@@ -152,8 +154,6 @@ class ReviewScreen(Screen[None]):
         # each refresh before that rebuilds it once more before the first frame (~15-30 ms).
         self.mode = "loading"
         self.query_one(CardView).clear("Loading today's cards…")
-        # The scrollbar appears exactly when the body overflows (its overflow is auto).
-        self.watch(self.query_one("#review-body"), "show_vertical_scrollbar", self._overflow_changed, init=False)
         self.set_interval(1.0, self._tick)
         if self.trainer.store is not None:
             self.store_ready()
@@ -464,8 +464,10 @@ class ReviewScreen(Screen[None]):
         if action == "take_back":
             return mode == "grading"
         if action == "scroll":
-            # Shown in the footer (and working) only while there is more to read than fits.
-            return self._overflows()
+            # Named on the feedback, where explanations and sources can run long. Not tied to the
+            # scrollbar appearing: that comes after layout and would rebuild the footer a second
+            # time per answer (keypress -> feedback went from 45 to 97 ms in bench_launch.py).
+            return mode == "grading"
         if action in {"undo", "suspend", "help", "home"}:
             if parameters == ("esc",):
                 return True  # Escape goes home from every mode; the footer names it only while typing.
@@ -486,20 +488,6 @@ class ReviewScreen(Screen[None]):
     def _set_mode(self, mode: Mode) -> None:
         self.mode = mode
         self.refresh_bindings()
-
-    def _overflow_changed(self, overflows: bool) -> None:
-        """The body now does (or no longer does) need scrolling: show or hide "↑↓ Scroll".
-
-        The footer goes compact meanwhile, so that at 80 columns the extra key still fits.
-        """
-        self.query_one(Footer).compact = overflows
-        self.refresh_bindings()
-
-    def _overflows(self) -> bool:
-        """True when the card and feedback are taller than the space for them (so ↑↓ has something to do)."""
-        bodies = self.query("#review-body").results(VerticalScroll)
-        body = next(bodies, None)
-        return body is not None and body.show_vertical_scrollbar
 
     def _say(self, text: str, style: str) -> None:
         """Put one line about the last action above the card."""
