@@ -51,10 +51,6 @@ _VERDICTS: dict[str, tuple[str, str]] = {
 class ReviewScreen(Screen[None]):
     """Today's review: question, answer, feedback and grade, card after card."""
 
-    AUTO_FOCUS = ""
-    """No automatic focus (empty, not None, which would mean the app's "*"): each card sets it in `_show`,
-    the typed answer's input or nothing, so a choice card's 1-9 reach the screen."""
-
     BINDINGS = [
         Binding("enter", "record", "Record", tooltip="Record the answer with the highlighted grade", id="review.record"),
         Binding("space,enter", "reveal", "Reveal", tooltip="Show the back of the card", id="review.reveal"),
@@ -65,7 +61,7 @@ class ReviewScreen(Screen[None]):
         Binding(
             "u",
             "take_back",
-            "Answer again",
+            "Retry",
             tooltip="Take back the answer on screen (not recorded) and answer this card again",
             id="review.take-back",
         ),
@@ -92,7 +88,7 @@ class ReviewScreen(Screen[None]):
     ]
     """Keys. While a root is being typed, letters belong to the answer, so undo, suspend, help
     and home move to Ctrl+Z, Ctrl+S, F1 and Escape; `check_action` shows whichever set applies.
-    On the feedback (an answer checked, not yet recorded) `u` is "Answer again", which takes
+    On the feedback (an answer checked, not yet recorded) `u` is "Retry", which takes
     back that answer; elsewhere it is "Undo", which takes back the last recorded one."""
 
     def __init__(self) -> None:
@@ -135,18 +131,16 @@ class ReviewScreen(Screen[None]):
         """Progress on top, then the card, the answer area and the feedback, then the keys."""
         yield SessionProgress(id="progress")
         yield Static(id="status", markup=False)
-        # Not focusable: the screen's ↑↓ bindings scroll it, and stay the ones the footer names
-        # (a focused body would shadow them with its own hidden scroll keys, e.g. after the palette).
-        with VerticalScroll(id="review-body", can_focus=False):
+        # Focusable, as Textual makes it: with nothing focusable on the feedback, every answer cost a
+        # second footer rebuild (keypress -> feedback 36 -> ~95 ms in bench_launch.py).
+        with VerticalScroll(id="review-body"):
             yield CardView(id="card")
             yield TypedAnswer(id="typed")
             yield ChoiceAnswer(id="choices")
             yield RevealAnswer(id="reveal", markup=False)
             yield FeedbackView(id="feedback")
         yield GradePanel(id="grade-panel")
-        # Compact from the start: with "↑↓ Scroll" on the feedback, every key still fits in 80
-        # columns, and the footer is never rebuilt just to change its spacing.
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         """Show the quick look's first card, else "Loading…" until the store is open; tick the elapsed time."""
@@ -476,7 +470,7 @@ class ReviewScreen(Screen[None]):
                 return False
             if action == "undo":
                 if mode == "grading" and parameters != ("typing",):
-                    return False  # `u` is "Answer again" here: it takes back the answer on screen
+                    return False  # `u` is "Retry" here: it takes back the answer on screen
                 return (self.session is not None and self.session.can_undo()) or None
             if action == "suspend":
                 return mode in {"typing", "choosing", "recalling", "grading"}
