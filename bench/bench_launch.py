@@ -106,7 +106,7 @@ def _first_card(db: Path) -> tuple[str, str, str]:
 
     store = open_store(resolve_db_url(str(db)))
     try:
-        ensure_builtin_deck(store)
+        ensure_builtin_deck(store, now=SystemClock().now())
         card = ReviewSession(store, SystemClock()).next_card()
     finally:
         store.close()

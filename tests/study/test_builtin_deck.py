@@ -27,7 +27,7 @@ def deck_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_the_first_run_imports_the_built_in_deck(store, clock, deck_file: Path) -> None:
     """Every generated card is stored, and the first card shown is the deck's first card."""
-    ensure_builtin_deck(store)
+    ensure_builtin_deck(store, now=clock.now())
     compiled = load_compiled_deck(deck_file)
     with store.session() as session:
         assert session.get(Deck, compiled.info.id).title == compiled.info.title
@@ -36,9 +36,9 @@ def test_the_first_run_imports_the_built_in_deck(store, clock, deck_file: Path) 
     assert first.card == compiled.cards[0]
 
 
-def test_an_unchanged_deck_is_neither_compiled_nor_written_again(store, deck_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unchanged_deck_is_neither_compiled_nor_written_again(store, clock, deck_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The second start-up only compares a hash."""
-    ensure_builtin_deck(store)
+    ensure_builtin_deck(store, now=clock.now())
 
     def refuse(path: object) -> None:
         raise AssertionError("the deck was compiled again")
@@ -48,18 +48,18 @@ def test_an_unchanged_deck_is_neither_compiled_nor_written_again(store, deck_fil
     spy = lambda conn, cursor, statement, *rest: writes.append(statement) if not statement.lstrip().upper().startswith(("SELECT", "PRAGMA")) else None  # noqa: E731
     event.listen(store.engine, "before_cursor_execute", spy)
     try:
-        ensure_builtin_deck(store)
+        ensure_builtin_deck(store, now=clock.now())
     finally:
         event.remove(store.engine, "before_cursor_execute", spy)
     assert writes == []
 
 
-def test_a_changed_deck_file_is_synced_again(store, deck_file: Path) -> None:
+def test_a_changed_deck_file_is_synced_again(store, clock, deck_file: Path) -> None:
     """Editing the file (here, the deck's title) updates the store on the next start."""
-    ensure_builtin_deck(store)
+    ensure_builtin_deck(store, now=clock.now())
     text = deck_file.read_text(encoding="utf-8")
     title = load_compiled_deck(deck_file).info.title
     deck_file.write_text(text.replace(f'title = "{title}"', 'title = "Renamed"', 1), encoding="utf-8")
-    ensure_builtin_deck(store)
+    ensure_builtin_deck(store, now=clock.now())
     with store.session() as session:
         assert session.get(Deck, "dermatomes").title == "Renamed"

@@ -203,27 +203,25 @@ class QuickReader:
         """Due cards, counted up to `cap`."""
         if cap <= 0:
             return 0
-        decks, params = _decks(deck_ids)
-        return int(
-            self._one(
-                "SELECT count(*) FROM (SELECT cardstate.card_id AS card_id FROM cardstate "
-                "JOIN card ON card.id = cardstate.card_id "
-                f"WHERE cardstate.due_day <= ? AND {_NOT_ANSWERED_ON} AND {_ACTIVE}{decks} LIMIT ? OFFSET ?)",
-                [today.isoformat(), today.isoformat(), *params, cap, 0],
-            )
+        return self._count_capped(
+            f"cardstate.due_day <= ? AND {_NOT_ANSWERED_ON}", [today.isoformat(), today.isoformat()], cap, deck_ids
         )
 
     def count_new(self, *, cap: int, deck_ids: Sequence[str] | None) -> int:
         """New cards, counted up to `cap`."""
         if cap <= 0:
             return 0
+        return self._count_capped("cardstate.introduced_day IS NULL", [], cap, deck_ids)
+
+    def _count_capped(self, where: str, values: list[Any], cap: int, deck_ids: Sequence[str] | None) -> int:
+        """Active cards matching `where`, counted up to `cap` (the same SQL as repo.count_capped)."""
         decks, params = _decks(deck_ids)
         return int(
             self._one(
                 "SELECT count(*) FROM (SELECT cardstate.card_id AS card_id FROM cardstate "
                 "JOIN card ON card.id = cardstate.card_id "
-                f"WHERE cardstate.introduced_day IS NULL AND {_ACTIVE}{decks} LIMIT ? OFFSET ?)",
-                [*params, cap, 0],
+                f"WHERE {where} AND {_ACTIVE}{decks} LIMIT ? OFFSET ?)",
+                [*values, *params, cap, 0],
             )
         )
 

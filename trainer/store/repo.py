@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, or_, select, update
@@ -83,7 +83,7 @@ def _card_row(card: ContentCard, position: int, content_hash: str) -> dict[str, 
     }
 
 
-def sync_deck(*, session: Session, deck: CompiledDeck, now: datetime | None = None) -> SyncReport:
+def sync_deck(*, session: Session, deck: CompiledDeck, now: datetime) -> SyncReport:
     """Import a compiled deck: upsert its metadata, sources and cards by id; retire missing cards.
 
     Progress (CardState) is never touched by a wording change. A card that is no longer in the
@@ -94,9 +94,7 @@ def sync_deck(*, session: Session, deck: CompiledDeck, now: datetime | None = No
     Args:
         session: The open session; the caller commits (one transaction for the whole deck).
         deck: The compiled deck.
-        now: The import instant (aware), from the caller's clock. Pass it: the default (the
-            computer's clock, read here) is kept only for callers written before it was required
-            (tests/tui/conftest.py) and goes once they pass it.
+        now: The import instant (aware), from the caller's clock (the store never reads one).
 
     Returns:
         How many cards were added, updated, retired and left unchanged.
@@ -106,8 +104,6 @@ def sync_deck(*, session: Session, deck: CompiledDeck, now: datetime | None = No
     stored = session.get(Deck, info.id)
     if stored is not None and stored.content_hash == deck_hash:
         return SyncReport(added=0, updated=0, retired=0, unchanged=len(deck.cards))
-    if now is None:  # deprecated: see `now` above
-        now = datetime.now(UTC)
     if stored is None:
         stored = Deck(id=info.id, title=info.title, imported_at=now)
         session.add(stored)

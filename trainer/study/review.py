@@ -550,7 +550,7 @@ def home_overview(store: Store, clock: Clock) -> HomeOverview:
 
 
 @store_errors("import the built-in deck")
-def ensure_builtin_deck(store: Store, *, now: datetime | None = None) -> None:
+def ensure_builtin_deck(store: Store, *, now: datetime) -> None:
     """Import the built-in deck if it is absent or its file changed; otherwise return at once.
 
     The check hashes the deck file, the app version and the content layer's source (generated
@@ -559,8 +559,7 @@ def ensure_builtin_deck(store: Store, *, now: datetime | None = None) -> None:
 
     Args:
         store: The open store.
-        now: The import instant; without it, `SystemClock` gives it (faces should pass
-            `clock.now()`; the store itself never reads the clock).
+        now: The import instant, from the face's clock (`clock.now()`).
 
     Raises:
         trainer.content.loader.DeckError: If the built-in deck does not validate.
@@ -575,10 +574,6 @@ def ensure_builtin_deck(store: Store, *, now: datetime | None = None) -> None:
     from trainer.content.generate import load_compiled_deck
 
     deck = load_compiled_deck(path)
-    if now is None:
-        from trainer.clock import SystemClock
-
-        now = SystemClock().now()
     with store.session() as session:
         repo.sync_deck(session=session, deck=deck, now=now)
         repo.set_meta(session=session, key=BUILTIN_DECK_META, value=key)
