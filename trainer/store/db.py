@@ -23,11 +23,11 @@ from sqlalchemy.exc import NoSuchModuleError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
 from trainer.store import models
-from trainer.store.location import SCHEMA_VERSION, requested_database
+from trainer.store.location import DEFAULT_PROFILE, DEFAULT_PROFILE_ID, SCHEMA_VERSION, requested_database
 from trainer.store.models import Meta
 
 
-OUR_TABLE_NAMES = frozenset({"meta", "deck", "source", "card", "cardstate", "review", "setting"})
+OUR_TABLE_NAMES = frozenset({"meta", "profile", "deck", "source", "card", "cardstate", "review", "setting"})
 """A database with tables, none of them these, belongs to another program and is never migrated."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -379,11 +379,81 @@ def _write_version(connection: Connection, version: int) -> None:
 
 
 def _migrate_0_to_1(connection: Connection) -> None:
-    """Pre-release databases (schema 0) lack some tables and indexes; add what is missing."""
-    SQLModel.metadata.create_all(connection, tables=_our_tables())
+    """Pre-release databases (schema 0) lack some tables and indexes; add the shared ones missing.
+
+    The per-student tables (card state, reviews, settings) are left to the next step, which
+    rebuilds them with a profile column, or creates them when they are missing.
+    """
+    shared = [models.Meta, models.Deck, models.Source, models.Card]
+    SQLModel.metadata.create_all(connection, tables=[model.__table__ for model in shared])  # type: ignore[attr-defined]
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _migrate_0_to_1}
+_PER_STUDENT_V1 = {
+    "cardstate": (
+        "card_id, position, repetitions, easiness, interval, drill, due_day, introduced_day, last_day, "
+        "lapses, suspended, leech, last_review_at, revision",
+        ("ix_cardstate_due", "ix_cardstate_new", "ix_cardstate_last_day"),
+    ),
+    "review": (
+        "id, card_id, reviewed_at, study_day, quality, response_ms, response, verdict, given_root, "
+        "expected_root, is_drill, queue, repetitions_before, easiness_before, interval_before, drill_before, "
+        "repetitions_after, easiness_after, interval_after, drill_after, due_day_after",
+        ("ix_review_day_queue", "ix_review_card_id"),
+    ),
+    "setting": ("name, value", ()),
+}
+"""Schema 1's per-student tables: the columns copied into schema 2 and the indexes to drop first
+(index names are global in PostgreSQL, and schema 2 reuses some)."""
+
+
+def _migrate_1_to_2(connection: Connection) -> None:
+    """Add profiles: the existing schedule, reviews and settings become the default profile's.
+
+    Card state, reviews and settings gain a profile column (part of the key of card state and
+    settings). Each table is rebuilt (renamed, recreated, copied, dropped): SQLite cannot change
+    a primary key in place, and the same steps work on PostgreSQL.
+    """
+    tables = {table.name: table for table in _our_tables()}
+    tables["profile"].create(connection)
+    _insert_default_profile(connection)
+    existing = set(inspect(connection).get_table_names())
+    for name, (columns, indexes) in _PER_STUDENT_V1.items():
+        if name not in existing:
+            tables[name].create(connection)  # a pre-release layout without it
+            continue
+        for index in indexes:
+            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
+        connection.exec_driver_sql(f"ALTER TABLE {name} RENAME TO {name}_v1")
+        tables[name].create(connection)
+        connection.exec_driver_sql(
+            f"INSERT INTO {name} (profile_id, {columns}) SELECT {DEFAULT_PROFILE_ID}, {columns} FROM {name}_v1"
+        )
+        connection.exec_driver_sql(f"DROP TABLE {name}_v1")
+    if connection.dialect.name == "postgresql":
+        # Copied ids keep their values; the sequence must start after them.
+        connection.exec_driver_sql(
+            "SELECT setval(pg_get_serial_sequence('review', 'id'), COALESCE((SELECT max(id) FROM review), 0) + 1, false)"
+        )
+
+
+def _insert_default_profile(connection: Connection) -> None:
+    """The profile every database starts with."""
+    table = models.Profile.__table__  # type: ignore[attr-defined]
+    connection.execute(
+        table.insert().values(id=DEFAULT_PROFILE_ID, name=DEFAULT_PROFILE, pseudonym=new_pseudonym(), created_at=None)
+    )
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SELECT setval(pg_get_serial_sequence('profile', 'id'), 2, false)")
+
+
+def new_pseudonym() -> str:
+    """A random, stable-once-stored student id for report files ("s-" and 8 hex digits)."""
+    import secrets
+
+    return f"s-{secrets.token_hex(4)}"
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 """`MIGRATIONS[n]` takes a database from schema n to n + 1 (inside one transaction)."""
 
 
@@ -391,7 +461,16 @@ def _our_tables() -> list[Any]:
     """The tables of models.py (other SQLModel tables in the process are not ours to create)."""
     return [
         model.__table__  # type: ignore[attr-defined]
-        for model in (models.Meta, models.Deck, models.Source, models.Card, models.CardState, models.Review, models.Setting)
+        for model in (
+            models.Meta,
+            models.Profile,
+            models.Deck,
+            models.Source,
+            models.Card,
+            models.CardState,
+            models.Review,
+            models.Setting,
+        )
     ]
 
 
@@ -406,6 +485,7 @@ def _prepare_schema(engine: Engine, *, path: Path | None, now: Callable[[], date
     with engine.begin() as connection:
         if version is None:
             SQLModel.metadata.create_all(connection, tables=_our_tables())
+            _insert_default_profile(connection)
         else:
             if path is not None:
                 # The store never reads the wall clock: without a clock from the caller, the

@@ -7,8 +7,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SCHEMA_VERSION = 1
-"""The schema this code writes and reads. Version 1 is the baseline; 0 is a pre-release layout."""
+SCHEMA_VERSION = 2
+"""The schema this code writes and reads. 2 adds profiles (a student per profile); 1 is the first
+release's baseline; 0 is a pre-release layout."""
+
+DEFAULT_PROFILE = "default"
+"""The profile used when none is named: a single student never has to think about profiles."""
+
+DEFAULT_PROFILE_ID = 1
+"""The id of the profile every database starts with (and that schema 1 data migrates into)."""
 
 
 def requested_database(db: str | None) -> str | Path:
@@ -25,3 +32,18 @@ def requested_database(db: str | None) -> str | Path:
     if "://" in value:
         return value
     return Path(value).expanduser().resolve()
+
+
+def requested_profile(profile: str | None) -> str:
+    """The profile the student asked for: `--profile`, else `$TRAINER_PROFILE`, else the default.
+
+    Raises:
+        ValueError: For an empty or blank name given explicitly.
+    """
+    value = profile if profile is not None else os.environ.get("TRAINER_PROFILE")
+    if value is None:
+        return DEFAULT_PROFILE
+    name = value.strip()
+    if not name:
+        raise ValueError("The profile name is empty; give a name, or leave --profile out for the default profile.")
+    return name

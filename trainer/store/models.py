@@ -1,10 +1,14 @@
-"""The database tables: decks, cards, per-card SM-2 state, the review log, settings, schema meta.
+"""The database tables: profiles, decks, cards, per-card SM-2 state, the review log, settings, meta.
 
 All tables live in this one module so that the schema can be read (and migrated) in one place.
 Instants are stored as UTC and come back tagged as UTC (`UTCDateTime`), because SQLite keeps no
 time zone; study days are plain dates in the student's zone, computed by `trainer.clock`.
 Indexes are chosen for the review queue: due cards by due day, new cards by deck order, today's
 answers by study day; see the comment above each.
+
+Deck content (decks, sources, cards) is shared; everything about a student (card state, reviews,
+settings) carries the profile it belongs to, so one database (a class server) holds a schedule
+per student.
 """
 
 from __future__ import annotations
@@ -15,6 +19,10 @@ from sqlalchemy import JSON, DateTime, Index
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from trainer.store.location import DEFAULT_PROFILE_ID
+
+__all__ = ["DEFAULT_PROFILE_ID", "Card", "CardState", "Deck", "Meta", "Profile", "Review", "Setting", "Source", "UTCDateTime"]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -54,6 +62,19 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=200)
     value: str = Field(default="")
+
+
+# A student. Every per-student row below names one; the default profile (id 1) exists from the start.
+class Profile(SQLModel, table=True):
+    """A student using the database (one schedule, one set of settings each)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    """What the student types after --profile."""
+    pseudonym: str = Field(default="", max_length=40)
+    """A stable, anonymous student id for report files an instructor collects (never the name)."""
+    created_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    """When the profile was added (None for the profile a new or migrated database starts with)."""
 
 
 # One row per imported deck; `content_hash` lets an unchanged re-import return before any write.
@@ -113,19 +134,22 @@ class Card(SQLModel, table=True):
     retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-# Per-card SM-2 state and queue bookkeeping; one row per card, created when the card is imported.
-# The composite indexes serve the queue: (due_day, position) gives "most overdue first" without a
-# sort; (introduced_day, position) gives "new cards in deck order" (introduced_day IS NULL) and
-# "introduced today" counts; last_day finds today's answers (repeats, buried siblings).
+# Per-card SM-2 state and queue bookkeeping; one row per profile and card, created when the card is
+# imported (or the profile added). The composite indexes serve the queue, each led by the profile:
+# (due_day, position) gives "most overdue first" without a sort; (introduced_day, position) gives
+# "new cards in deck order" (introduced_day IS NULL) and "introduced today" counts; last_day finds
+# today's answers (repeats, buried siblings).
 class CardState(SQLModel, table=True):
-    """Where a card stands in its schedule."""
+    """Where a card stands in one student's schedule."""
 
     __table_args__ = (
-        Index("ix_cardstate_due", "due_day", "position"),
-        Index("ix_cardstate_new", "introduced_day", "position"),
-        Index("ix_cardstate_last_day", "last_day"),
+        Index("ix_cardstate_due", "profile_id", "due_day", "position"),
+        Index("ix_cardstate_new", "profile_id", "introduced_day", "position"),
+        Index("ix_cardstate_last_day", "profile_id", "last_day"),
+        Index("ix_cardstate_card", "card_id"),
     )
 
+    profile_id: int = Field(primary_key=True, foreign_key="profile.id", ondelete="CASCADE")
     card_id: str = Field(primary_key=True, foreign_key="card.id", ondelete="CASCADE", max_length=120)
     position: int = Field(default=0, ge=0)
     """A copy of Card.position, so that the new-card queue reads one index in order."""
@@ -150,12 +174,16 @@ class CardState(SQLModel, table=True):
 # The review log: one row per answer, with the state before and after, so statistics and undo are
 # computed from it rather than from counters that could drift.
 class Review(SQLModel, table=True):
-    """One answer to one card."""
+    """One answer to one card, by one student."""
 
-    __table_args__ = (Index("ix_review_day_queue", "study_day", "queue"),)
+    __table_args__ = (
+        Index("ix_review_profile_day_queue", "profile_id", "study_day", "queue"),
+        Index("ix_review_card", "card_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    card_id: str = Field(foreign_key="card.id", ondelete="CASCADE", index=True, max_length=120)
+    profile_id: int = Field(foreign_key="profile.id", ondelete="CASCADE")
+    card_id: str = Field(foreign_key="card.id", ondelete="CASCADE", max_length=120)
     reviewed_at: datetime = Field(sa_type=UTCDateTime)
     study_day: date
     quality: int = Field(ge=0, le=5)
@@ -166,7 +194,8 @@ class Review(SQLModel, table=True):
     expected_root: str | None = Field(default=None, max_length=20)
     is_drill: bool = Field(default=False)
     queue: str = Field(max_length=10)
-    """"due", "new" or "repeat": which queue the card was answered from."""
+    """"due", "new" or "repeat": which queue the card was answered from; "extra" for an answer to
+    a card already answered today in another window (logged, but it moves no schedule)."""
     repetitions_before: int
     easiness_before: float
     interval_before: int
@@ -178,9 +207,10 @@ class Review(SQLModel, table=True):
     due_day_after: date
 
 
-# Student settings as text, validated and typed by trainer.study.settings.
+# Student settings as text, validated and typed by trainer.study.settings; one set per profile.
 class Setting(SQLModel, table=True):
-    """One stored setting."""
+    """One stored setting of one student."""
 
+    profile_id: int = Field(primary_key=True, foreign_key="profile.id", ondelete="CASCADE")
     name: str = Field(primary_key=True, max_length=100)
     value: str

@@ -1,9 +1,10 @@
-"""The queries: deck sync, the review queue, answers and their undo, aggregates.
+"""The writes: deck sync, answers and their undo, suspensions, settings, profiles; and aggregates.
 
-Every function is keyword-only, takes an open `Session` and never commits: the caller owns the
-unit of work, so that one answer (its review row and the card's new state) commits as one
-transaction. All SQL of the app is here or in `db.py`; it is portable SQLAlchemy (no SQLite-only
-syntax), so a PostgreSQL URL works too.
+The reads of the study queue and Home live in `readers.py` (written once for two backends).
+Every function here is keyword-only, takes an open `Session` or `Connection` (anything with
+`execute`) and never commits: the caller owns the unit of work, so that one answer (its review
+row and the card's new state) commits as one transaction. The SQL is portable SQLAlchemy (no
+SQLite-only syntax), so a PostgreSQL URL works too.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlmodel import Session, col
 
 from trainer.content.cards import Card as ContentCard
-from trainer.content.cards import CardKind, CompiledDeck, SourceRef
-from trainer.store.models import Card, CardState, Deck, Meta, Review, Setting, Source
+from trainer.content.cards import CompiledDeck, SourceRef
+from trainer.scheduling.policy import CardProgress, ReviewLog
+from trainer.store.models import Card, CardState, Deck, Meta, Profile, Review, Setting, Source
 
 _CHUNK = 500
 """Ids per `IN (...)` list; SQLite limits the number of bound parameters in one statement."""
@@ -149,11 +151,22 @@ def sync_deck(*, session: Session, deck: CompiledDeck, now: datetime) -> SyncRep
             unchanged += 1
     if added:
         session.execute(insert(Card), added)
-        session.execute(insert(CardState), [{"card_id": row["id"], "position": row["position"]} for row in added])
+        profiles = list(session.execute(select(Profile.id)).scalars())
+        session.execute(
+            insert(CardState),
+            [{"profile_id": p, "card_id": row["id"], "position": row["position"]} for p in profiles for row in added],
+        )
     if changed:
         session.execute(update(Card), changed)
     if moved:
-        session.execute(update(CardState), moved)
+        # Every profile's copy of the position (the new-card queue reads it from the state's index).
+        session.execute(
+            update(CardState)
+            .where(col(CardState.card_id) == bindparam("b_card"))
+            .values(position=bindparam("b_position"))
+            .execution_options(synchronize_session=False),
+            [{"b_card": row["card_id"], "b_position": row["position"]} for row in moved],
+        )
 
     present = {card.id for card in deck.cards}
     to_retire = [card_id for card_id, row in existing.items() if card_id not in present and row.retired_at is None]
@@ -167,31 +180,6 @@ def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
     """`items` in slices small enough for one IN list."""
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
-
-
-def deck_overview(*, session: Session, today: date) -> list[tuple[str, str, int, int]]:
-    """Every deck with its active card count and the cards due today (due_day <= today).
-
-    Returns:
-        (deck id, title, active cards, due cards) in title order.
-    """
-    decks = session.execute(select(Deck.id, Deck.title).order_by(Deck.title, Deck.id)).all()
-    card_counts = dict(
-        session.execute(  # type: ignore[arg-type]
-            select(Card.deck_id, func.count()).where(col(Card.retired_at).is_(None)).group_by(Card.deck_id)
-        ).all()
-    )
-    # Written as IN (due states) rather than a join: SQLite's planner otherwise walks every card
-    # of the deck and probes its state (130 ms on 100k cards) instead of the due-day index (40 ms).
-    due_states = select(CardState.card_id).where(col(CardState.due_day) <= today, col(CardState.suspended).is_(False))
-    due_counts = dict(
-        session.execute(  # type: ignore[arg-type]
-            select(Card.deck_id, func.count())
-            .where(col(Card.retired_at).is_(None), col(Card.id).in_(due_states))
-            .group_by(Card.deck_id)
-        ).all()
-    )
-    return [(d.id, d.title, card_counts.get(d.id, 0), due_counts.get(d.id, 0)) for d in decks]
 
 
 def sources_of(*, session: Session, deck_id: str, keys: Iterable[str]) -> dict[str, SourceRef]:
@@ -225,278 +213,260 @@ def set_meta(*, session: Session, key: str, value: str) -> None:
         row.value = value
 
 
+# --- profiles --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileInfo:
+    """A profile as `trainer profile list` shows it."""
+
+    id: int
+    name: str
+    pseudonym: str
+    reviews: int
+
+
+def profiles(*, session: Session) -> list[ProfileInfo]:
+    """Every profile with its number of answers, by name."""
+    counts = dict(
+        session.execute(select(Review.profile_id, func.count()).group_by(Review.profile_id)).all()  # type: ignore[arg-type]
+    )
+    rows = session.execute(select(Profile.id, Profile.name, Profile.pseudonym).order_by(Profile.name)).all()
+    return [ProfileInfo(id=r.id, name=r.name, pseudonym=r.pseudonym, reviews=int(counts.get(r.id, 0))) for r in rows]
+
+
+def profile_id(*, session: Session, name: str) -> int | None:
+    """The id of the profile called `name`, or None."""
+    return session.execute(select(Profile.id).where(col(Profile.name) == name)).scalar_one_or_none()
+
+
+def add_profile(*, session: Session, name: str, pseudonym: str, now: datetime) -> int:
+    """Add a profile with a fresh schedule: every card new (its state rows are created here, flushed).
+
+    Returns:
+        The new profile's id.
+    """
+    profile = Profile(name=name, pseudonym=pseudonym, created_at=now)
+    session.add(profile)
+    session.flush()
+    assert profile.id is not None
+    cards = session.execute(select(Card.id, Card.position)).all()
+    for start in range(0, len(cards), _CHUNK * 10):
+        chunk = cards[start : start + _CHUNK * 10]
+        session.execute(
+            insert(CardState), [{"profile_id": profile.id, "card_id": c.id, "position": c.position} for c in chunk]
+        )
+    return profile.id
+
+
+def rename_profile(*, session: Session, old: str, new: str) -> bool:
+    """Rename a profile; False if there is no profile called `old`."""
+    result = session.execute(update(Profile).where(col(Profile.name) == old).values(name=new))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 # --- settings --------------------------------------------------------------------------------
 
 
-def stored_settings(*, session: Session) -> dict[str, str]:
-    """Every stored setting as text (typed and validated by trainer.study.settings)."""
-    return {row.name: row.value for row in session.execute(select(Setting)).scalars()}
+def stored_settings(*, session: Session, profile_id: int) -> dict[str, str]:
+    """A profile's stored settings as text (typed and validated by trainer.study.settings)."""
+    rows = session.execute(select(Setting.name, Setting.value).where(col(Setting.profile_id) == profile_id))
+    return {row.name: row.value for row in rows}
 
 
-def put_setting(*, session: Session, name: str, value: str) -> None:
-    """Store one setting's text (flushed)."""
-    row = session.get(Setting, name)
+def put_setting(*, session: Session, profile_id: int, name: str, value: str) -> None:
+    """Store one setting's text for a profile (flushed)."""
+    row = session.get(Setting, (profile_id, name))
     if row is None:
-        session.add(Setting(name=name, value=value))
+        session.add(Setting(profile_id=profile_id, name=name, value=value))
     else:
         row.value = value
     session.flush()
 
 
-# --- cards -----------------------------------------------------------------------------------
+# --- answers ---------------------------------------------------------------------------------
 
+_PROGRESS_VALUES = {
+    "repetitions": bindparam("v_repetitions"),
+    "easiness": bindparam("v_easiness"),
+    "interval": bindparam("v_interval"),
+    "drill": bindparam("v_drill"),
+    "due_day": bindparam("v_due_day"),
+    "introduced_day": bindparam("v_introduced_day"),
+    "last_day": bindparam("v_last_day"),
+    "lapses": bindparam("v_lapses"),
+    "leech": bindparam("v_leech"),
+    "suspended": bindparam("v_suspended"),
+}
 
-def to_content_card(row: Card) -> ContentCard:
-    """The content-layer value of a stored card."""
-    return ContentCard(
-        id=row.id,
-        deck_id=row.deck_id,
-        template=row.template,
-        fact_key=row.fact_key,
-        kind=CardKind(row.kind),
-        prompt=row.prompt,
-        answer=row.answer,
-        accepted=tuple(row.accepted),
-        explanation=row.explanation,
-        sources=tuple(row.sources),
-        choices=tuple(row.choices),
-        choice_roots=tuple(row.choice_roots),
-        tags=tuple(row.tags),
-        siblings=tuple(row.siblings),
-        answer_root=row.answer_root,
+_WRITE_PROGRESS = (
+    update(CardState)
+    .where(
+        col(CardState.profile_id) == bindparam("w_profile"),
+        col(CardState.card_id) == bindparam("w_card"),
+        col(CardState.revision) == bindparam("w_revision"),
     )
+    .values(**_PROGRESS_VALUES, revision=col(CardState.revision) + 1)
+)
+"""Built once: an answer's one UPDATE (only over the revision it read: another window may have written)."""
+
+_WRITE_ANSWERED_PROGRESS = _WRITE_PROGRESS.values(last_review_at=bindparam("v_last_review_at"))
+"""The same, for an answer (which also sets when the card was last reviewed)."""
 
 
-def state_for_answer(*, session: Session, card_id: str) -> tuple[CardState, str | None] | None:
-    """A card's state and the root its answer names (for the review log), in one query; None if unknown."""
-    row = session.execute(
-        select(CardState, Card.answer_root).join(Card, col(Card.id) == col(CardState.card_id)).where(
-            col(CardState.card_id) == card_id
-        )
-    ).first()
-    return None if row is None else (row[0], row[1])
+def _progress_params(progress: CardProgress) -> dict[str, Any]:
+    return {
+        "v_repetitions": progress.sm2.repetitions,
+        "v_easiness": progress.sm2.easiness,
+        "v_interval": progress.sm2.interval,
+        "v_drill": progress.sm2.drill,
+        "v_due_day": progress.due_day,
+        "v_introduced_day": progress.introduced_day,
+        "v_last_day": progress.last_day,
+        "v_lapses": progress.lapses,
+        "v_leech": progress.leech,
+        "v_suspended": progress.suspended,
+    }
 
 
-def card_with_state(*, session: Session, card_id: str) -> tuple[Card, CardState] | None:
-    """A stored card and its state, in one query; None if unknown."""
-    row = session.execute(
-        select(Card, CardState).join(CardState, col(CardState.card_id) == col(Card.id)).where(col(Card.id) == card_id)
-    ).first()
-    return None if row is None else (row[0], row[1])
-
-
-def update_state(*, session: Session, card_id: str, values: dict[str, Any], revision: int | None = None) -> bool:
-    """Write a card's state and bump its revision.
+def write_progress(
+    conn: Any,
+    *,
+    profile_id: int,
+    card_id: str,
+    progress: CardProgress,
+    revision: int,
+    last_review_at: datetime | None = None,
+) -> bool:
+    """Store a card's progress over the revision it was read at, bumping the revision.
 
     Args:
-        session: The open session.
+        conn: An open Session or Connection.
+        profile_id: The student.
         card_id: The card.
-        values: Columns to set.
-        revision: Write only if the state is still at this revision (optimistic concurrency:
-            another window may have answered the card since it was read); None writes anyway.
+        progress: The values to store (its own `revision` is ignored).
+        revision: Write only if the stored state is still at this revision.
+        last_review_at: For an answer, its instant (left as it is otherwise).
 
     Returns:
-        False if nothing was written (unknown card, or the revision had moved on).
+        False if nothing was written (another window changed the card since it was read).
     """
-    query = update(CardState).where(col(CardState.card_id) == card_id)
-    if revision is not None:
-        query = query.where(col(CardState.revision) == revision)
-    result = session.execute(
-        query.values(**values, revision=col(CardState.revision) + 1).execution_options(synchronize_session=False)
+    params = {"w_profile": profile_id, "w_card": card_id, "w_revision": revision, **_progress_params(progress)}
+    if last_review_at is not None:
+        params["v_last_review_at"] = last_review_at
+        statement = _WRITE_ANSWERED_PROGRESS
+    else:
+        statement = _WRITE_PROGRESS
+    result = conn.execute(statement.execution_options(synchronize_session=False), params)
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def set_suspended(conn: Any, *, profile_id: int, card_id: str, suspended: bool) -> bool:
+    """Suspend or unsuspend a card for a profile (bumping its revision); False if unknown."""
+    result = conn.execute(
+        update(CardState)
+        .where(col(CardState.profile_id) == profile_id, col(CardState.card_id) == card_id)
+        .values(suspended=suspended, revision=col(CardState.revision) + 1)
+        .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
-def _active(deck_ids: Sequence[str] | None) -> list[Any]:
-    """Conditions for cards that may be queued: not retired, not suspended, in the chosen decks."""
-    conditions: list[Any] = [col(Card.retired_at).is_(None), col(CardState.suspended).is_(False)]
-    if deck_ids is not None:
-        conditions.append(col(Card.deck_id).in_(list(deck_ids)))
-    return conditions
-
-
-def _not_answered_on(today: date) -> Any:
-    """Not yet answered on `today` (never, or on another day)."""
-    return or_(col(CardState.last_day).is_(None), col(CardState.last_day) != today)
-
-
-def due_card_ids(*, session: Session, today: date, limit: int, deck_ids: Sequence[str] | None = None) -> list[str]:
-    """Cards due for review (due on or before `today`, not answered today), most overdue first."""
-    if limit <= 0:
-        return []
-    query = (
-        select(CardState.card_id)
-        .join(Card, col(Card.id) == col(CardState.card_id))
-        .where(col(CardState.due_day) <= today, _not_answered_on(today), *_active(deck_ids))
-        .order_by(col(CardState.due_day), col(CardState.position))
-        .limit(limit)
+def add_review(
+    conn: Any,
+    *,
+    profile_id: int,
+    card_id: str,
+    log: ReviewLog,
+    reviewed_at: datetime,
+    study_day: date,
+    response_ms: int | None,
+    response: str | None,
+    verdict: str | None,
+    given_root: str | None,
+    expected_root: str | None,
+) -> int:
+    """Add an answer's review-log row; returns its id."""
+    result = conn.execute(
+        insert(Review).values(
+            profile_id=profile_id,
+            card_id=card_id,
+            reviewed_at=reviewed_at,
+            study_day=study_day,
+            quality=int(log.quality),
+            response_ms=response_ms,
+            response=response,
+            verdict=verdict,
+            given_root=given_root,
+            expected_root=expected_root,
+            is_drill=log.is_drill,
+            queue=log.queue,
+            repetitions_before=log.before.repetitions,
+            easiness_before=log.before.easiness,
+            interval_before=log.before.interval,
+            drill_before=log.before.drill,
+            repetitions_after=log.after.repetitions,
+            easiness_after=log.after.easiness,
+            interval_after=log.after.interval,
+            drill_after=log.after.drill,
+            due_day_after=log.due_day_after,
+        )
     )
-    return list(session.execute(query).scalars())
+    return int(result.inserted_primary_key[0])
 
 
-def new_card_ids(*, session: Session, limit: int, deck_ids: Sequence[str] | None = None) -> list[str]:
-    """Cards never answered, in deck order."""
-    if limit <= 0:
-        return []
-    query = (
-        select(CardState.card_id)
-        .join(Card, col(Card.id) == col(CardState.card_id))
-        .where(col(CardState.introduced_day).is_(None), *_active(deck_ids))
-        .order_by(col(CardState.introduced_day), col(CardState.position))
-        .limit(limit)
+def delete_review(conn: Any, *, review_id: int) -> bool:
+    """Remove a review row; False if it was already gone."""
+    result = conn.execute(delete(Review).where(col(Review.id) == review_id))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+# --- aggregates ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayAnswer:
+    """One answer of a study day, as the session summary needs it."""
+
+    quality: int
+    expected_root: str | None
+    given_root: str | None
+
+
+def answers_on(conn: Any, *, profile_id: int, day: date) -> list[DayAnswer]:
+    """Every answer a profile gave on a study day, in order."""
+    rows = conn.execute(
+        select(Review.quality, Review.expected_root, Review.given_root)
+        .where(col(Review.profile_id) == profile_id, col(Review.study_day) == day)
+        .order_by(col(Review.id))
     )
-    return list(session.execute(query).scalars())
+    return [DayAnswer(quality=r.quality, expected_root=r.expected_root, given_root=r.given_root) for r in rows]
 
 
-def repeat_card_ids(
-    *, session: Session, today: date, limit: int | None = None, deck_ids: Sequence[str] | None = None
-) -> list[str]:
-    """Cards answered today that are due again today (lapses and drills), longest-waiting first."""
-    query = (
-        select(CardState.card_id)
-        .join(Card, col(Card.id) == col(CardState.card_id))
-        .where(col(CardState.last_day) == today, col(CardState.due_day) <= today, *_active(deck_ids))
-        .order_by(col(CardState.last_review_at), col(CardState.position))
-    )
-    if limit is not None:
-        query = query.limit(limit)
-    return list(session.execute(query).scalars())
+def _active_states(profile_id: int) -> list[Any]:
+    return [
+        col(CardState.profile_id) == profile_id,
+        col(Card.retired_at).is_(None),
+        col(CardState.suspended).is_(False),
+    ]
 
 
-def count_capped(*, session: Session, ids_query: Any, cap: int) -> int:
-    """How many rows a query gives, counting no further than `cap` (cheap on a big collection)."""
-    if cap <= 0:
-        return 0
-    subquery = ids_query.limit(cap).subquery()
-    return int(session.execute(select(func.count()).select_from(subquery)).scalar_one())
-
-
-def count_due(*, session: Session, today: date, cap: int, deck_ids: Sequence[str] | None = None) -> int:
-    """Due cards (as `due_card_ids`), counted up to `cap`."""
-    query = (
-        select(CardState.card_id)
-        .join(Card, col(Card.id) == col(CardState.card_id))
-        .where(col(CardState.due_day) <= today, _not_answered_on(today), *_active(deck_ids))
-    )
-    return count_capped(session=session, ids_query=query, cap=cap)
-
-
-def count_new(*, session: Session, cap: int, deck_ids: Sequence[str] | None = None) -> int:
-    """New cards, counted up to `cap`."""
-    query = (
-        select(CardState.card_id)
-        .join(Card, col(Card.id) == col(CardState.card_id))
-        .where(col(CardState.introduced_day).is_(None), *_active(deck_ids))
-    )
-    return count_capped(session=session, ids_query=query, cap=cap)
-
-
-def count_due_on_or_before(*, session: Session, day: date) -> int:
-    """Active, unsuspended cards whose due day is on or before `day` (e.g. due by tomorrow)."""
+def count_due_on_or_before(conn: Any, *, profile_id: int, day: date) -> int:
+    """Active, unsuspended cards of a profile due on or before `day` (e.g. due by tomorrow)."""
     query = (
         select(func.count())
         .select_from(CardState)
         .join(Card, col(Card.id) == col(CardState.card_id))
-        .where(col(CardState.due_day) <= day, *_active(None))
+        .where(col(CardState.due_day) <= day, *_active_states(profile_id))
     )
-    return int(session.execute(query).scalar_one())
+    return int(conn.execute(query).scalar_one())
 
 
-def next_due_day_after(*, session: Session, day: date) -> date | None:
-    """The earliest due day after `day` among active, unsuspended cards."""
+def next_due_day_after(conn: Any, *, profile_id: int, day: date) -> date | None:
+    """The earliest due day after `day` among a profile's active, unsuspended cards."""
     query = (
         select(func.min(CardState.due_day))
         .join(Card, col(Card.id) == col(CardState.card_id))
-        .where(col(CardState.due_day) > day, *_active(None))
+        .where(col(CardState.due_day) > day, *_active_states(profile_id))
     )
-    return session.execute(query).scalar_one_or_none()
-
-
-def count_reviews(*, session: Session, day: date, queue: str | None = None) -> int:
-    """Answers given on a study day (optionally from one queue only)."""
-    query = select(func.count()).select_from(Review).where(col(Review.study_day) == day)
-    if queue is not None:
-        query = query.where(col(Review.queue) == queue)
-    return int(session.execute(query).scalar_one())
-
-
-def used_today(*, session: Session, day: date) -> tuple[int, int]:
-    """(due reviews answered, new cards introduced) on a study day, in one round trip."""
-    due_done = (
-        select(func.count())
-        .select_from(Review)
-        .where(col(Review.study_day) == day, col(Review.queue) == "due")
-        .scalar_subquery()
-    )
-    introduced = (
-        select(func.count()).select_from(CardState).where(col(CardState.introduced_day) == day).scalar_subquery()
-    )
-    row = session.execute(select(due_done, introduced)).one()
-    return int(row[0]), int(row[1])
-
-
-def siblings_of(*, session: Session, card_ids: Sequence[str]) -> dict[str, list[str]]:
-    """The sibling ids of each card (cards generated from the same fact)."""
-    found: dict[str, list[str]] = {}
-    for chunk in _chunks(list(card_ids)):
-        for row in session.execute(select(Card.id, Card.siblings).where(col(Card.id).in_(chunk))):
-            found[row.id] = list(row.siblings or ())
-    return found
-
-
-def answered_among(*, session: Session, card_ids: Iterable[str], day: date) -> set[str]:
-    """Those of `card_ids` last answered on `day`."""
-    answered: set[str] = set()
-    for chunk in _chunks(sorted(set(card_ids))):
-        answered.update(
-            session.execute(
-                select(CardState.card_id).where(col(CardState.card_id).in_(chunk), col(CardState.last_day) == day)
-            ).scalars()
-        )
-    return answered
-
-
-_HAS_REVIEWS_ON = select(Review.id).where(col(Review.study_day) == bindparam("day")).limit(1)
-"""Built once: the streak asks it once per day of the streak, so it must cost one index probe."""
-
-
-def has_reviews_on(*, session: Session, day: date) -> bool:
-    """True if any answer was given on this study day."""
-    return session.connection().execute(_HAS_REVIEWS_ON, {"day": day}).first() is not None
-
-
-def recent_response_ms(*, session: Session, limit: int) -> list[int]:
-    """Response times of the latest answers that have one, newest first."""
-    query = (
-        select(Review.response_ms)
-        .where(col(Review.response_ms).is_not(None))
-        .order_by(col(Review.id).desc())
-        .limit(limit)
-    )
-    return [int(value) for value in session.execute(query).scalars()]
-
-
-# --- answers ---------------------------------------------------------------------------------
-
-
-def add_review(*, session: Session, review: Review) -> Review:
-    """Add a review row (flushed, so its id is set)."""
-    session.add(review)
-    session.flush()
-    return review
-
-
-def delete_review(*, session: Session, review_id: int) -> bool:
-    """Remove a review row; False if it was already gone."""
-    result = session.execute(delete(Review).where(col(Review.id) == review_id))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def reviews_by_ids(*, session: Session, review_ids: Sequence[int]) -> list[Review]:
-    """Review rows by id, in id order."""
-    rows: list[Review] = []
-    ids = list(review_ids)
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        rows.extend(session.execute(select(Review).where(col(Review.id).in_(chunk))).scalars())
-    return sorted(rows, key=lambda r: r.id or 0)
+    return conn.execute(query).scalar_one_or_none()

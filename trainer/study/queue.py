@@ -1,57 +1,45 @@
-"""Today's queue: which card comes next, how many are left, and Home's overview of the day.
+"""Today's queue: which card comes next and how many are left, decided in memory.
 
-This is the one place that decides the queue (the order is described in `trainer.study.review`).
-It reads the database only through a small `QueueReader`, so that it runs over two readers: the
-SQLModel session that a `ReviewSession` uses (`trainer.study.review`), and the read-only stdlib
-`sqlite3` reader of `trainer.store.quick`, which the TUI uses to paint the first card before the
-database layer (SQLAlchemy, SQLModel, pydantic: most of a second to import) is loaded. Hence this
-module imports none of them; tests/study/test_quick_reader.py checks that both readers agree.
+This is the one place that decides the queue. It reads the database once, through
+`trainer.store.readers.Reader` (on either backend), into a `TodayQueue`; from then on the study
+session tells it what each answer did, so the next card and the counts need no second round of
+queries (an answer costs one transaction, nothing more). It imports no database layer, so the
+first screen runs it before SQLAlchemy is loaded.
+
+Today's queue, in order (study days come from `trainer.clock`, in the student's zone, starting at
+the rollover hour):
+
+1. Due reviews: cards due on or before today and not yet answered today, most overdue first (ties
+   in deck order), up to `reviews_per_day` minus the due reviews already answered today.
+2. New cards in deck order, up to `new_per_day` minus the cards first answered today (counted
+   per study day across every session of that day).
+3. Same-day repeats: cards answered today that SM-2 wants again today (a lapse, or a drill after
+   a grade of 3; sm2.md rules 4 and 5), the one waiting longest first, until each scores 4 or 5.
+
+Siblings (cards generated from the same fact) of a card answered today are buried: they are
+shown only when nothing else is left. The daily limits are global (not per deck).
 """
 
 from __future__ import annotations
 
-import math
-import statistics
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Literal, NamedTuple, Protocol
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 
 from trainer.content.cards import Card
+from trainer.scheduling.policy import AnswerEffect, CardProgress, QueueName
 from trainer.scheduling.sm2 import Sm2State
+from trainer.store.readers import Reader, StudyRow
 from trainer.study.settings import Settings
 
-__all__ = [
-    "DEFAULT_SECONDS_PER_CARD",
-    "RESPONSE_SAMPLE",
-    "DeckOverview",
-    "HomeOverview",
-    "OverviewReader",
-    "QueueCounts",
-    "QueueName",
-    "QueueReader",
-    "StudyCard",
-    "TodayQueue",
-    "home_overview_from",
-    "streak",
-]
+__all__ = ["LOOKAHEAD", "QueueCounts", "QueueName", "StudyCard", "TodayQueue"]
 
-QueueName = Literal["due", "new", "repeat"]
-"""Which part of today's queue a card comes from."""
+LOOKAHEAD = 100
+"""Cards read beyond each daily limit: a buried card gives way to the next one (as in Anki), and
+these are the ones it gives way to."""
 
-DEFAULT_SECONDS_PER_CARD = 8.0
-"""Time estimate per card before the student has any timed answers (answer, read, accept)."""
-
-FEEDBACK_SECONDS = 4.0
-"""Added to the measured answer time: reading the right answer and the explanation, then
-accepting the grade, which `response_ms` (question shown -> answer given) does not include."""
-
-PRIOR_ANSWERS = 10
-"""The default estimate weighs as much as this many timed answers, so one quick first answer
-does not turn "about 3 minutes" into "about 1 minute"."""
-
-RESPONSE_SAMPLE = 500
-"""How many of the latest answers the time estimate takes its median from."""
+BATCH = 25
+"""Cards (content and progress) loaded per read as the queue reaches them."""
 
 
 @dataclass(frozen=True)
@@ -74,237 +62,113 @@ class StudyCard:
 
     card: Card
     queue: QueueName
-    state: Sm2State
+    progress: CardProgress
+
+    @property
+    def state(self) -> Sm2State:
+        """The card's SM-2 state."""
+        return self.progress.sm2
 
 
-class DeckOverview(NamedTuple):
-    """One deck on the Home screen."""
-
-    id: str
-    title: str
-    cards: int
-    due: int
+Loader = Callable[[Sequence[str]], dict[str, StudyRow]]
+"""Reads cards with their progress (`Reader.study_rows`)."""
 
 
-@dataclass(frozen=True)
-class HomeOverview:
-    """What the Home screen shows."""
+@dataclass
+class TodayQueue:
+    """Today's queue for one profile, read once and kept up to date by the session's answers."""
 
     today: date
-    counts: QueueCounts
-    streak: int
-    """Consecutive study days with at least one answer, ending today or yesterday."""
-    minutes: int
-    """Estimated minutes for today's queue, from the median of recent response times."""
-    decks: list[DeckOverview]
-    reviewed_today: int
+    due: list[str]
+    new: list[str]
+    repeat: list[str]
+    due_left: int
+    """Due reviews still allowed today."""
+    new_left: int
+    """New cards still allowed today."""
+    answered: set[str]
+    """Cards answered today: their siblings are buried."""
+    rows: dict[str, StudyRow] = field(default_factory=dict)
+    """Cards loaded so far, with progress."""
 
-
-class QueueReader(Protocol):
-    """The reads the queue needs (the SQL behind them lives in `trainer.store`).
-
-    "Active" cards are not retired, not suspended and, when `deck_ids` is given, in those decks.
-    """
-
-    def used_today(self, *, day: date) -> tuple[int, int]:
-        """(due reviews answered, new cards introduced) on a study day."""
-        ...
-
-    def due_card_ids(self, *, today: date, limit: int, deck_ids: Sequence[str] | None) -> list[str]:
-        """Active cards due on or before `today` and not answered today, most overdue first (then deck order)."""
-        ...
-
-    def new_card_ids(self, *, limit: int, deck_ids: Sequence[str] | None) -> list[str]:
-        """Active cards never answered, in deck order."""
-        ...
-
-    def repeat_card_ids(self, *, today: date, limit: int | None, deck_ids: Sequence[str] | None) -> list[str]:
-        """Active cards answered today and due again today, longest-waiting first."""
-        ...
-
-    def count_due(self, *, today: date, cap: int, deck_ids: Sequence[str] | None) -> int:
-        """The cards `due_card_ids` would give, counted up to `cap`."""
-        ...
-
-    def count_new(self, *, cap: int, deck_ids: Sequence[str] | None) -> int:
-        """The cards `new_card_ids` would give, counted up to `cap`."""
-        ...
-
-    def siblings_of(self, *, card_ids: Sequence[str]) -> dict[str, list[str]]:
-        """The sibling ids of each card (cards generated from the same fact)."""
-        ...
-
-    def answered_among(self, *, card_ids: Iterable[str], day: date) -> set[str]:
-        """Those of `card_ids` last answered on `day`."""
-        ...
-
-    def card_and_state(self, *, card_id: str) -> tuple[Card, Sm2State] | None:
-        """A stored card as a content card, with its SM-2 state; None if unknown."""
-        ...
-
-
-class OverviewReader(QueueReader, Protocol):
-    """The queue's reads plus the few more that Home shows."""
-
-    def count_reviews(self, *, day: date) -> int:
-        """Answers given on a study day."""
-        ...
-
-    def has_reviews_on(self, *, day: date) -> bool:
-        """True if any answer was given on this study day."""
-        ...
-
-    def recent_response_ms(self, *, limit: int) -> list[int]:
-        """Response times of the latest timed answers, newest first."""
-        ...
-
-    def deck_overview(self, *, today: date) -> list[tuple[str, str, int, int]]:
-        """(deck id, title, active cards, cards due by `today`) for every deck, in title order."""
-        ...
-
-
-class TodayQueue:
-    """The selection rules of today's queue, over any `QueueReader`.
-
-    Holds only content that cannot change during a session (each card's siblings), so the same
-    instance can be asked again and again as the student answers.
-
-    Args:
-        settings: The student's settings (the daily limits).
-        deck_ids: Only these decks (None = all).
-    """
-
-    def __init__(self, settings: Settings, deck_ids: Sequence[str] | None = None) -> None:
-        self._settings = settings
-        self._deck_ids = list(deck_ids) if deck_ids is not None else None
-        self._siblings: dict[str, tuple[str, ...]] = {}
-
-    def _quotas(self, reader: QueueReader, today: date) -> tuple[int, int]:
-        """Due reviews and new cards still allowed today."""
+    @classmethod
+    def read(cls, reader: Reader, settings: Settings, today: date) -> TodayQueue:
+        """Read today's queue (ids and limits only; cards are loaded as they are reached)."""
         due_done, introduced = reader.used_today(day=today)
-        return (
-            max(0, self._settings.reviews_per_day - due_done),
-            max(0, self._settings.new_per_day - introduced),
+        due_left = max(0, settings.reviews_per_day - due_done)
+        new_left = max(0, settings.new_per_day - introduced)
+        return cls(
+            today=today,
+            due=reader.due_card_ids(today=today, limit=due_left + LOOKAHEAD) if due_left else [],
+            new=reader.new_card_ids(limit=new_left + LOOKAHEAD) if new_left else [],
+            repeat=reader.repeat_card_ids(today=today),
+            due_left=due_left,
+            new_left=new_left,
+            answered=reader.answered_on(day=today),
         )
 
-    def counts(self, reader: QueueReader, today: date) -> QueueCounts:
+    def counts(self) -> QueueCounts:
         """Cards left today in each part of the queue."""
-        due_quota, new_quota = self._quotas(reader, today)
         return QueueCounts(
-            due=reader.count_due(today=today, cap=due_quota, deck_ids=self._deck_ids),
-            new=reader.count_new(cap=new_quota, deck_ids=self._deck_ids),
-            repeat=len(reader.repeat_card_ids(today=today, limit=None, deck_ids=self._deck_ids)),
+            due=min(len(self.due), self.due_left), new=min(len(self.new), self.new_left), repeat=len(self.repeat)
         )
 
-    def next_card(self, reader: QueueReader, today: date) -> StudyCard | None:
-        """The card to show now, or None when today's queue is empty (asking again gives the same card)."""
-        deck_ids = self._deck_ids
-        due_quota, new_quota = self._quotas(reader, today)
-        fetchers: tuple[tuple[QueueName, Callable[[int], list[str]], int | None], ...] = (
-            ("due", lambda n: reader.due_card_ids(today=today, limit=n, deck_ids=deck_ids), due_quota),
-            ("new", lambda n: reader.new_card_ids(limit=n, deck_ids=deck_ids), new_quota),
-            ("repeat", lambda n: reader.repeat_card_ids(today=today, limit=n, deck_ids=deck_ids), None),
-        )
+    def next_card(self, load: Loader) -> StudyCard | None:
+        """The card to show now, or None when today's queue is empty (asking again gives the same card).
+
+        Args:
+            load: Reads cards not loaded yet (called only when the queue reaches them).
+        """
         fallback: tuple[str, QueueName] | None = None
-        for queue, fetch, quota in fetchers:
-            chosen, first = self._first_unburied(reader, today, fetch, quota)
-            if chosen is not None:
-                return self._study_card(reader, chosen, queue)
-            if first is not None and fallback is None:
-                fallback = (first, queue)
+        parts: tuple[tuple[QueueName, list[str], int | None], ...] = (
+            ("due", self.due, self.due_left),
+            ("new", self.new, self.new_left),
+            ("repeat", self.repeat, None),
+        )
+        for queue, ids, quota in parts:
+            if quota is not None and quota <= 0:
+                continue
+            for index, card_id in enumerate(ids):
+                row = self._row(card_id, ids, index, load)
+                if row is None:
+                    continue
+                if fallback is None:
+                    fallback = (card_id, queue)
+                if not self.answered.intersection(row.card.siblings):
+                    return StudyCard(card=row.card, queue=queue, progress=row.progress)
         if fallback is None:
             return None
         # Only buried siblings are left: show them rather than end the day early.
-        return self._study_card(reader, *fallback)
+        card_id, queue = fallback
+        row = self.rows[card_id]
+        return StudyCard(card=row.card, queue=queue, progress=row.progress)
 
-    def _first_unburied(
-        self, reader: QueueReader, today: date, fetch: Callable[[int], list[str]], quota: int | None
-    ) -> tuple[str | None, str | None]:
-        """The first card of one queue whose siblings were not answered today, and its first card.
+    def _row(self, card_id: str, ids: list[str], index: int, load: Loader) -> StudyRow | None:
+        """A queued card's row, loading it and the next few of its part when needed."""
+        if card_id not in self.rows:
+            wanted = [i for i in ids[index : index + BATCH] if i not in self.rows]
+            self.rows.update(load(wanted))
+        return self.rows.get(card_id)
 
-        Reads a few candidates at a time, more only when those are all buried. The daily limit
-        (`quota`, None = none) caps how many cards are taken from the queue today, not how far
-        down it we look: with one new card left for today, a buried first new card gives way to
-        the next one, as in Anki.
-        """
-        if quota is not None and quota <= 0:
-            return None, None
-        limit = 8
-        first: str | None = None
-        while True:
-            ids = fetch(limit)
-            if not ids:
-                return None, first
-            first = first or ids[0]
-            buried = self._buried(reader, ids, today)
-            for card_id in ids:
-                if card_id not in buried:
-                    return card_id, first
-            if len(ids) < limit:
-                return None, first
-            limit *= 4
+    def answered_card(self, card_id: str, effect: AnswerEffect) -> None:
+        """Take a recorded answer into account: the card leaves its part, maybe for the repeats."""
+        self.remove(card_id)
+        queue = effect.log.queue
+        if queue == "due":
+            self.due_left = max(0, self.due_left - 1)
+        elif queue == "new":
+            self.new_left = max(0, self.new_left - 1)
+        self.answered.add(card_id)
+        progress = effect.progress
+        row = self.rows.get(card_id)
+        if row is not None:
+            self.rows[card_id] = StudyRow(card=row.card, progress=progress)
+        again_today = progress.due_day is not None and progress.due_day <= self.today
+        if again_today and not progress.suspended and effect.moves_schedule:
+            self.repeat.append(card_id)
 
-    def _buried(self, reader: QueueReader, card_ids: list[str], today: date) -> set[str]:
-        """Those of `card_ids` with a sibling answered today.
-
-        Sibling lists are content, fixed for the life of a session, so they are read once per
-        card; whether a sibling was answered today is always read from the database (another
-        window may have answered it).
-        """
-        missing = [card_id for card_id in card_ids if card_id not in self._siblings]
-        if missing:
-            for card_id, siblings in reader.siblings_of(card_ids=missing).items():
-                self._siblings[card_id] = tuple(siblings)
-        siblings = {sibling for card_id in card_ids for sibling in self._siblings.get(card_id, ())}
-        if not siblings:
-            return set()
-        answered = reader.answered_among(card_ids=siblings, day=today)
-        return {card_id for card_id in card_ids if answered.intersection(self._siblings.get(card_id, ()))}
-
-    def _study_card(self, reader: QueueReader, card_id: str, queue: QueueName) -> StudyCard:
-        """Load a queued card."""
-        found = reader.card_and_state(card_id=card_id)
-        assert found is not None  # the queue query joined both
-        card, state = found
-        self._siblings[card_id] = tuple(card.siblings)
-        return StudyCard(card=card, queue=queue, state=state)
-
-
-def streak(reader: OverviewReader, today: date) -> int:
-    """Consecutive study days with at least one answer, ending today, or yesterday if today has none yet."""
-    day = today if reader.has_reviews_on(day=today) else today - timedelta(days=1)
-    count = 0
-    while reader.has_reviews_on(day=day):
-        count += 1
-        day -= timedelta(days=1)
-    return count
-
-
-def seconds_per_card(response_ms: Sequence[int]) -> float:
-    """Expected seconds per card: the median answer time plus reading, blended with the default."""
-    if not response_ms:
-        return DEFAULT_SECONDS_PER_CARD
-    measured = statistics.median(response_ms) / 1000 + FEEDBACK_SECONDS
-    n = len(response_ms)
-    return (n * measured + PRIOR_ANSWERS * DEFAULT_SECONDS_PER_CARD) / (n + PRIOR_ANSWERS)
-
-
-def home_overview_from(reader: OverviewReader, queue: TodayQueue, today: date) -> HomeOverview:
-    """What the Home screen shows on `today`: the queue's counts, streak, time estimate, decks.
-
-    Args:
-        reader: The database, read through either reader.
-        queue: Today's queue (over all decks, for Home).
-        today: The current study day.
-    """
-    counts = queue.counts(reader, today)
-    seconds = seconds_per_card(reader.recent_response_ms(limit=RESPONSE_SAMPLE))
-    return HomeOverview(
-        today=today,
-        counts=counts,
-        # A streak may end yesterday: today's reviews may simply not have happened yet.
-        streak=streak(reader, today),
-        minutes=math.ceil(counts.total * seconds / 60),
-        decks=[DeckOverview(*row) for row in reader.deck_overview(today=today)],
-        reviewed_today=reader.count_reviews(day=today),
-    )
+    def remove(self, card_id: str) -> None:
+        """Take a card out of today's queue (answered, suspended)."""
+        for ids in (self.due, self.new, self.repeat):
+            if card_id in ids:
+                ids.remove(card_id)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from trainer.clock import Clock, resolve_zone
 from trainer.scheduling.grading import FAST_MS, SLOW_MS
+from trainer.store.location import DEFAULT_PROFILE_ID
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -149,22 +150,24 @@ def parse_setting(name: str, text: str) -> tuple[str, Any]:
         raise SettingError(f"{canonical} {error}.") from None
 
 
-def load_settings(session: Session) -> Settings:
-    """The stored settings, with defaults for anything unset or no longer valid.
+def load_settings(session: Session, *, profile_id: int = DEFAULT_PROFILE_ID) -> Settings:
+    """A profile's stored settings, with defaults for anything unset or no longer valid.
 
     Args:
         session: An open session.
+        profile_id: The student (the default profile unless named).
     """
     from trainer.store import repo
 
-    return settings_from_rows(repo.stored_settings(session=session))
+    return settings_from_rows(repo.stored_settings(session=session, profile_id=profile_id))
 
 
-def settings_of(store: Store) -> Settings:
-    """The stored settings, read in a session of their own (for faces that hold a store, not a session).
+def settings_of(store: Store, *, profile_id: int = DEFAULT_PROFILE_ID) -> Settings:
+    """A profile's settings, read in a session of their own (for faces that hold a store, not a session).
 
     Args:
         store: The open store.
+        profile_id: The student (the default profile unless named).
 
     Raises:
         trainer.store.db.StoreError: If the database cannot be read.
@@ -172,7 +175,7 @@ def settings_of(store: Store) -> Settings:
     from trainer.store.db import store_errors
 
     with store_errors("read the settings"), store.session() as session:
-        return load_settings(session)
+        return load_settings(session, profile_id=profile_id)
 
 
 def settings_from_rows(rows: Mapping[str, str]) -> Settings:
@@ -195,13 +198,14 @@ def settings_from_rows(rows: Mapping[str, str]) -> Settings:
     return settings
 
 
-def set_setting(session: Session, name: str, text: str) -> Settings:
+def set_setting(session: Session, name: str, text: str, *, profile_id: int = DEFAULT_PROFILE_ID) -> Settings:
     """Validate and store one setting; the caller commits.
 
     Args:
         session: An open session.
         name: The setting's name.
         text: Its new value as typed.
+        profile_id: The student (the default profile unless named).
 
     Returns:
         The settings with the new value.
@@ -213,13 +217,13 @@ def set_setting(session: Session, name: str, text: str) -> Settings:
     from trainer.store import repo
 
     canonical, value = parse_setting(name, text)
-    current = load_settings(session)
+    current = load_settings(session, profile_id=profile_id)
     updated = replace(current, **{canonical: value})
     if updated.fast_ms >= updated.slow_ms:
         raise SettingError(
             f"fast_ms ({updated.fast_ms}) must be less than slow_ms ({updated.slow_ms}); change the other one first."
         )
-    repo.put_setting(session=session, name=canonical, value=format_value(value))
+    repo.put_setting(session=session, profile_id=profile_id, name=canonical, value=format_value(value))
     return updated
 
 

@@ -18,14 +18,17 @@ import hashlib
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from trainer.clock import Clock, SystemClock, study_day
-from trainer.content.cards import SourceRef
-from trainer.study.queue import HomeOverview, QueueCounts, StudyCard, TodayQueue, home_overview_from
-from trainer.study.settings import Settings, settings_from_rows, study_zone
+from trainer.clock import Clock, SystemClock
+from trainer.store.location import requested_profile
+from trainer.store.readers import Reader, profile_id_of
+from trainer.study.settings import Settings, settings_from_rows
+
+if TYPE_CHECKING:
+    from trainer.study.overview import HomeOverview
+    from trainer.study.session import StudySession
 
 __all__ = ["BUILTIN_DECK_META", "FirstScreen", "builtin_deck_key", "quick_first_screen"]
 
@@ -57,13 +60,9 @@ class FirstScreen:
     settings: Settings
     clock: Clock
     """The clock used: the caller's, else the system clock in the student's zone from settings."""
-    today: date
-    card: StudyCard | None = None
-    """start="review": today's first card (None if nothing is left)."""
-    counts: QueueCounts | None = None
-    """start="review": cards left today in the review's decks."""
-    citations: tuple[SourceRef, ...] = ()
-    """start="review": the first card's sources in full, in the card's order."""
+    profile_id: int
+    session: StudySession | None = None
+    """start="review": the study session, in its quick phase (its `current` is the first card)."""
     home: HomeOverview | None = None
     """start="home": Home's figures."""
 
@@ -75,43 +74,48 @@ def quick_first_screen(
     start: Literal["home", "review"] = "home",
     deck_ids: Sequence[str] | None = None,
     import_builtin: bool = True,
+    profile: str | None = None,
 ) -> FirstScreen | None:
     """Read the first screen through `trainer.store.quick`; None when the full path must be taken.
 
     Args:
         db: `--db` value (path or URL); None for $TRAINER_DB or the default.
         clock: The clock (tests inject one); None for the system clock in the settings' zone.
-        start: "review" for the first card and the counts, "home" for Home's figures.
+        start: "review" for a study session on its first card, "home" for Home's figures.
         deck_ids: The decks the review draws from (None: all).
         import_builtin: The app will import the built-in deck if it changed: then the quick look
             is taken only if the stored built-in deck is current.
+        profile: `--profile` value; None for $TRAINER_PROFILE or the default profile.
     """
     from trainer.store.quick import open_quick
 
-    reader = open_quick(db)
-    if reader is None:
+    executor = open_quick(db)
+    if executor is None:
         return None
     try:
+        name = requested_profile(profile)
+        profile_id = profile_id_of(executor, name)
+        if profile_id is None:
+            return None  # the full path says which profiles exist
+        reader = Reader(executor, profile_id=profile_id, deck_ids=deck_ids)
         if import_builtin and reader.meta(BUILTIN_DECK_META) != builtin_deck_key():
             return None
         settings = settings_from_rows(reader.stored_settings())
         if clock is None:
             clock = SystemClock(settings.timezone)
-        today = study_day(clock.now(), study_zone(settings, clock), settings.rollover_hour)
         if start == "home":
-            home = home_overview_from(reader, TodayQueue(settings), today)
-            return FirstScreen(settings=settings, clock=clock, today=today, home=home)
-        queue = TodayQueue(settings, deck_ids)
-        card = queue.next_card(reader, today)
-        citations: tuple[SourceRef, ...] = ()
-        if card is not None:
-            found = reader.sources_of(deck_id=card.card.deck_id, keys=card.card.sources)
-            citations = tuple(found.get(key) or SourceRef(key=key, citation=key) for key in card.card.sources)
-        return FirstScreen(
-            settings=settings, clock=clock, today=today, card=card, counts=queue.counts(reader, today), citations=citations
-        )
+            from trainer.study.overview import home_overview_from
+            from trainer.study.session import today_for
+
+            home = home_overview_from(Reader(executor, profile_id=profile_id), settings, today_for(reader, clock, settings), profile=name)
+            return FirstScreen(settings=settings, clock=clock, profile_id=profile_id, home=home)
+        from trainer.study.session import StudySession
+
+        session = StudySession.from_reader(reader, clock, settings, deck_ids=deck_ids)
+        session.release_reader()
+        return FirstScreen(settings=settings, clock=clock, profile_id=profile_id, session=session)
     except (sqlite3.Error, ValueError, TypeError, KeyError, OSError):
         # Damaged or unexpected content: the full path opens it properly and says what is wrong.
         return None
     finally:
-        reader.close()
+        executor.close()

@@ -1,0 +1,362 @@
+"""Every read of the study queue and Home, written once, for two ways of reaching the database.
+
+`Reader` holds each query's SQL, its conditions (due, new, repeat, active, deck filter, profile)
+and the one row-to-card mapping. It runs its SQL through an `Executor`, of which there are two:
+
+- `SqlAlchemyExecutor`, over a connection of the full store (SQLite or PostgreSQL): the study
+  session's reads;
+- `trainer.store.quick.Sqlite3Executor`, over a read-only stdlib `sqlite3` connection: the first
+  screen, painted before SQLAlchemy, SQLModel and pydantic (most of a second) are imported.
+
+So this module imports neither SQLAlchemy nor anything heavy. The SQL is plain and portable
+(named parameters, `NOT` on booleans, ISO dates on SQLite), so it runs unchanged on both backends
+and on PostgreSQL. The conditions are composed on each call from the module constants below, so
+a change to one of them changes what both backends return (tests/study/test_quick_reader.py
+proves it by changing one).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from trainer.content.cards import Card, CardKind, SourceRef
+from trainer.scheduling.policy import CardProgress
+from trainer.scheduling.sm2 import Sm2State
+
+__all__ = [
+    "ACTIVE",
+    "DUE",
+    "NEW",
+    "REPEAT",
+    "Executor",
+    "Reader",
+    "SqlAlchemyExecutor",
+    "StudyRow",
+]
+
+CHUNK = 500
+"""Ids per `IN (...)` list: SQLite limits the bound parameters of one statement."""
+
+STATES = "cardstate JOIN card ON card.id = cardstate.card_id"
+"""Where queue queries look: a student's card states with their cards."""
+
+ACTIVE = "cardstate.profile_id = :profile AND card.retired_at IS NULL AND NOT cardstate.suspended"
+"""Cards of this profile that may be queued: not retired, not suspended."""
+
+DUE = "cardstate.due_day <= :today AND (cardstate.last_day IS NULL OR cardstate.last_day <> :today)"
+"""Due for review today: due on or before today and not yet answered today."""
+
+NEW = "cardstate.introduced_day IS NULL"
+"""Never answered."""
+
+REPEAT = "cardstate.last_day = :today AND cardstate.due_day <= :today"
+"""Answered today and due again today (a lapse, or a drill after a 3)."""
+
+DUE_ORDER = "cardstate.due_day, cardstate.position"
+"""Most overdue first, then deck order."""
+
+NEW_ORDER = "cardstate.introduced_day, cardstate.position"
+"""Deck order (`introduced_day` is NULL for all of them; naming it lets the index give the order)."""
+
+REPEAT_ORDER = "cardstate.last_review_at, cardstate.position"
+"""The one waiting longest first."""
+
+CARD_COLUMNS = (
+    "card.id, card.deck_id, card.template, card.fact_key, card.kind, card.prompt, card.answer, card.accepted, "
+    "card.explanation, card.sources, card.choices, card.choice_roots, card.tags, card.siblings, card.answer_root"
+)
+"""A card's content columns, in the order `card_from_row` reads them."""
+
+PROGRESS_COLUMNS = (
+    "cardstate.repetitions, cardstate.easiness, cardstate.interval, cardstate.drill, cardstate.due_day, "
+    "cardstate.introduced_day, cardstate.last_day, cardstate.lapses, cardstate.leech, cardstate.suspended, "
+    "cardstate.revision"
+)
+"""A card's progress columns, in the order `progress_from_row` reads them."""
+
+
+class Executor(Protocol):
+    """Runs one SQL statement with named parameters and returns its rows."""
+
+    def rows(self, sql: str, params: Mapping[str, Any]) -> list[Sequence[Any]]:
+        """All rows of `sql` (named `:parameters`); dates in `params` are `date` objects."""
+        ...
+
+
+@dataclass(frozen=True)
+class StudyRow:
+    """A stored card with one student's progress on it."""
+
+    card: Card
+    progress: CardProgress
+
+
+def _json(value: Any) -> Any:
+    """A JSON column's value: SQLite returns the text, PostgreSQL the decoded value."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def as_day(value: Any) -> date | None:
+    """A date column's value: SQLite returns ISO text, PostgreSQL a date."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def card_from_row(row: Sequence[Any]) -> Card:
+    """The content card of a row that starts with `CARD_COLUMNS` (the one mapping both readers use)."""
+    (card_id, deck_id, template, fact_key, kind, prompt, answer, accepted, explanation, sources, choices,
+     choice_roots, tags, siblings, answer_root) = row[:15]  # fmt: skip
+    return Card(
+        id=card_id,
+        deck_id=deck_id,
+        template=template,
+        fact_key=fact_key,
+        kind=CardKind(kind),
+        prompt=prompt,
+        answer=answer,
+        accepted=tuple(_json(accepted) or ()),
+        explanation=explanation,
+        sources=tuple(_json(sources) or ()),
+        choices=tuple(_json(choices) or ()),
+        choice_roots=tuple(_json(choice_roots) or ()),
+        tags=tuple(_json(tags) or ()),
+        siblings=tuple(_json(siblings) or ()),
+        answer_root=answer_root,
+    )
+
+
+def progress_from_row(row: Sequence[Any]) -> CardProgress:
+    """A student's progress from the `PROGRESS_COLUMNS` part of a row."""
+    (repetitions, easiness, interval, drill, due_day, introduced_day, last_day, lapses, leech, suspended,
+     revision) = row  # fmt: skip
+    return CardProgress(
+        sm2=Sm2State(repetitions=int(repetitions), easiness=float(easiness), interval=int(interval), drill=bool(drill)),
+        due_day=as_day(due_day),
+        introduced_day=as_day(introduced_day),
+        last_day=as_day(last_day),
+        lapses=int(lapses),
+        leech=bool(leech),
+        suspended=bool(suspended),
+        revision=int(revision),
+    )
+
+
+def _in(name: str, values: Sequence[Any], params: dict[str, Any]) -> str:
+    """An `IN (...)` list of named parameters `name0, name1, ...`, added to `params`."""
+    names = []
+    for i, value in enumerate(values):
+        params[f"{name}{i}"] = value
+        names.append(f":{name}{i}")
+    return f"({', '.join(names)})"
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+class Reader:
+    """The study queue's and Home's reads for one profile, over either executor.
+
+    Args:
+        executor: Runs the SQL (full store or quick sqlite3).
+        profile_id: The student whose progress is read.
+        deck_ids: Only these decks for the queue (None: all).
+    """
+
+    def __init__(self, executor: Executor, *, profile_id: int, deck_ids: Sequence[str] | None = None) -> None:
+        self.executor = executor
+        self._run = executor.rows
+        self.profile_id = profile_id
+        self.deck_ids = list(deck_ids) if deck_ids is not None else None
+
+    # --- building blocks ---------------------------------------------------------------
+
+    def _params(self, **values: Any) -> dict[str, Any]:
+        return {"profile": self.profile_id, **values}
+
+    def _decks(self, params: dict[str, Any]) -> str:
+        """The deck filter (with a leading AND), or nothing."""
+        if self.deck_ids is None:
+            return ""
+        return f" AND card.deck_id IN {_in('deck', self.deck_ids, params)}"
+
+    def _ids(self, condition: str, order: str, limit: int | None, **values: Any) -> list[str]:
+        params = self._params(**values)
+        sql = f"SELECT cardstate.card_id FROM {STATES} WHERE {ACTIVE} AND {condition}{self._decks(params)} ORDER BY {order}"
+        if limit is not None:
+            sql += " LIMIT :limit"
+            params["limit"] = limit
+        return [row[0] for row in self._run(sql, params)]
+
+    def _one(self, sql: str, params: Mapping[str, Any]) -> Any:
+        rows = self._run(sql, params)
+        return rows[0][0] if rows else None
+
+    # --- the queue ----------------------------------------------------------------------
+
+    def used_today(self, *, day: date) -> tuple[int, int]:
+        """(due reviews answered, new cards introduced) on a study day."""
+        row = self._run(
+            "SELECT (SELECT count(*) FROM review WHERE review.profile_id = :profile AND review.study_day = :day "
+            "AND review.queue = 'due'), (SELECT count(*) FROM cardstate WHERE cardstate.profile_id = :profile "
+            "AND cardstate.introduced_day = :day)",
+            self._params(day=day),
+        )[0]
+        return int(row[0]), int(row[1])
+
+    def due_card_ids(self, *, today: date, limit: int) -> list[str]:
+        """Cards due for review today, most overdue first."""
+        return self._ids(DUE, DUE_ORDER, limit, today=today) if limit > 0 else []
+
+    def new_card_ids(self, *, limit: int) -> list[str]:
+        """Cards never answered, in deck order."""
+        return self._ids(NEW, NEW_ORDER, limit) if limit > 0 else []
+
+    def repeat_card_ids(self, *, today: date) -> list[str]:
+        """Cards answered today and due again today, longest-waiting first."""
+        return self._ids(REPEAT, REPEAT_ORDER, None, today=today)
+
+    def answered_on(self, *, day: date) -> set[str]:
+        """Every card of this profile last answered on `day` (their siblings are buried)."""
+        rows = self._run(
+            "SELECT cardstate.card_id FROM cardstate WHERE cardstate.profile_id = :profile AND cardstate.last_day = :day",
+            self._params(day=day),
+        )
+        return {row[0] for row in rows}
+
+    def study_rows(self, card_ids: Sequence[str]) -> dict[str, StudyRow]:
+        """Cards with this profile's progress, by id (unknown ids are left out)."""
+        found: dict[str, StudyRow] = {}
+        for chunk in _chunks(list(card_ids)):
+            params = self._params()
+            rows = self._run(
+                f"SELECT {CARD_COLUMNS}, {PROGRESS_COLUMNS} FROM {STATES} "
+                f"WHERE cardstate.profile_id = :profile AND card.id IN {_in('id', chunk, params)}",
+                params,
+            )
+            for row in rows:
+                found[row[0]] = StudyRow(card=card_from_row(row), progress=progress_from_row(row[15:]))
+        return found
+
+    def study_row(self, card_id: str) -> StudyRow | None:
+        """One card with this profile's progress; None if unknown."""
+        return self.study_rows([card_id]).get(card_id)
+
+    def last_study_day(self) -> date | None:
+        """The latest study day on which this profile answered (study days never go back before it)."""
+        return as_day(
+            self._one("SELECT max(review.study_day) FROM review WHERE review.profile_id = :profile", self._params())
+        )
+
+    # --- Home ---------------------------------------------------------------------------
+
+    def count_reviews(self, *, day: date) -> int:
+        """Answers given on a study day."""
+        return int(
+            self._one(
+                "SELECT count(*) FROM review WHERE review.profile_id = :profile AND review.study_day = :day",
+                self._params(day=day),
+            )
+        )
+
+    def has_reviews_on(self, *, day: date) -> bool:
+        """True if any answer was given on this study day (one index probe: the streak asks per day)."""
+        rows = self._run(
+            "SELECT review.id FROM review WHERE review.profile_id = :profile AND review.study_day = :day LIMIT 1",
+            self._params(day=day),
+        )
+        return bool(rows)
+
+    def recent_response_ms(self, *, limit: int) -> list[int]:
+        """Response times of the latest timed answers, newest first."""
+        rows = self._run(
+            "SELECT review.response_ms FROM review WHERE review.profile_id = :profile AND review.response_ms IS NOT NULL "
+            "ORDER BY review.id DESC LIMIT :limit",
+            self._params(limit=limit),
+        )
+        return [int(row[0]) for row in rows]
+
+    def deck_overview(self, *, today: date) -> list[tuple[str, str, int, int]]:
+        """(deck id, title, active cards, cards of this profile due by `today`) for every deck, in title order."""
+        decks = self._run("SELECT deck.id, deck.title FROM deck ORDER BY deck.title, deck.id", {})
+        card_counts = dict(
+            (row[0], int(row[1]))
+            for row in self._run(
+                "SELECT card.deck_id, count(*) FROM card WHERE card.retired_at IS NULL GROUP BY card.deck_id", {}
+            )
+        )
+        # IN (due states) rather than a join: SQLite's planner otherwise walks every card of the
+        # deck and probes its state (130 ms on 100k cards) instead of the due-day index (40 ms).
+        due_counts = dict(
+            (row[0], int(row[1]))
+            for row in self._run(
+                "SELECT card.deck_id, count(*) FROM card WHERE card.retired_at IS NULL AND card.id IN "
+                "(SELECT cardstate.card_id FROM cardstate WHERE cardstate.profile_id = :profile "
+                "AND cardstate.due_day <= :today AND NOT cardstate.suspended) GROUP BY card.deck_id",
+                self._params(today=today),
+            )
+        )
+        return [(row[0], row[1], card_counts.get(row[0], 0), due_counts.get(row[0], 0)) for row in decks]
+
+    # --- settings, sources, meta, profiles ----------------------------------------------
+
+    def stored_settings(self) -> dict[str, str]:
+        """This profile's stored settings as text (typed by `trainer.study.settings`)."""
+        rows = self._run("SELECT setting.name, setting.value FROM setting WHERE setting.profile_id = :profile", self._params())
+        return {row[0]: row[1] for row in rows}
+
+    def all_sources(self) -> dict[tuple[str, str], SourceRef]:
+        """Every deck's sources, by (deck id, key): a few hundred rows, read once per session."""
+        rows = self._run("SELECT source.deck_id, source.key, source.citation, source.url, source.strength FROM source", {})
+        return {(row[0], row[1]): SourceRef(key=row[1], citation=row[2], url=row[3], strength=row[4]) for row in rows}
+
+    def meta(self, key: str) -> str | None:
+        """A meta value, or None."""
+        value = self._one("SELECT meta.value FROM meta WHERE meta.key = :key", {"key": key})
+        return None if value is None else str(value)
+
+
+def profile_id_of(executor: Executor, name: str) -> int | None:
+    """The id of the profile called `name`, or None."""
+    rows = executor.rows("SELECT profile.id FROM profile WHERE profile.name = :name", {"name": name})
+    return int(rows[0][0]) if rows else None
+
+
+def profile_count(executor: Executor) -> int:
+    """How many profiles the database holds (Home names the profile when there are several)."""
+    rows = executor.rows("SELECT count(*) FROM profile", {})
+    return int(rows[0][0])
+
+
+class SqlAlchemyExecutor:
+    """Runs the readers' SQL on a connection of the full store (SQLAlchemy, any database).
+
+    Args:
+        connection: An open SQLAlchemy `Connection` (the caller owns its transaction).
+    """
+
+    _texts: dict[str, Any] = {}
+    """Each statement's `text()` construct, built once (SQLAlchemy then caches its compiled form)."""
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+        # SQLite stores dates as ISO text; binding the text avoids the sqlite3 module's
+        # deprecated default date adapter. Other databases take date objects.
+        self._iso_dates = connection.dialect.name == "sqlite"
+
+    def rows(self, sql: str, params: Mapping[str, Any]) -> list[Sequence[Any]]:
+        """All rows of `sql`."""
+        statement = self._texts.get(sql)
+        if statement is None:
+            from sqlalchemy import text
+
+            statement = self._texts[sql] = text(sql)
+        if self._iso_dates:
+            params = {key: value.isoformat() if isinstance(value, date) else value for key, value in params.items()}
+        return [tuple(row) for row in self._connection.execute(statement, params)]
