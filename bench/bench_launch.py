@@ -102,12 +102,12 @@ def _first_card(db: Path) -> tuple[str, str, str]:
     from trainer.clock import SystemClock
     from trainer.content.cards import CardKind
     from trainer.store.db import open_store, resolve_db_url
-    from trainer.study.review import ReviewSession, ensure_builtin_deck
+    from trainer.study.review import open_session, ensure_builtin_deck
 
     store = open_store(resolve_db_url(str(db)))
     try:
         ensure_builtin_deck(store, now=SystemClock().now())
-        card = ReviewSession(store, SystemClock()).next_card()
+        card = open_session(store, SystemClock()).next_card()
     finally:
         store.close()
     if card is None:

@@ -37,7 +37,7 @@ from trainer.content.cards import Card, CardKind, CompiledDeck, DeckInfo, Source
 from trainer.store import repo
 from trainer.store.db import SCHEMA_VERSION, open_store
 from trainer.store.models import CardState, Review
-from trainer.study.review import ReviewSession, home_overview
+from trainer.study.review import open_session, home_overview
 from trainer.study.settings import set_setting
 
 CARDS = 100_000
@@ -182,7 +182,7 @@ def bench_answers(path: Path, answers: int) -> list[float]:
         set_setting(session, "reviews_per_day", "5000")  # the bench wants more than 200 due cards
         session.commit()
     clock = FixedClock(NOW)
-    session = ReviewSession(store, clock)
+    session = open_session(store, clock)
     rng = random.Random(7)
     card = session.next_card()
     timings = []
@@ -204,7 +204,7 @@ def bench_cold_in_process(path: Path, runs: int) -> tuple[list[float], list[floa
         started = time.perf_counter()
         store = open_store(f"sqlite:///{path}")
         opened = time.perf_counter()
-        ReviewSession(store, FixedClock(NOW)).next_card()
+        open_session(store, FixedClock(NOW)).next_card()
         done = time.perf_counter()
         store.close()
         opens.append((opened - started) * 1000)
@@ -230,11 +230,11 @@ from datetime import UTC, datetime
 started = time.perf_counter()
 from trainer.clock import FixedClock
 from trainer.store.db import open_store
-from trainer.study.review import ReviewSession
+from trainer.study.review import open_session
 imported = time.perf_counter()
 store = open_store("sqlite:///" + sys.argv[1])
 opened = time.perf_counter()
-ReviewSession(store, FixedClock(datetime(2026, 6, 15, 12, tzinfo=UTC))).next_card()
+open_session(store, FixedClock(datetime(2026, 6, 15, 12, tzinfo=UTC))).next_card()
 done = time.perf_counter()
 print((imported - started) * 1000, (opened - imported) * 1000, (done - opened) * 1000)
 """

@@ -72,6 +72,14 @@ def import_deck(store: Store, deck: CompiledDeck) -> repo.SyncReport:
     return report
 
 
+def reader_of(session, *, profile_id: int = 1):  # session: a SQLModel Session or Connection
+    """The study layer's reader over an open session of the full store (the default profile)."""
+    from trainer.store.readers import Reader, SqlAlchemyExecutor
+
+    connection = session.connection() if hasattr(session, "connection") else session
+    return Reader(SqlAlchemyExecutor(connection), profile_id=profile_id)
+
+
 @pytest.fixture(name="make_card")
 def _make_card_fixture():
     """The `make_card` builder."""

@@ -13,27 +13,49 @@ import click
 
 DB_HELP = "Database: a file path or any SQLAlchemy URL. Default: $TRAINER_DB, else the user data dir."
 
+PROFILE_HELP = "Profile (one student) in the database. Default: $TRAINER_PROFILE, else 'default'."
+
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@click.option("--profile", "profile", metavar="NAME", default=None, help=PROFILE_HELP)
 @click.version_option(package_name="dermatome-trainer", prog_name="trainer")
 @click.pass_context
-def main(ctx: click.Context, db: str | None) -> None:
+def main(ctx: click.Context, db: str | None, profile: str | None) -> None:
     """Dermatome Trainer: drill dermatomes, myotomes, reflexes and disc levels.
 
     Run with no command to open the trainer on today's cards.
     """
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
+    ctx.obj["profile"] = profile
     if ctx.invoked_subcommand is None:
-        _run_tui(db, start="home")
+        _run_tui(db, start="home", profile=profile)
 
 
-def _run_tui(db: str | None, *, start: str) -> None:
-    """Open the TUI (section owned by the TUI work)."""
+def _run_tui(db: str | None, *, start: str, profile: str | None = None) -> None:
+    """Open the TUI."""
     from trainer.tui.run import run_tui
 
-    sys.exit(run_tui(db, start=start))
+    sys.exit(run_tui(db, start=start, profile=profile))
+
+
+def _profile_id(ctx: click.Context, store, fail) -> int:  # store: trainer.store.db.Store
+    """The id of the profile `--profile`/$TRAINER_PROFILE names (the default one otherwise), or fail cleanly."""
+    from trainer.store.db import StoreError
+    from trainer.store.location import requested_profile
+    from trainer.study.profiles import ProfileError, resolve_profile
+
+    root = ctx.find_root()
+    try:
+        return resolve_profile(store, requested_profile((root.obj or {}).get("profile")))
+    except (ProfileError, ValueError) as error:
+        store.close()
+        fail(str(error))
+    except StoreError as error:
+        store.close()
+        fail(error.message)
+    raise AssertionError("unreachable")  # fail() exits
 
 
 # --- deck commands (content layer) -------------------------------------------------------------
@@ -124,7 +146,7 @@ def deck_import(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> N
     from trainer.clock import SystemClock
     from trainer.content.loader import DeckError
     from trainer.store.db import StoreError, open_store, resolve_db_url
-    from trainer.study.review import import_deck_file
+    from trainer.study.decks import import_deck_file
 
     try:
         store = open_store(resolve_db_url(db or ctx.obj.get("db")))
@@ -201,9 +223,10 @@ def config(ctx: click.Context, db: str | None) -> None:
     from trainer.study.settings import load_settings, setting_items
 
     store = _config_store(ctx, db)
+    profile_id = _profile_id(ctx, store, _config_fail)
     try:
         with store_errors("read the settings"), store.session() as session:
-            items = setting_items(load_settings(session))
+            items = setting_items(load_settings(session, profile_id=profile_id))
     except StoreError as error:
         _config_fail(error.message)
     finally:
@@ -223,9 +246,10 @@ def config_get(ctx: click.Context, name: str, db: str | None) -> None:
     from trainer.study.settings import SettingError, load_settings, setting_text
 
     store = _config_store(ctx, db)
+    profile_id = _profile_id(ctx, store, _config_fail)
     try:
         with store_errors("read the settings"), store.session() as session:
-            value = setting_text(load_settings(session), name)
+            value = setting_text(load_settings(session, profile_id=profile_id), name)
     except SettingError as error:
         _config_fail(str(error))
     except StoreError as error:
@@ -246,9 +270,10 @@ def config_set(ctx: click.Context, name: str, value: str, db: str | None) -> Non
     from trainer.study.settings import SettingError, normalise_name, set_setting, setting_text
 
     store = _config_store(ctx, db)
+    profile_id = _profile_id(ctx, store, _config_fail)
     try:
         with store_errors("save the setting"), store.session() as session:
-            settings = set_setting(session, name, value)
+            settings = set_setting(session, name, value, profile_id=profile_id)
             session.commit()
         canonical = normalise_name(name)
     except SettingError as error:
@@ -268,4 +293,91 @@ def config_set(ctx: click.Context, name: str, value: str, db: str | None) -> Non
 @click.pass_context
 def review(ctx: click.Context, db: str | None) -> None:
     """Open the trainer straight on the first card of today's review."""
-    _run_tui(db or ctx.obj.get("db"), start="review")
+    _run_tui(db or ctx.obj.get("db"), start="review", profile=ctx.obj.get("profile"))
+
+
+# --- profile commands --------------------------------------------------------------------------
+
+
+def _profile_fail(message: str) -> None:
+    """One clear line on stderr, exit status 1, no traceback."""
+    click.echo(f"trainer profile: {message}", err=True)
+    sys.exit(1)
+
+
+def _profile_store(ctx: click.Context, db: str | None):  # -> trainer.store.db.Store
+    from trainer.store.db import StoreError, open_store, resolve_db_url
+
+    try:
+        return open_store(resolve_db_url(db or ctx.find_root().obj.get("db")))
+    except StoreError as error:
+        _profile_fail(error.message)
+
+
+@main.group()
+def profile() -> None:
+    """List, add and rename profiles: one student each, with their own schedule and settings."""
+
+
+@profile.command("list")
+@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@click.pass_context
+def profile_list(ctx: click.Context, db: str | None) -> None:
+    """Show every profile with its number of answers."""
+    from trainer.store.db import StoreError
+    from trainer.study.profiles import list_profiles
+
+    store = _profile_store(ctx, db)
+    try:
+        found = list_profiles(store)
+    except StoreError as error:
+        _profile_fail(error.message)
+    finally:
+        store.close()
+    width = max(len(p.name) for p in found)
+    for p in found:
+        click.echo(f"{p.name:<{width}}  {p.reviews} answer{'s' if p.reviews != 1 else ''}  (student id {p.pseudonym})")
+
+
+@profile.command("add")
+@click.argument("name")
+@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@click.pass_context
+def profile_add(ctx: click.Context, name: str, db: str | None) -> None:
+    """Add a profile with a fresh schedule (every card new)."""
+    from trainer.clock import SystemClock
+    from trainer.store.db import StoreError
+    from trainer.study.profiles import ProfileError, add_profile
+
+    store = _profile_store(ctx, db)
+    try:
+        add_profile(store, name, now=SystemClock().now())
+    except ProfileError as error:
+        _profile_fail(str(error))
+    except StoreError as error:
+        _profile_fail(error.message)
+    finally:
+        store.close()
+    click.echo(f"Added profile {name.strip()!r}; study with: trainer --profile {name.strip()!r}")
+
+
+@profile.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@click.pass_context
+def profile_rename(ctx: click.Context, old: str, new: str, db: str | None) -> None:
+    """Rename a profile (its schedule, answers and settings stay with it)."""
+    from trainer.store.db import StoreError
+    from trainer.study.profiles import ProfileError, rename_profile
+
+    store = _profile_store(ctx, db)
+    try:
+        rename_profile(store, old, new)
+    except ProfileError as error:
+        _profile_fail(str(error))
+    except StoreError as error:
+        _profile_fail(error.message)
+    finally:
+        store.close()
+    click.echo(f"Renamed profile {old!r} to {new.strip()!r}")

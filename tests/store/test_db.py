@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from trainer.store import repo
+from tests.conftest import reader_of
 from trainer.store.db import SCHEMA_VERSION, StoreError, open_store, resolve_db_url
 from trainer.store.models import Card, Setting
 
@@ -84,12 +85,12 @@ class TestOpenStore:
         path = tmp_path / "t.db"
         store = open_store(_url(path))
         with store.session() as session:
-            session.add(Setting(name="new_per_day", value="7"))
+            session.add(Setting(profile_id=1, name="new_per_day", value="7"))
             session.commit()
         store.close()
         store = open_store(_url(path))
         with store.session() as session:
-            assert session.get(Setting, "new_per_day").value == "7"
+            assert session.get(Setting, (1, "new_per_day")).value == "7"
         store.close()
         assert list(tmp_path.glob("*.bak")) == []
 
@@ -269,9 +270,9 @@ class TestMigration:
 
         store = open_store(_url(path), now=self._fixed_now)
         with store.session() as session:
-            assert session.get(Setting, "new_per_day").value == "12"
+            assert session.get(Setting, (1, "new_per_day")).value == "12"
             assert repo.get_meta(session=session, key="schema_version") == str(SCHEMA_VERSION)
-            assert repo.new_card_ids(session=session, limit=5) == []  # the queue tables now exist
+            assert reader_of(session).new_card_ids(limit=5) == []  # the queue tables now exist
         store.close()
 
         backup = tmp_path / "trainer.db.v0-20260310T065930.bak"
@@ -293,7 +294,7 @@ class TestMigration:
         connection.close()
         store = open_store(_url(path), now=self._fixed_now)
         with store.session() as session:
-            assert session.get(Setting, "rollover_hour").value == "5"
+            assert session.get(Setting, (1, "rollover_hour")).value == "5"
         store.close()
         assert [p.name for p in tmp_path.glob("*.bak")] == ["trainer.db.v0-20260310T065930.bak"]
 

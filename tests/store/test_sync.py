@@ -9,6 +9,7 @@ from sqlalchemy import event
 from sqlmodel import func, select
 
 from trainer.content.cards import CompiledDeck
+from tests.conftest import reader_of
 from trainer.store import repo
 from trainer.store.models import Card, CardState, Deck, Review, Source
 
@@ -30,12 +31,13 @@ def _reword(deck: CompiledDeck, index: int, prompt: str) -> CompiledDeck:
 
 def _progress(store, card_id: str) -> CardState:
     with store.session() as session:
-        state = session.get(CardState, card_id)
+        state = session.get(CardState, (1, card_id))
         state.repetitions, state.easiness, state.interval = 3, 2.36, 15
         state.due_day = state.introduced_day = state.last_day = date(2026, 1, 20)
         state.lapses = 2
         session.add(
             Review(
+                profile_id=1,
                 card_id=card_id, reviewed_at=datetime(2026, 1, 20, 8, tzinfo=UTC), study_day=date(2026, 1, 20),
                 quality=4, queue="due", repetitions_before=2, easiness_before=2.36, interval_before=6,
                 drill_before=False, repetitions_after=3, easiness_after=2.36, interval_after=15, drill_after=False,
@@ -55,12 +57,12 @@ class TestSyncDeck:
         deck = make_deck(5)
         assert _sync(store, deck) == repo.SyncReport(added=5, updated=0, retired=0, unchanged=0)
         with store.session() as session:
-            assert repo.new_card_ids(session=session, limit=10) == [c.id for c in deck.cards]
+            assert reader_of(session).new_card_ids(limit=10) == [c.id for c in deck.cards]
             assert session.get(Deck, "test").title == "Test deck"
             assert session.get(Deck, "test").imported_at == LATER
             assert session.get(Source, ("test", "SRC")).citation == "A citation."
             stored = session.get(Card, deck.cards[2].id)
-            assert repo.to_content_card(stored) == deck.cards[2]
+            assert reader_of(session).study_row(stored.id).card == deck.cards[2]
 
     def test_reimporting_an_unchanged_deck_writes_nothing(self, store, make_deck, import_deck) -> None:
         """The deck hash matches, so not one INSERT, UPDATE or DELETE is run."""
@@ -88,7 +90,7 @@ class TestSyncDeck:
         assert report == repo.SyncReport(added=0, updated=1, retired=0, unchanged=2)
         with store.session() as session:
             assert session.get(Card, deck.cards[1].id).prompt == "Which root, exactly?"
-            assert session.get(CardState, deck.cards[1].id) == before
+            assert session.get(CardState, (1, deck.cards[1].id)) == before
 
     def test_a_removed_card_is_retired_with_its_history_kept(self, store, make_deck, import_deck) -> None:
         """Missing from the deck: retired_at set, reviews kept, no longer queued."""
@@ -102,8 +104,8 @@ class TestSyncDeck:
             assert session.get(Card, gone).retired_at == LATER
             assert session.exec(select(func.count()).select_from(Review).where(Review.card_id == gone)).one() == 1
             today = date(2026, 3, 1)
-            assert gone not in repo.due_card_ids(session=session, today=today, limit=10)
-            assert repo.count_due_on_or_before(session=session, day=today) == 0
+            assert gone not in reader_of(session).due_card_ids(today=today, limit=10)
+            assert repo.count_due_on_or_before(session, profile_id=1, day=today) == 0
 
     def test_a_re_added_card_comes_back_with_its_progress(self, store, make_deck, import_deck) -> None:
         """A retired card that reappears is un-retired and keeps its state."""
@@ -115,8 +117,8 @@ class TestSyncDeck:
         assert report == repo.SyncReport(added=0, updated=1, retired=0, unchanged=2)
         with store.session() as session:
             assert session.get(Card, deck.cards[2].id).retired_at is None
-            assert session.get(CardState, deck.cards[2].id) == before
-            assert repo.due_card_ids(session=session, today=date(2026, 2, 4), limit=10) == [deck.cards[2].id]
+            assert session.get(CardState, (1, deck.cards[2].id)) == before
+            assert reader_of(session).due_card_ids(today=date(2026, 2, 4), limit=10) == [deck.cards[2].id]
 
     def test_a_new_card_in_an_existing_deck_is_added_as_new(self, store, make_deck, import_deck) -> None:
         """Growing a deck adds the new cards and leaves the rest alone."""

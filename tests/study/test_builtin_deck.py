@@ -11,9 +11,10 @@ from sqlalchemy import event
 import trainer.content.generate
 import trainer.paths
 from trainer.content.generate import load_compiled_deck
+from tests.conftest import reader_of
 from trainer.store import repo
 from trainer.store.models import Deck
-from trainer.study.review import ReviewSession, ensure_builtin_deck
+from trainer.study.review import open_session, ensure_builtin_deck
 
 
 @pytest.fixture
@@ -31,8 +32,8 @@ def test_the_first_run_imports_the_built_in_deck(store, clock, deck_file: Path) 
     compiled = load_compiled_deck(deck_file)
     with store.session() as session:
         assert session.get(Deck, compiled.info.id).title == compiled.info.title
-        assert repo.new_card_ids(session=session, limit=len(compiled.cards) + 1) == [c.id for c in compiled.cards]
-    first = ReviewSession(store, clock).next_card()
+        assert reader_of(session).new_card_ids(limit=len(compiled.cards) + 1) == [c.id for c in compiled.cards]
+    first = open_session(store, clock).next_card()
     assert first.card == compiled.cards[0]
 
 

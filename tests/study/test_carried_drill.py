@@ -9,13 +9,13 @@ from sqlmodel import select
 
 from trainer.scheduling.sm2 import Sm2State
 from trainer.store.models import CardState, Review
-from trainer.study.review import ReviewSession
+from trainer.study.review import open_session
 
 DAY = timedelta(days=1)
 
 
 def _answer_first(store, clock, quality: int):
-    session = ReviewSession(store, clock)
+    session = open_session(store, clock)
     card = session.next_card()
     assert card is not None
     return card, session.answer(card.card.id, quality, 1000)
@@ -38,18 +38,18 @@ def carried(store, clock, make_deck, import_deck):
 
 def _state(store, card_id: str) -> CardState:
     with store.session() as session:
-        return session.get(CardState, card_id)
+        return session.get(CardState, (1, card_id))
 
 
 def test_the_carried_drill_is_due_the_next_day(store, clock, carried) -> None:
     """The unfinished drill is not lost: it is the first card of the next day."""
-    card = ReviewSession(store, clock).next_card()
+    card = open_session(store, clock).next_card()
     assert card is not None and card.card.id == carried and card.state.drill
 
 
 def test_a_fail_on_the_next_day_is_a_lapse_in_the_schedule_and_the_counter(store, clock, carried) -> None:
     """Repetitions and interval reset, EF kept, asked again today, one lapse counted; then a 4 makes it due tomorrow."""
-    session = ReviewSession(store, clock)
+    session = open_session(store, clock)
     outcome = session.answer(carried, 0, 1000)
     assert outcome.state == Sm2State(repetitions=0, easiness=2.36, interval=0, drill=False)
     assert outcome.days_until_due == 0
@@ -66,7 +66,7 @@ def test_a_fail_on_the_next_day_is_a_lapse_in_the_schedule_and_the_counter(store
 
 def test_a_4_on_the_next_day_ends_the_drill_due_the_interval_from_today(store, clock, carried) -> None:
     """Rule 5: the interval worked out at the 3 (15 days) counts from the day the drill ends."""
-    session = ReviewSession(store, clock)
+    session = open_session(store, clock)
     today = session.today()
     outcome = session.answer(carried, 4, 1000)
     assert outcome.state == Sm2State(repetitions=3, easiness=2.36, interval=15, drill=False)
@@ -76,7 +76,7 @@ def test_a_4_on_the_next_day_ends_the_drill_due_the_interval_from_today(store, c
 
 def test_a_3_on_the_next_day_keeps_drilling(store, clock, carried) -> None:
     """A 3 changes nothing and the card stays in today's repeats."""
-    session = ReviewSession(store, clock)
+    session = open_session(store, clock)
     outcome = session.answer(carried, 3, 1000)
     assert outcome.state == Sm2State(repetitions=3, easiness=2.36, interval=15, drill=True)
     assert outcome.days_until_due == 0
@@ -90,7 +90,7 @@ def test_the_lapse_counter_matches_the_logged_lapses_over_a_run_with_unfinished_
     script = [4, 3, 0, 5, 3, 1, 3, 4, 2, 3, 3, 0, 4, 5, 3]
     step = 0
     for _day in range(30):
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         seen: set[str] = set()
         while (card := session.next_card()) is not None and card.card.id not in seen:
             seen.add(card.card.id)

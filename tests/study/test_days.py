@@ -13,7 +13,7 @@ import pytest
 from freezegun import freeze_time
 
 from trainer.clock import SystemClock
-from trainer.study.review import ReviewSession
+from trainer.study.review import open_session
 from trainer.study.settings import set_setting
 
 LONDON = "Europe/London"
@@ -64,13 +64,13 @@ def test_the_new_card_limit_resets_at_the_rollover_hour_only(store, make_deck, i
     import_deck(store, make_deck(5))
     _configure(store, new_per_day=1)
     with freeze_time(answered) as frozen:
-        first = ReviewSession(store, SystemClock(zone_a))
+        first = open_session(store, SystemClock(zone_a))
         card = first.next_card()
         assert card.queue == "new"
         first.answer(card.card.id, 5, 2000)
         assert first.counts().new == 0
         frozen.move_to(checked)
-        second = ReviewSession(store, SystemClock(zone_b))
+        second = open_session(store, SystemClock(zone_b))
         assert second.counts().new == (0 if same_day else 1)
 
 
@@ -80,11 +80,11 @@ def test_a_card_due_tomorrow_is_due_from_the_rollover_not_from_midnight(store, m
     deck = make_deck(1)
     import_deck(store, deck)
     with freeze_time(_at(zone, 2026, 1, 10, 9)) as frozen:
-        session = ReviewSession(store, SystemClock(zone))
+        session = open_session(store, SystemClock(zone))
         assert session.answer(deck.cards[0].id, 5, 2000).due_day == date(2026, 1, 11)
         for local, due in (((0, 1), 0), ((3, 59), 0), ((4, 1), 1)):
             frozen.move_to(_at(zone, 2026, 1, 11, *local))
-            assert ReviewSession(store, SystemClock(zone)).counts().due == due, local
+            assert open_session(store, SystemClock(zone)).counts().due == due, local
 
 
 def test_a_later_rollover_hour_setting_moves_the_boundary(store, make_deck, import_deck) -> None:
@@ -92,12 +92,12 @@ def test_a_later_rollover_hour_setting_moves_the_boundary(store, make_deck, impo
     import_deck(store, make_deck(3))
     _configure(store, new_per_day=1, rollover_hour=6)
     with freeze_time(_at(LONDON, 2026, 1, 10, 9)) as frozen:
-        session = ReviewSession(store, SystemClock(LONDON))
+        session = open_session(store, SystemClock(LONDON))
         session.answer(session.next_card().card.id, 5, 2000)
         frozen.move_to(_at(LONDON, 2026, 1, 11, 5))
-        assert ReviewSession(store, SystemClock(LONDON)).counts().new == 0
+        assert open_session(store, SystemClock(LONDON)).counts().new == 0
         frozen.move_to(_at(LONDON, 2026, 1, 11, 6, 1))
-        assert ReviewSession(store, SystemClock(LONDON)).counts().new == 1
+        assert open_session(store, SystemClock(LONDON)).counts().new == 1
 
 
 def test_the_clock_set_back_a_day_neither_crashes_nor_schedules_backwards(store, make_deck, import_deck) -> None:
@@ -105,10 +105,10 @@ def test_the_clock_set_back_a_day_neither_crashes_nor_schedules_backwards(store,
     deck = make_deck(4)
     import_deck(store, deck)
     with freeze_time(_at(LONDON, 2026, 1, 11, 9)) as frozen:
-        session = ReviewSession(store, SystemClock(LONDON))
+        session = open_session(store, SystemClock(LONDON))
         session.answer(deck.cards[0].id, 5, 2000)
         frozen.move_to(_at(LONDON, 2026, 1, 10, 9))
-        back = ReviewSession(store, SystemClock(LONDON))
+        back = open_session(store, SystemClock(LONDON))
         shown = []
         while (card := back.next_card()) is not None:
             shown.append(card.card.id)
@@ -130,9 +130,9 @@ def test_the_timezone_setting_decides_the_study_day_whatever_the_clocks_zone(sto
         set_setting(session, "timezone", "America/New_York")
         session.commit()
     clock = FixedClock(datetime(2026, 1, 10, 6, 0, tzinfo=UTC), tz=ZoneInfo("Europe/London"))
-    session = ReviewSession(store, clock)
+    session = open_session(store, clock)
     assert session.today() == date(2026, 1, 9)
     outcome = session.answer(session.next_card().card.id, 4, 1000)
     assert outcome.due_day == date(2026, 1, 10)
-    assert home_overview(store, clock).today == date(2026, 1, 9)
+    assert home_overview(store, clock, profile_id=1).today == date(2026, 1, 9)
 

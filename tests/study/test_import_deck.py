@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from trainer.cli import main
 from trainer.store.db import open_store
-from trainer.study.review import ReviewSession
+from trainer.study.review import open_session
 
 REPO = Path(__file__).resolve().parent.parent.parent
 EXAMPLE = REPO / "decks" / "examples" / "upper-limb-quiz.toml"
@@ -27,7 +27,7 @@ def test_an_imported_deck_is_studied_with_the_others(tmp_path: Path, clock) -> N
     assert f"{EXAMPLE}: imported (38 new, 0 updated, 0 retired, 0 unchanged cards)" in result.stdout
     store = open_store(f"sqlite:///{db}")
     try:
-        card = ReviewSession(store, clock).next_card()
+        card = open_session(store, clock).next_card()
         assert card is not None and card.card.deck_id == "upper-limb-quiz"
     finally:
         store.close()

@@ -17,7 +17,7 @@ from sqlmodel import func, select
 from trainer.clock import SystemClock
 from trainer.store.db import open_store
 from trainer.store.models import CardState, Review
-from trainer.study.review import ReviewSession
+from trainer.study.review import open_session
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -30,11 +30,11 @@ def test_a_session_dropped_halfway_resumes_without_reshowing_answered_cards(tmp_
     ids = [c.id for c in deck.cards]
     import_deck(store, deck)
     with freeze_time(datetime(2026, 1, 10, 9, tzinfo=LONDON)) as frozen:
-        first_day = ReviewSession(store, SystemClock("Europe/London"))
+        first_day = open_session(store, SystemClock("Europe/London"))
         for cid in ids:
             first_day.answer(cid, 5, 2000)
         frozen.move_to(datetime(2026, 1, 11, 9, tzinfo=LONDON))
-        session = ReviewSession(store, SystemClock("Europe/London"))
+        session = open_session(store, SystemClock("Europe/London"))
         graded = {ids[0]: 5, ids[1]: 1, ids[2]: 3}  # a pass, a lapse, a drill
         for cid, quality in graded.items():
             assert session.next_card().card.id == cid
@@ -43,7 +43,7 @@ def test_a_session_dropped_halfway_resumes_without_reshowing_answered_cards(tmp_
         store.close()  # the window is closed mid-session
 
         store = open_store(url)
-        resumed = ReviewSession(store, SystemClock("Europe/London"))
+        resumed = open_session(store, SystemClock("Europe/London"))
         shown = []
         while (card := resumed.next_card()) is not None:
             shown.append((card.card.id, card.queue))
@@ -70,9 +70,9 @@ def test_an_answer_reported_as_recorded_survives_the_process_being_killed(tmp_pa
         from datetime import UTC, datetime
         from trainer.clock import FixedClock
         from trainer.store.db import open_store
-        from trainer.study.review import ReviewSession
+        from trainer.study.review import open_session
         store = open_store({f"sqlite:///{db}"!r})
-        session = ReviewSession(store, FixedClock(datetime(2026, 1, 10, 12, tzinfo=UTC)))
+        session = open_session(store, FixedClock(datetime(2026, 1, 10, 12, tzinfo=UTC)))
         session.answer({deck.cards[0].id!r}, 4, 1234)
         print("recorded", flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
@@ -84,7 +84,7 @@ def test_an_answer_reported_as_recorded_survives_the_process_being_killed(tmp_pa
     store = open_store(f"sqlite:///{db}")
     with store.session() as session:
         review = session.exec(select(Review)).one()
-        state = session.get(CardState, deck.cards[0].id)
+        state = session.get(CardState, (1, deck.cards[0].id))
     store.close()
     assert (review.card_id, review.quality, review.response_ms) == (deck.cards[0].id, 4, 1234)
     assert state.due_day == date(2026, 1, 11)

@@ -1,8 +1,8 @@
-"""The quick start's read-only sqlite3 reader chooses exactly what a ReviewSession chooses.
+"""The quick start's read-only sqlite3 reader chooses exactly what a store-attached session chooses.
 
 `trainer.study.startup.quick_first_screen` paints the first card and Home's figures through
-`trainer.store.quick` (stdlib sqlite3, no SQLAlchemy); `ReviewSession` reads through SQLModel.
-Both run `trainer.study.queue`; these tests build many database states (new decks, lapses,
+`trainer.store.quick` (stdlib sqlite3, no SQLAlchemy); an attached session reads through
+SQLAlchemy. Both run the one `trainer.store.readers.Reader` and `trainer.study.queue`; these tests build many database states (new decks, lapses,
 drills, buried siblings, suspended and retired cards, daily limits, the rollover, two decks) and
 check that the two readers give the same first card (id, queue, state), the same counts and the
 same Home figures, and that the quick path never imports the database layer.
@@ -28,7 +28,7 @@ from trainer.content.cards import CompiledDeck, DeckInfo, SourceRef
 from trainer.store import repo
 from trainer.store.db import SCHEMA_VERSION, Store, open_store, resolve_db_url
 from trainer.store.quick import database_file, open_quick
-from trainer.study.review import ReviewSession, ensure_builtin_deck, home_overview
+from trainer.study.review import open_session, ensure_builtin_deck, home_overview
 from trainer.study.settings import set_setting
 from trainer.study.startup import BUILTIN_DECK_META, quick_first_screen
 
@@ -64,21 +64,22 @@ def assert_same(store: Store, clock: FixedClock) -> None:
     path = store.path
     assert path is not None
     for deck_ids in DECK_FILTERS:
-        session = ReviewSession(store, clock, deck_ids=deck_ids)
+        session = open_session(store, clock, deck_ids=deck_ids)
         expected = session.next_card()
-        quick = quick_first_screen(str(path), clock=clock, start="review", deck_ids=deck_ids, import_builtin=False)
-        assert quick is not None
-        assert quick.today == session.today()
-        assert quick.card == expected, deck_ids  # card content, queue and SM-2 state
-        assert quick.counts == session.counts(), deck_ids
+        first = quick_first_screen(str(path), clock=clock, start="review", deck_ids=deck_ids, import_builtin=False)
+        assert first is not None and first.session is not None
+        quick = first.session
+        assert quick.today() == session.today()
+        assert quick.current == expected, deck_ids  # card content, queue and progress
+        assert quick.counts() == session.counts(), deck_ids
         if expected is not None:
-            assert list(quick.citations) == session.citations(expected.card)
+            assert quick.citations(expected.card) == session.citations(expected.card)
     home = quick_first_screen(str(path), clock=clock, start="home", import_builtin=False)
     assert home is not None
-    assert home.home == home_overview(store, clock)
+    assert home.home == home_overview(store, clock, profile_id=1)
 
 
-def answer_all(session: ReviewSession, grades: list[int], *, limit: int, clock: FixedClock | None = None) -> int:
+def answer_all(session, grades: list[int], *, limit: int, clock: FixedClock | None = None) -> int:
     """Answer up to `limit` cards with `grades` in turn (a minute apart, if given the clock); how many were answered."""
     answered = 0
     while answered < limit and (card := session.next_card()) is not None:
@@ -111,7 +112,7 @@ class TestSameCardAndCounts:
 
     def test_mid_session_with_buried_siblings(self, store, clock, decks) -> None:
         """After some answers today, answered cards' siblings are buried and repeats wait."""
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         for done in range(1, 7):
             answer_all(session, [5, 1, 3, 4], limit=1)
             assert_same(store, clock)
@@ -120,7 +121,7 @@ class TestSameCardAndCounts:
     def test_lapses_drills_and_due_reviews_over_days(self, store, clock, decks) -> None:
         """Several days of mixed grades give due reviews, lapses and drills (also carried over a rollover)."""
         for day in range(8):
-            session = ReviewSession(store, clock)
+            session = open_session(store, clock)
             answer_all(session, [5, 3, 0, 4, 2, 5, 3], limit=6 + day % 3)
             assert_same(store, clock)
             clock.advance(timedelta(days=1 + day % 2))
@@ -131,7 +132,7 @@ class TestSameCardAndCounts:
         with store.session() as db:
             set_setting(db, "new_per_day", "4")
             db.commit()
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         answer_all(session, [1, 2, 0, 3], limit=4, clock=clock)
         for _ in range(6):
             assert_same(store, clock)
@@ -142,7 +143,7 @@ class TestSameCardAndCounts:
 
     def test_suspended_and_retired_cards(self, store, clock, decks) -> None:
         """A suspended card and the cards a re-import retired are skipped by both."""
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         answer_all(session, [4], limit=3)
         first = session.next_card()
         assert first is not None
@@ -163,12 +164,12 @@ class TestSameCardAndCounts:
             set_setting(db, "new_per_day", "3")
             set_setting(db, "reviews_per_day", "2")
             db.commit()
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         answer_all(session, [4, 5], limit=10)
         assert_same(store, clock)
         clock.advance(timedelta(days=6))
         assert_same(store, clock)
-        answer_all(ReviewSession(store, clock), [5], limit=2)
+        answer_all(open_session(store, clock), [5], limit=2)
         assert_same(store, clock)
         with store.session() as db:
             set_setting(db, "new_per_day", "0")
@@ -178,7 +179,7 @@ class TestSameCardAndCounts:
     def test_the_rollover_hour_and_zone_setting(self, store, decks) -> None:
         """At 02:00 local the study day is still yesterday, unless the rollover is set earlier; a zone setting applies to both."""
         clock = FixedClock(datetime(2026, 1, 10, 21, 0, tzinfo=UTC), tz=LONDON)
-        answer_all(ReviewSession(store, clock), [3, 1, 5], limit=5)
+        answer_all(open_session(store, clock), [3, 1, 5], limit=5)
         clock.set(datetime(2026, 1, 11, 2, 0, tzinfo=UTC))
         assert_same(store, clock)  # still the 10th: repeats are due
         with store.session() as db:
@@ -195,9 +196,9 @@ class TestSameCardAndCounts:
         with store.session() as db:
             set_setting(db, "leech_threshold", "1")
             db.commit()
-        answer_all(ReviewSession(store, clock), [5], limit=14)
+        answer_all(open_session(store, clock), [5], limit=14)
         clock.advance(timedelta(days=1))
-        answer_all(ReviewSession(store, clock), [0], limit=2)
+        answer_all(open_session(store, clock), [0], limit=2)
         assert_same(store, clock)
 
 
@@ -229,15 +230,15 @@ def test_a_hypothesis_student_sees_the_same_first_card_on_both_paths(actions) ->
             clock = FixedClock(datetime(2026, 3, 27, 20, 0, tzinfo=UTC), tz=LONDON)  # crosses the DST change
             for action, value in actions:
                 if action == "answer":
-                    card = ReviewSession(store, clock).next_card()
+                    card = open_session(store, clock).next_card()
                     if card is not None:
-                        ReviewSession(store, clock).answer(card.card.id, value, 2000)
+                        open_session(store, clock).answer(card.card.id, value, 2000)
                 elif action == "hours":
                     clock.advance(timedelta(hours=value))
                 elif action == "suspend":
-                    card = ReviewSession(store, clock).next_card()
+                    card = open_session(store, clock).next_card()
                     if card is not None:
-                        ReviewSession(store, clock).suspend(card.card.id)
+                        open_session(store, clock).suspend(card.card.id)
                 else:
                     with store.session() as db:
                         set_setting(db, action, str(value))
@@ -334,7 +335,7 @@ def test_the_quick_path_imports_no_database_layer(tmp_path) -> None:
         f"review = quick_first_screen({str(path)!r}, start='review')\n"
         f"home = quick_first_screen({str(path)!r}, start='home')\n"
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'sqlmodel', 'pydantic', 'textual'})\n"
-        "print(json.dumps([review.card.card.id, home.home.counts.new, heavy]))\n"
+        "print(json.dumps([review.session.current.card.id, home.home.counts.new, heavy]))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=True)
     card_id, new, heavy = json.loads(result.stdout)

@@ -14,7 +14,7 @@ from trainer.scheduling.sm2 import Sm2State
 from trainer.store import repo
 from trainer.store.db import open_store
 from trainer.store.models import CardState, Review
-from trainer.study.review import AnswerOutcome, QueueCounts, ReviewSession, StoreError, home_overview
+from trainer.study.review import AnswerOutcome, QueueCounts, StoreError, home_overview, open_session
 from trainer.study.settings import set_setting
 
 DAY = timedelta(days=1)
@@ -29,7 +29,7 @@ def _configure(store, **values: object) -> None:
 
 def _state(store, cid: str) -> CardState:
     with store.session() as session:
-        return session.get(CardState, cid)
+        return session.get(CardState, (1, cid))
 
 
 def _progress(store, cid: str) -> dict[str, object]:
@@ -59,7 +59,7 @@ class TestQueue:
         """Twenty new cards a day by default, first in the deck first."""
         deck = make_deck(25)
         import_deck(store, deck)
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         assert session.counts() == QueueCounts(due=0, new=20, repeat=0)
         assert _drain(session) == [c.id for c in deck.cards[:20]]
         assert session.counts() == QueueCounts(due=0, new=0, repeat=0)
@@ -69,12 +69,12 @@ class TestQueue:
         deck = make_deck(4)
         import_deck(store, deck)
         _configure(store, new_per_day=2)
-        first_day = ReviewSession(store, clock)
+        first_day = open_session(store, clock)
         _drain(first_day)  # cards 0 and 1 are due in 1 day
         clock.advance(DAY)
-        _drain(ReviewSession(store, clock), quality=4)  # 0, 1 -> due in 6; 2, 3 -> due in 1
+        _drain(open_session(store, clock), quality=4)  # 0, 1 -> due in 6; 2, 3 -> due in 1
         clock.advance(8 * DAY)
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         card = session.next_card()
         assert card.queue == "due"
         assert card.card.id == deck.cards[2].id  # due 7 days ago, the others 2 days ago
@@ -83,27 +83,27 @@ class TestQueue:
     def test_the_reviews_per_day_limit_counts_reviews_already_done_today(self, store, clock, make_deck, import_deck) -> None:
         """A limit of 3 allows 3 due reviews today, whichever session answers them."""
         import_deck(store, make_deck(6))
-        _drain(ReviewSession(store, clock))
+        _drain(open_session(store, clock))
         _configure(store, reviews_per_day=3, new_per_day=0)
         clock.advance(DAY)
-        morning = ReviewSession(store, clock)
+        morning = open_session(store, clock)
         assert morning.counts().due == 3
         card = morning.next_card()
         morning.answer(card.card.id, 5, 2000)
-        evening = ReviewSession(store, clock)
+        evening = open_session(store, clock)
         assert evening.counts() == QueueCounts(due=2, new=0, repeat=0)
         assert len(_drain(evening)) == 2
 
     def test_an_empty_queue_gives_none(self, store, clock) -> None:
         """No decks, no cards."""
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         assert session.next_card() is None
         assert session.counts().total == 0
 
     def test_asking_twice_without_answering_gives_the_same_card(self, store, clock, make_deck, import_deck) -> None:
         """next_card() has no side effect on the queue."""
         import_deck(store, make_deck(3))
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         assert session.next_card() == session.next_card()
 
     def test_only_the_chosen_decks_are_queued(self, store, clock, make_deck, import_deck) -> None:
@@ -111,7 +111,7 @@ class TestQueue:
         import_deck(store, make_deck(3, deck_id="one"))
         other = make_deck(2, deck_id="two")
         import_deck(store, other)
-        session = ReviewSession(store, clock, deck_ids=["two"])
+        session = open_session(store, clock, deck_ids=["two"])
         assert _drain(session) == [c.id for c in other.cards]
 
 
@@ -122,7 +122,7 @@ class TestAnswer:
         """A second connection sees the review row and the new state as soon as answer() returns."""
         deck = make_deck(1)
         import_deck(store, deck)
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         card = session.next_card()
         outcome = session.answer(card.card.id, 4, 2500, response="l4", verdict="correct", given_root="L4")
         assert outcome == AnswerOutcome(
@@ -132,7 +132,7 @@ class TestAnswer:
         other = open_store(f"sqlite:///{tmp_path / 'trainer.db'}")
         with other.session() as db:
             review = db.exec(select(Review)).one()
-            state = db.get(CardState, card.card.id)
+            state = db.get(CardState, (1, card.card.id))
         other.close()
         assert (review.quality, review.response_ms, review.response, review.verdict) == (4, 2500, "l4", "correct")
         assert (review.given_root, review.expected_root, review.queue, review.is_drill) == ("L4", "L4", "new", False)
@@ -146,7 +146,7 @@ class TestAnswer:
         """Qualities are whole numbers 0..5; a bad one leaves the database as it was."""
         deck = make_deck(1)
         import_deck(store, deck)
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         with pytest.raises(ValueError):
             session.answer(deck.cards[0].id, quality, 1000)
         assert _review_count(store) == 0
@@ -155,13 +155,13 @@ class TestAnswer:
     def test_an_unknown_card_is_refused(self, store, clock) -> None:
         """Answering a card that is not in the store is a ValueError."""
         with pytest.raises(ValueError, match="Unknown card"):
-            ReviewSession(store, clock).answer("nope:000000000000", 4, 1000)
+            open_session(store, clock).answer("nope:000000000000", 4, 1000)
 
     def test_a_grade_of_3_repeats_the_card_today_until_it_scores_4(self, store, clock, make_deck, import_deck) -> None:
         """sm2.md rule 5: a drill, marked as such in the log."""
         deck = make_deck(1)
         import_deck(store, deck)
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         cid = deck.cards[0].id
         assert session.answer(cid, 3, 1000).days_until_due == 0
         card = session.next_card()
@@ -179,9 +179,9 @@ class TestAnswer:
         deck = make_deck(1)
         import_deck(store, deck)
         cid = deck.cards[0].id
-        _drain(ReviewSession(store, clock), quality=5)
+        _drain(open_session(store, clock), quality=5)
         clock.advance(DAY)
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         outcome = session.answer(cid, 1, 4000)
         assert outcome.state == Sm2State(0, 2.6, 0, False) and outcome.days_until_due == 0
         assert session.next_card().queue == "repeat"
@@ -197,10 +197,10 @@ class TestUndo:
         """Three undos restore three cards' states exactly and delete three review rows."""
         deck = make_deck(3)
         import_deck(store, deck)
-        _drain(ReviewSession(store, clock), quality=5)
+        _drain(open_session(store, clock), quality=5)
         clock.advance(DAY)
         originals = {c.id: _progress(store, c.id) for c in deck.cards}
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         answered = []
         for quality in (1, 3, 5):
             card = session.next_card()
@@ -219,7 +219,7 @@ class TestUndo:
         deck = make_deck(2)
         import_deck(store, deck)
         _configure(store, new_per_day=1)
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         session.answer(deck.cards[0].id, 5, 1000)
         assert session.counts().new == 0
         session.undo()
@@ -230,7 +230,7 @@ class TestUndo:
         """Window 1 answers, window 2 answers the same card, window 1 undoes: window 2's answer and its schedule stay."""
         deck = make_deck(3)
         import_deck(store, deck)
-        first, second = ReviewSession(store, clock), ReviewSession(store, clock)
+        first, second = open_session(store, clock), open_session(store, clock)
         cid = first.next_card().card.id
         first.answer(cid, 1, 1000)
         second.answer(cid, 5, 1000)
@@ -245,7 +245,7 @@ class TestUndo:
         """The conflicting answer leaves the stack; the next undo takes back the earlier answer."""
         deck = make_deck(3)
         import_deck(store, deck)
-        first, second = ReviewSession(store, clock), ReviewSession(store, clock)
+        first, second = open_session(store, clock), open_session(store, clock)
         a = first.next_card().card.id
         first.answer(a, 5, 1000)
         b = first.next_card().card.id
@@ -259,7 +259,7 @@ class TestUndo:
         """Answer, suspend, undo: the answer is taken back but the card stays suspended."""
         deck = make_deck(2)
         import_deck(store, deck)
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         cid = session.next_card().card.id
         session.answer(cid, 5, 1000)
         session.suspend(cid)
@@ -275,7 +275,7 @@ class TestUndo:
         deck = make_deck(1)
         import_deck(store, deck)
         original = _progress(store, deck.cards[0].id)
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         cid = deck.cards[0].id
         session.answer(cid, 1, 1000)
         session.answer(cid, 4, 1000)
@@ -289,9 +289,9 @@ class TestUndo:
         import_deck(store, deck)
         _configure(store, leech_threshold=1)
         cid = deck.cards[0].id
-        ReviewSession(store, clock).answer(cid, 5, 1000)
+        open_session(store, clock).answer(cid, 5, 1000)
         clock.advance(DAY)
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         assert session.answer(cid, 0, 1000).leech
         assert _state(store, cid).suspended
         session.undo()
@@ -306,7 +306,7 @@ class TestSuspendAndLeeches:
         """Suspend skips the card; unsuspend puts it back."""
         deck = make_deck(2)
         import_deck(store, deck)
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         session.suspend(deck.cards[0].id)
         assert session.next_card().card.id == deck.cards[1].id
         assert session.counts().new == 1
@@ -319,22 +319,22 @@ class TestSuspendAndLeeches:
         import_deck(store, deck)
         _configure(store, leech_threshold=3)
         cid = deck.cards[0].id
-        _drain(ReviewSession(store, clock))
+        _drain(open_session(store, clock))
         leeches = []
         for _ in range(3):
             clock.advance(DAY)
-            session = ReviewSession(store, clock)
+            session = open_session(store, clock)
             leeches.append(session.answer(cid, 0, 1000).leech)
             _drain(session, quality=5)
         assert leeches == [False, False, True]
         state = _state(store, cid)
         assert (state.lapses, state.leech, state.suspended) == (3, True, True)
         clock.advance(DAY)
-        assert ReviewSession(store, clock).next_card() is None
+        assert open_session(store, clock).next_card() is None
 
     def test_the_default_leech_threshold_is_eight(self, store, clock) -> None:
         """Eight lapses, as the issue says."""
-        assert ReviewSession(store, clock).settings.leech_threshold == 8
+        assert open_session(store, clock).settings.leech_threshold == 8
 
 
 class TestBurySiblings:
@@ -354,14 +354,14 @@ class TestBurySiblings:
         """Order: L4 card, then L5 (the L4 sibling is buried), then the sibling as a last resort."""
         deck = self._deck(make_card, make_deck)
         import_deck(store, deck)
-        assert _drain(ReviewSession(store, clock)) == [deck.cards[0].id, deck.cards[2].id, deck.cards[1].id]
+        assert _drain(open_session(store, clock)) == [deck.cards[0].id, deck.cards[2].id, deck.cards[1].id]
 
     def test_a_buried_new_card_gives_way_to_the_next_within_the_daily_limit(self, store, clock, make_card, make_deck, import_deck) -> None:
         """With one new card left today, the L5 card is shown instead of the buried L4 sibling."""
         deck = self._deck(make_card, make_deck)
         import_deck(store, deck)
         _configure(store, new_per_day=2)
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         session.answer(deck.cards[0].id, 5, 1000)
         assert session.next_card().card.id == deck.cards[2].id
         session.answer(deck.cards[2].id, 5, 1000)
@@ -372,7 +372,7 @@ class TestBurySiblings:
         deck = self._deck(make_card, make_deck)
         import_deck(store, dataclasses.replace(deck, cards=deck.cards[:2]))
         _configure(store, new_per_day=2)
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         session.answer(deck.cards[0].id, 5, 1000)
         card = session.next_card()
         assert (card.card.id, card.queue) == (deck.cards[1].id, "new")
@@ -381,8 +381,7 @@ class TestBurySiblings:
         """A drilled card is "something else left", so the sibling still waits."""
         deck = self._deck(make_card, make_deck)
         import_deck(store, deck)
-        session = ReviewSession(store, clock)
-        session.answer(deck.cards[2].id, 5, 1000)
+        session = open_session(store, clock)
         session.answer(deck.cards[0].id, 5, 1000)
         session.answer(deck.cards[2].id, 3, 1000)  # the L5 card: a drill, asked again today
         assert session.next_card().card.id == deck.cards[2].id
@@ -395,7 +394,7 @@ class TestStaleAndSummary:
         """Both answers are kept; the second is scheduled from the first one's result."""
         deck = make_deck(1)
         import_deck(store, deck)
-        window_a, window_b = ReviewSession(store, clock), ReviewSession(store, clock)
+        window_a, window_b = open_session(store, clock), open_session(store, clock)
         cid = window_a.next_card().card.id
         assert window_b.next_card().card.id == cid
         window_a.answer(cid, 3, 1000)  # a drill from a fresh state
@@ -408,18 +407,18 @@ class TestStaleAndSummary:
         deck = make_deck(1)
         import_deck(store, deck)
         cid = deck.cards[0].id
-        window_a, window_b = ReviewSession(store, clock), ReviewSession(store, clock)
-        real_read = repo.state_for_answer
+        window_a, window_b = open_session(store, clock), open_session(store, clock)
+        real_write = repo.write_progress
         raced: list[bool] = []
 
-        def read_then_race(*, session, card_id):
-            found = real_read(session=session, card_id=card_id)
+        def race_then_write(connection, **values):
             if not raced:
                 raced.append(True)
-                window_a.answer(card_id, 3, 1000)  # commits after B has read the state
-            return found
+                window_a.answer(cid, 3, 1000)  # commits after B has read the state, before B writes
+            return real_write(connection, **values)
 
-        monkeypatch.setattr(repo, "state_for_answer", read_then_race)
+        window_b.next_card()
+        monkeypatch.setattr(repo, "write_progress", race_then_write)
         outcome = window_b.answer(cid, 5, 1000)
         assert outcome.state == Sm2State(1, 2.36, 1, False) and outcome.days_until_due == 1
         with store.session() as db:
@@ -428,26 +427,24 @@ class TestStaleAndSummary:
         assert (_state(store, cid).repetitions, _state(store, cid).drill) == (1, False)
 
     def test_a_card_that_keeps_changing_elsewhere_is_reported_not_half_recorded(self, store, clock, make_deck, import_deck, monkeypatch) -> None:
-        """If every attempt is overtaken by another window, answer() raises and writes nothing of its own."""
+        """If every attempt is overtaken by another window's change, answer() raises and writes nothing."""
         deck = make_deck(1)
         import_deck(store, deck)
         cid = deck.cards[0].id
-        window_a, window_b = ReviewSession(store, clock), ReviewSession(store, clock)
-        real_read = repo.state_for_answer
-        racing = [True]
+        window_a, window_b = open_session(store, clock), open_session(store, clock)
+        real_write = repo.write_progress
+        suspended = [False]
 
-        def always_overtaken(*, session, card_id):
-            found = real_read(session=session, card_id=card_id)
-            if racing[0]:
-                racing[0] = False
-                window_a.answer(card_id, 4, 1000)
-                racing[0] = True
-            return found
+        def always_overtaken(connection, **values):
+            # Window A changes the card (suspends or unsuspends it) just before each of B's writes.
+            suspended[0] = not suspended[0]
+            (window_a.suspend if suspended[0] else window_a.unsuspend)(cid)
+            return real_write(connection, **values)
 
-        monkeypatch.setattr(repo, "state_for_answer", always_overtaken)
+        monkeypatch.setattr(repo, "write_progress", always_overtaken)
         with pytest.raises(StoreError, match="another window"):
             window_b.answer(cid, 5, 1000)
-        assert _review_count(store) == 5  # window A's five answers, none of B's
+        assert _review_count(store) == 0  # nothing of B's was written
         assert window_b.summary().reviewed == 0
 
     def test_the_summary_lists_misses_confusions_and_what_is_due_next(self, store, clock, make_deck, import_deck) -> None:
@@ -455,7 +452,7 @@ class TestStaleAndSummary:
         deck = make_deck(3, roots=("L4", "L5", "S1"))
         import_deck(store, deck)
         clock.advance(timedelta(minutes=1))
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         session.answer(deck.cards[0].id, 1, 1000, given_root="L5")
         session.answer(deck.cards[0].id, 1, 1000, given_root="L5")
         session.answer(deck.cards[0].id, 5, 1000, given_root="L4")
@@ -479,7 +476,7 @@ class TestHomeOverview:
     def test_a_fresh_store_shows_new_cards_and_a_default_estimate(self, store, clock, make_deck, import_deck) -> None:
         """No history: 8 seconds per card, no streak."""
         import_deck(store, make_deck(30))
-        home = home_overview(store, clock)
+        home = home_overview(store, clock, profile_id=1)
         assert home.counts == QueueCounts(due=0, new=20, repeat=0)
         assert (home.streak, home.reviewed_today, home.minutes) == (0, 0, 3)  # 20 x 8 s = 2.7 min
         assert [tuple(d) for d in home.decks] == [("test", "Test deck", 30, 0)]
@@ -489,36 +486,36 @@ class TestHomeOverview:
         import_deck(store, make_deck(30))
         _configure(store, new_per_day=2)
         for _ in range(3):
-            _drain(ReviewSession(store, clock))
+            _drain(open_session(store, clock))
             clock.advance(DAY)
-        assert home_overview(store, clock).streak == 3  # nothing yet today: the streak ends yesterday
-        session = ReviewSession(store, clock)
+        assert home_overview(store, clock, profile_id=1).streak == 3  # nothing yet today: the streak ends yesterday
+        session = open_session(store, clock)
         session.answer(session.next_card().card.id, 5, 30_000)
-        home = home_overview(store, clock)
+        home = home_overview(store, clock, profile_id=1)
         assert (home.streak, home.reviewed_today) == (4, 1)
         clock.advance(2 * DAY)
-        assert home_overview(store, clock).streak == 0
+        assert home_overview(store, clock, profile_id=1).streak == 0
 
     def test_the_estimate_follows_the_students_own_pace(self, store, clock, make_deck, import_deck) -> None:
         """After many 30 s answers, 23 cards take about 13 minutes (30 s + 4 s reading each)."""
         import_deck(store, make_deck(60))
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         for _ in range(3):
             session.answer(session.next_card().card.id, 5, 30_000)
         clock.advance(DAY)
-        home = home_overview(store, clock)
+        home = home_overview(store, clock, profile_id=1)
         assert home.counts.total == 23
         assert home.minutes == 6  # three answers only: (3 x 34 s + 10 x 8 s) / 13 = 14 s a card
-        from trainer.study.queue import seconds_per_card
+        from trainer.study.overview import seconds_per_card
 
         assert seconds_per_card([30_000] * 500) == pytest.approx(33.5, abs=0.1)
 
     def test_one_quick_first_answer_does_not_collapse_the_estimate(self, store, clock, make_deck, import_deck) -> None:
         """A 0.9 s first answer leaves 19 new cards at about 3 minutes, not 1."""
         import_deck(store, make_deck(60))
-        session = ReviewSession(store, clock)
+        session = open_session(store, clock)
         session.answer(session.next_card().card.id, 5, 900)
-        home = home_overview(store, clock)
+        home = home_overview(store, clock, profile_id=1)
         assert home.counts.total == 19
         assert home.minutes == 3
 
@@ -527,4 +524,4 @@ def test_study_days_follow_the_clock_zone_and_rollover(store, make_deck, import_
     """At 02:00 local the study day is still yesterday's."""
     import_deck(store, make_deck(1))
     clock = FixedClock(datetime(2026, 1, 11, 2, 0, tzinfo=UTC))
-    assert ReviewSession(store, clock).today() == date(2026, 1, 10)
+    assert open_session(store, clock).today() == date(2026, 1, 10)

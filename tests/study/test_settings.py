@@ -56,13 +56,13 @@ class TestSettings:
             with pytest.raises(SettingError) as caught:
                 set_setting(session, name, value)
             assert str(caught.value).startswith(message)
-            assert repo.stored_settings(session=session) == {}
+            assert repo.stored_settings(session=session, profile_id=1) == {}
 
     def test_a_stored_value_that_no_longer_validates_falls_back_to_its_default(self, store) -> None:
         """A hand-edited row does not stop the app from starting."""
         with store.session() as session:
-            repo.put_setting(session=session, name="new_per_day", value="lots")
-            repo.put_setting(session=session, name="retired_setting", value="1")
+            repo.put_setting(session=session, profile_id=1, name="new_per_day", value="lots")
+            repo.put_setting(session=session, profile_id=1, name="retired_setting", value="1")
             assert load_settings(session).new_per_day == 20
 
 

@@ -22,7 +22,7 @@ from trainer.clock import SystemClock
 from trainer.scheduling.sm2 import Sm2State
 from trainer.scheduling.sm2 import review as sm2_review
 from trainer.store.models import CardState, Review
-from trainer.study.review import ReviewSession
+from trainer.study.review import open_session
 from trainer.study.settings import set_setting
 
 LONDON = ZoneInfo("Europe/London")
@@ -99,7 +99,7 @@ def test_sixty_days_of_a_scripted_student_match_pure_sm2_exactly(store, make_dec
             # hour that does not exist in London, which must still count as the 28th).
             for when, limit in ((_local(day, 21, 30), FIRST_SESSION_ANSWERS), (_local(day + timedelta(days=1), 1, 30), None)):
                 frozen.move_to(when)
-                session = ReviewSession(store, SystemClock("Europe/London"))
+                session = open_session(store, SystemClock("Europe/London"))
                 assert session.today() == day
                 answered = 0
                 while (limit is None or answered < limit) and (card := session.next_card()) is not None:

@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from trainer.store.db import open_store
 from trainer.store.models import Review
-from trainer.study.review import ReviewSession, StoreError, home_overview
+from trainer.study.review import open_session, StoreError, home_overview
 
 
 def _reviews(store) -> int:
@@ -41,7 +41,7 @@ class TestLockedDatabase:
 
     def test_an_answer_on_a_locked_database_says_busy_and_is_not_recorded(self, quick_store, clock, lock) -> None:
         """The student is told the database is busy, quickly; nothing is recorded and undo has nothing to take back."""
-        session = ReviewSession(quick_store, clock)
+        session = open_session(quick_store, clock)
         card = session.next_card()  # reading still works under WAL
         assert card is not None
         started = time.monotonic()
@@ -58,7 +58,7 @@ class TestLockedDatabase:
 
     def test_suspend_and_undo_on_a_locked_database_say_busy(self, quick_store, clock, lock) -> None:
         """Every write of the session fails the same plain way."""
-        session = ReviewSession(quick_store, clock)
+        session = open_session(quick_store, clock)
         card_id = session.next_card().card.id
         with pytest.raises(StoreError, match="busy"):
             session.suspend(card_id)
@@ -108,10 +108,10 @@ def test_a_database_damaged_mid_file_gives_store_error_not_a_raw_sql_error(damag
     store = open_store(f"sqlite:///{damaged}")
     try:
         with pytest.raises(StoreError) as caught:
-            session = ReviewSession(store, clock)
+            session = open_session(store, clock)
             session.counts()
             session.next_card()
-            home_overview(store, clock)
+            home_overview(store, clock, profile_id=1)
         assert "damaged" in caught.value.message
     finally:
         store.close()

@@ -15,7 +15,7 @@ from trainer.content.cards import CardKind
 from trainer.content.generate import load_compiled_deck
 from trainer.paths import builtin_deck_path
 from trainer.store.db import open_store, resolve_db_url
-from trainer.study.review import ReviewSession
+from trainer.study.review import open_session
 from trainer.tui.app import TrainerApp, make_app
 from trainer.tui.literal import display_text
 from trainer.tui.run import run_tui
@@ -43,7 +43,7 @@ class TestFirstRun:
             assert "20 new" in text_of(app, "#home-today")
             store = open_store(resolve_db_url(str(path)))
             try:
-                first = ReviewSession(store, clock).next_card()
+                first = open_session(store, clock).next_card()
             finally:
                 store.close()
             assert first is not None
@@ -73,7 +73,7 @@ class TestFirstRun:
             assert "19 new" in text_of(again, "#home-today")
         store = open_store(resolve_db_url(str(path)))
         try:
-            assert ReviewSession(store, clock).next_card().card.id != card.id
+            assert open_session(store, clock).next_card().card.id != card.id
         finally:
             store.close()
 

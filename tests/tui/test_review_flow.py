@@ -306,7 +306,7 @@ class TestUndoSuspendQuit:
     ) -> None:
         """If another window answered the card since, undo keeps both answers (nothing is lost)."""
         from trainer.store.db import open_store, resolve_db_url
-        from trainer.study.review import ReviewSession
+        from trainer.study.review import open_session
 
         typed = conftest_cards["TYPED"]
         app = app_factory()
@@ -315,7 +315,7 @@ class TestUndoSuspendQuit:
             await pilot.press("L", "4", "enter", "enter")
             other = open_store(resolve_db_url(str(db_path)))
             try:
-                ReviewSession(other, clock).answer(typed.id, 4, 1000, response="L4", verdict="correct")
+                open_session(other, clock).answer(typed.id, 4, 1000, response="L4", verdict="correct")
             finally:
                 other.close()
             await pilot.press("u")

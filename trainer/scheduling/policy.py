@@ -24,14 +24,25 @@ Rules beyond `sm2.py` (decisions recorded in docs/scheduling.md):
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import IntEnum
 from typing import Literal
 
 from trainer.scheduling.sm2 import PASSING_QUALITY, Sm2State
 from trainer.scheduling.sm2 import review as sm2_review
 
-__all__ = ["AnswerEffect", "CardProgress", "Grade", "QueueName", "ReviewLog", "apply_answer", "queue_of"]
+__all__ = [
+    "AnswerEffect",
+    "CardProgress",
+    "Grade",
+    "QueueName",
+    "ReviewLog",
+    "answered_elsewhere",
+    "as_grade",
+    "apply_answer",
+    "extra_answer",
+    "queue_of",
+]
 
 QueueName = Literal["due", "new", "repeat", "extra"]
 """Which part of today's queue an answer comes from ("extra": already answered today elsewhere)."""
@@ -75,6 +86,8 @@ class CardProgress:
     suspended: bool = False
     revision: int = 0
     """Bumped by every stored change; a write replaces only the revision it read (two windows)."""
+    last_review_at: datetime | None = None
+    """The instant of the latest answer (today's repeats come longest-waiting first)."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,17 @@ class AnswerEffect:
         return self.log.queue != "extra"
 
 
+def as_grade(value: int) -> Grade:
+    """A grade from 0 to 5; anything else (a bool, a float, 6) is refused.
+
+    Raises:
+        ValueError: Not a whole number from 0 to 5.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 5:
+        raise ValueError(f"A grade is a whole number from 0 to 5, not {value!r}.")
+    return Grade(value)
+
+
 def queue_of(progress: CardProgress, today: date) -> QueueName:
     """The queue a card is answered from on `today`."""
     if progress.last_day == today:
@@ -125,19 +149,22 @@ def _sm2_step(before: CardProgress, grade: Grade, today: date) -> tuple[Sm2State
     return after, days, before.sm2.drill
 
 
-def apply_answer(before: CardProgress, grade: Grade, *, today: date, leech_threshold: int) -> AnswerEffect:
+def apply_answer(
+    before: CardProgress, grade: Grade, *, today: date, at: datetime, leech_threshold: int
+) -> AnswerEffect:
     """The effect of one answer given on study day `today`.
 
     Args:
         before: The card's progress as stored when the answer is recorded.
         grade: The grade accepted by the student.
         today: The current study day.
+        at: The instant of the answer.
         leech_threshold: Lapses that make a card a leech.
 
     Returns:
         The progress after the answer and the review-log values.
     """
-    grade = Grade(grade)
+    grade = as_grade(grade)
     queue = queue_of(before, today)
     after, days, is_drill = _sm2_step(before, grade, today)
     due_day = today + timedelta(days=days)
@@ -153,6 +180,7 @@ def apply_answer(before: CardProgress, grade: Grade, *, today: date, leech_thres
         lapses=lapses,
         leech=before.leech or became_leech,
         suspended=before.suspended or became_leech,
+        last_review_at=at,
     )
     log = ReviewLog(
         queue=queue,
@@ -180,7 +208,7 @@ def extra_answer(progress: CardProgress, grade: Grade, *, today: date) -> Answer
     due_day = progress.due_day or today
     log = ReviewLog(
         queue="extra",
-        quality=Grade(grade),
+        quality=as_grade(grade),
         is_drill=False,
         lapse=False,
         before=progress.sm2,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from trainer.content.cards import Card, CardKind, SourceRef
@@ -74,7 +74,7 @@ CARD_COLUMNS = (
 PROGRESS_COLUMNS = (
     "cardstate.repetitions, cardstate.easiness, cardstate.interval, cardstate.drill, cardstate.due_day, "
     "cardstate.introduced_day, cardstate.last_day, cardstate.lapses, cardstate.leech, cardstate.suspended, "
-    "cardstate.revision"
+    "cardstate.revision, cardstate.last_review_at"
 )
 """A card's progress columns, in the order `progress_from_row` reads them."""
 
@@ -107,6 +107,15 @@ def as_day(value: Any) -> date | None:
     return date.fromisoformat(str(value))
 
 
+def as_instant(value: Any) -> datetime | None:
+    """A stored instant as an aware UTC datetime: SQLite returns naive UTC text, PostgreSQL an aware value."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value))
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def card_from_row(row: Sequence[Any]) -> Card:
     """The content card of a row that starts with `CARD_COLUMNS` (the one mapping both readers use)."""
     (card_id, deck_id, template, fact_key, kind, prompt, answer, accepted, explanation, sources, choices,
@@ -133,7 +142,7 @@ def card_from_row(row: Sequence[Any]) -> Card:
 def progress_from_row(row: Sequence[Any]) -> CardProgress:
     """A student's progress from the `PROGRESS_COLUMNS` part of a row."""
     (repetitions, easiness, interval, drill, due_day, introduced_day, last_day, lapses, leech, suspended,
-     revision) = row  # fmt: skip
+     revision, last_review_at) = row  # fmt: skip
     return CardProgress(
         sm2=Sm2State(repetitions=int(repetitions), easiness=float(easiness), interval=int(interval), drill=bool(drill)),
         due_day=as_day(due_day),
@@ -143,6 +152,7 @@ def progress_from_row(row: Sequence[Any]) -> CardProgress:
         leech=bool(leech),
         suspended=bool(suspended),
         revision=int(revision),
+        last_review_at=as_instant(last_review_at),
     )
 
 

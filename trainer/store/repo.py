@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from functools import cache
 from datetime import date, datetime
 from typing import Any
 
@@ -160,7 +161,7 @@ def sync_deck(*, session: Session, deck: CompiledDeck, now: datetime) -> SyncRep
         session.execute(update(Card), changed)
     if moved:
         # Every profile's copy of the position (the new-card queue reads it from the state's index).
-        session.execute(
+        session.connection().execute(
             update(CardState)
             .where(col(CardState.card_id) == bindparam("b_card"))
             .values(position=bindparam("b_position"))
@@ -286,78 +287,75 @@ def put_setting(*, session: Session, profile_id: int, name: str, value: str) -> 
 
 # --- answers ---------------------------------------------------------------------------------
 
-_PROGRESS_VALUES = {
-    "repetitions": bindparam("v_repetitions"),
-    "easiness": bindparam("v_easiness"),
-    "interval": bindparam("v_interval"),
-    "drill": bindparam("v_drill"),
-    "due_day": bindparam("v_due_day"),
-    "introduced_day": bindparam("v_introduced_day"),
-    "last_day": bindparam("v_last_day"),
-    "lapses": bindparam("v_lapses"),
-    "leech": bindparam("v_leech"),
-    "suspended": bindparam("v_suspended"),
-}
-
-_WRITE_PROGRESS = (
-    update(CardState)
-    .where(
-        col(CardState.profile_id) == bindparam("w_profile"),
-        col(CardState.card_id) == bindparam("w_card"),
-        col(CardState.revision) == bindparam("w_revision"),
-    )
-    .values(**_PROGRESS_VALUES, revision=col(CardState.revision) + 1)
+_SCHEDULE_COLUMNS = (
+    "repetitions",
+    "easiness",
+    "interval",
+    "drill",
+    "due_day",
+    "introduced_day",
+    "last_day",
+    "lapses",
+    "last_review_at",
 )
-"""Built once: an answer's one UPDATE (only over the revision it read: another window may have written)."""
+"""What an answer (or its undo) writes. Not the suspension: one made after an answer stays when
+the answer is undone; only a leech suspension made by the answer itself is written (and undone)."""
 
-_WRITE_ANSWERED_PROGRESS = _WRITE_PROGRESS.values(last_review_at=bindparam("v_last_review_at"))
-"""The same, for an answer (which also sets when the card was last reviewed)."""
+_SUSPENSION_COLUMNS = ("leech", "suspended")
 
 
-def _progress_params(progress: CardProgress) -> dict[str, Any]:
-    return {
-        "v_repetitions": progress.sm2.repetitions,
-        "v_easiness": progress.sm2.easiness,
-        "v_interval": progress.sm2.interval,
-        "v_drill": progress.sm2.drill,
-        "v_due_day": progress.due_day,
-        "v_introduced_day": progress.introduced_day,
-        "v_last_day": progress.last_day,
-        "v_lapses": progress.lapses,
-        "v_leech": progress.leech,
-        "v_suspended": progress.suspended,
-    }
+@cache
+def _write_progress_statement(with_suspension: bool) -> Any:
+    """Built once per shape: the one UPDATE of an answer, over the revision it read."""
+    columns = _SCHEDULE_COLUMNS + (_SUSPENSION_COLUMNS if with_suspension else ())
+    return (
+        update(CardState)
+        .where(
+            col(CardState.profile_id) == bindparam("w_profile"),
+            col(CardState.card_id) == bindparam("w_card"),
+            col(CardState.revision) == bindparam("w_revision"),
+        )
+        .values(**{name: bindparam(f"v_{name}") for name in columns}, revision=col(CardState.revision) + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def write_progress(
-    conn: Any,
-    *,
-    profile_id: int,
-    card_id: str,
-    progress: CardProgress,
-    revision: int,
-    last_review_at: datetime | None = None,
+    conn: Any, *, profile_id: int, card_id: str, progress: CardProgress, revision: int, with_suspension: bool = False
 ) -> bool:
-    """Store a card's progress over the revision it was read at, bumping the revision.
+    """Store a card's schedule over the revision it was read at, bumping the revision.
 
     Args:
         conn: An open Session or Connection.
         profile_id: The student.
         card_id: The card.
         progress: The values to store (its own `revision` is ignored).
-        revision: Write only if the stored state is still at this revision.
-        last_review_at: For an answer, its instant (left as it is otherwise).
+        revision: Write only if the stored state is still at this revision (another window may
+            have written since it was read).
+        with_suspension: Also write the leech flag and the suspension (an answer that made the
+            card a leech, or the undo of one).
 
     Returns:
         False if nothing was written (another window changed the card since it was read).
     """
-    params = {"w_profile": profile_id, "w_card": card_id, "w_revision": revision, **_progress_params(progress)}
-    if last_review_at is not None:
-        params["v_last_review_at"] = last_review_at
-        statement = _WRITE_ANSWERED_PROGRESS
-    else:
-        statement = _WRITE_PROGRESS
-    result = conn.execute(statement.execution_options(synchronize_session=False), params)
+    sm2 = progress.sm2
+    params = {
+        "w_profile": profile_id,
+        "w_card": card_id,
+        "w_revision": revision,
+        "v_repetitions": sm2.repetitions,
+        "v_easiness": sm2.easiness,
+        "v_interval": sm2.interval,
+        "v_drill": sm2.drill,
+        "v_due_day": progress.due_day,
+        "v_introduced_day": progress.introduced_day,
+        "v_last_day": progress.last_day,
+        "v_lapses": progress.lapses,
+        "v_last_review_at": progress.last_review_at,
+    }
+    if with_suspension:
+        params.update(v_leech=progress.leech, v_suspended=progress.suspended)
+    result = conn.execute(_write_progress_statement(with_suspension), params)
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 

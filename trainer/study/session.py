@@ -31,7 +31,7 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from trainer.clock import Clock, add_days, study_day
@@ -40,6 +40,7 @@ from trainer.scheduling.policy import (
     AnswerEffect,
     CardProgress,
     Grade,
+    as_grade,
     answered_elsewhere,
     apply_answer,
     extra_answer,
@@ -333,26 +334,31 @@ class StudySession:
         from trainer.store import repo
         from trainer.store.db import StoreError, store_errors
 
-        grade = Grade(quality)
+        grade = as_grade(quality)
         store = self._wait_store()
         now = self._clock.now()
         with self._lock, store_errors("record the answer"), store.engine.connect() as connection:
             today = self.today()
             reader = self._reader(connection)
-            row = self._queue.rows.get(card_id) or reader.study_row(card_id)
-            if row is None:
-                raise ValueError(f"Unknown card {card_id!r}.")
-            progress = row.progress
+            row = self._queue.rows.get(card_id)
             for _attempt in range(WRITE_ATTEMPTS):
-                effect = _effect(progress, grade, today, self._settings.leech_threshold)
                 with connection.begin():
-                    written = not effect.moves_schedule or repo.write_progress(
+                    if row is None:
+                        # Not read yet (or another window changed it): schedule from what is stored.
+                        row = reader.study_row(card_id)
+                        if row is None:
+                            raise ValueError(f"Unknown card {card_id!r}.")
+                    progress = row.progress
+                    effect = _effect(progress, grade, today, now, self._settings.leech_threshold)
+                    # An extra answer writes the same schedule: its revision still moves, so the
+                    # other window's undo of the answer it followed is refused, not misapplied.
+                    written = repo.write_progress(
                         connection,
                         profile_id=self.profile_id,
                         card_id=card_id,
                         progress=effect.progress,
                         revision=progress.revision,
-                        last_review_at=now,
+                        with_suspension=effect.became_leech,
                     )
                     if written:
                         review_id = repo.add_review(
@@ -370,14 +376,10 @@ class StudySession:
                         )
                 if written:
                     break
-                # Another window changed the card since it was read: schedule from what it wrote.
-                fresh = reader.study_row(card_id)
-                if fresh is None:
-                    raise ValueError(f"Unknown card {card_id!r}.")
-                progress = fresh.progress
+                row = None  # another window changed the card since it was read: read it again
             else:
                 raise StoreError("This card keeps changing in another window; the answer was not recorded.")
-            stored = replace(effect.progress, revision=progress.revision + (1 if effect.moves_schedule else 0))
+            stored = replace(effect.progress, revision=progress.revision + 1)
             self._floor = max(filter(None, (self._floor, today)))
             if today != self._queue.today:
                 self._queue = TodayQueue.read(reader, self._settings, today)
@@ -424,22 +426,22 @@ class StudySession:
                 restored = entry.before
                 if entry.made_leech:
                     restored = replace(restored, leech=False, suspended=False)
-                written = True
-                if entry.revision != entry.before.revision:  # an extra answer wrote no progress
-                    written = repo.write_progress(
-                        connection,
-                        profile_id=self.profile_id,
-                        card_id=entry.card_id,
-                        progress=restored,
-                        revision=entry.revision,
-                    )
+                written = repo.write_progress(
+                    connection,
+                    profile_id=self.profile_id,
+                    card_id=entry.card_id,
+                    progress=restored,
+                    revision=entry.revision,
+                    with_suspension=entry.made_leech,
+                )
                 if not written or not repo.delete_review(connection, review_id=entry.review_id):
                     transaction.rollback()
                     self._undo.pop()
                     self.undo_problem = UNDO_CONFLICT
                     return None
             self._undo.pop()
-            self._moved(entry.card_id, entry.revision, entry.revision + 1)
+            # Earlier answers to this card wrote up to `before.revision`; the restore wrote one more.
+            self._moved(entry.card_id, entry.before.revision, entry.revision + 1)
             self.answers_done = max(0, self.answers_done - 1)
             self._reread(connection)
         return entry.card_id
@@ -481,13 +483,15 @@ class StudySession:
                 self._queue.remove(card_id)
                 if self.current is not None and self.current.card.id == card_id:
                     self.current = self._queue.next_card(self._load)
+            else:
+                self._reread()  # the card may belong in today's queue again
 
     def suspend(self, card_id: str) -> None:
         """Take a card out of every queue until it is unsuspended (its progress is kept)."""
         self._set_suspended(card_id, True)
 
     def unsuspend(self, card_id: str) -> None:
-        """Put a suspended card (or a leech) back into the queues (from the next reading of the queue)."""
+        """Put a suspended card (or a leech) back into the queues."""
         self._set_suspended(card_id, False)
 
     def summary(self) -> SessionSummary:
@@ -531,11 +535,11 @@ def _today(clock: Clock, settings: Settings, floor: date | None, *, tz: Any = No
     return max(day, floor) if floor is not None else day
 
 
-def _effect(progress: CardProgress, grade: Grade, today: date, leech_threshold: int) -> AnswerEffect:
+def _effect(progress: CardProgress, grade: Grade, today: date, at: datetime, leech_threshold: int) -> AnswerEffect:
     """What an answer does: an extra answer if another window already answered the card today."""
     if answered_elsewhere(progress, today):
         return extra_answer(progress, grade, today=today)
-    return apply_answer(progress, grade, today=today, leech_threshold=leech_threshold)
+    return apply_answer(progress, grade, today=today, at=at, leech_threshold=leech_threshold)
 
 
 def open_session(

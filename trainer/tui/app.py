@@ -1,22 +1,24 @@
 """TrainerApp: paints the first card at once, opens the store behind the first paint, routes between screens.
 
 The app is a router, not a hub: each screen handles its own keys and messages. Its state is what
-every screen needs: the open store, the clock, how the app was started, and the first screen's
-data. That data is read when the app mounts, in a few milliseconds, by
-`trainer.study.startup.quick_first_screen` (stdlib sqlite3, read-only, the same queue rules as
-the review session), so the first card or Home's figures are in the first frame. The database
-layer (SQLModel, SQLAlchemy: most of a second to import) is imported only inside a thread worker,
-after the first paint; the first answer waits for it ("Saving…") only if it comes sooner.
+every screen needs: the clock, the profile, how the app was started, and the store once it is
+open. The first screen's data is read when the app mounts, in a few milliseconds, by
+`trainer.study.startup.quick_first_screen` (stdlib sqlite3, read-only, the same queue rules and
+SQL as the full store): a review starts on a `StudySession` in its quick phase, which the store
+worker attaches once the database layer is loaded. Screens never call the store on the UI
+thread: they run workers that wait for the store (`wait_store`), and while such a call is under
+way the app holds the keys that depend on it (`hold_keys`), replaying them in order afterwards.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -28,13 +30,26 @@ from trainer.tui.screens.home import HomeScreen
 if TYPE_CHECKING:
     from trainer.clock import Clock
     from trainer.store.db import Store
-    from trainer.study.startup import FirstScreen
+    from trainer.study.session import StudySession
 
 _MODE_MARKERS = {("typing",), ("esc",)}
 """Action parameters that only say which key ran the action (the same action, not a different one)."""
 
 Start = Literal["home", "review"]
 """Where the app opens: the Home screen, or straight on the first card of today's review."""
+
+UNHELD_KEYS = frozenset({"ctrl+q", "ctrl+c"})
+"""Keys never held while a database call is under way: quitting always works at once."""
+
+
+class LoadingScreen(Screen[None]):
+    """What a review shows until its first card can be read (a first run imports the deck first)."""
+
+    def compose(self):  # noqa: ANN201
+        """One line."""
+        from textual.widgets import Static
+
+        yield Static("Loading today's cards…", id="loading")
 
 
 class TrainerApp(App[None]):
@@ -52,7 +67,6 @@ class TrainerApp(App[None]):
         """The worker opened the store (and imported the built-in deck if needed)."""
 
         store: Store
-        clock: Clock | None
 
     @dataclass
     class StoreFailed(Message):
@@ -69,8 +83,11 @@ class TrainerApp(App[None]):
         cursor_blink: bool = True,
         deck_ids: Sequence[str] | None = None,
         import_builtin: bool = True,
+        profile: str | None = None,
     ) -> None:
         """Build the app; nothing is opened until it runs (see `make_app` for the arguments)."""
+        from trainer.store.location import requested_profile
+
         super().__init__()
         self._db = db
         self._import_builtin = import_builtin
@@ -82,31 +99,53 @@ class TrainerApp(App[None]):
         """Passed down to the answer input."""
         self.deck_ids = tuple(deck_ids) if deck_ids is not None else None
         """The decks a review draws from (None: all)."""
-        self.store: Store | None = None
-        """The open store, once the worker has opened it."""
-        self.thresholds: dict[str, int] = {}
-        """Settings' fast_ms/slow_ms from the quick look, for grading before the store is open."""
         self.error: str | None = None
         """Why the store could not be opened, for `run_tui` to print after the app has closed."""
-        self._first: FirstScreen | None = None
-        """The quick look's data, until the first screen takes it (`take_first_screen`)."""
+        self.profile_name = ""
+        """The student's profile (`--profile`, $TRAINER_PROFILE, or the default)."""
+        try:
+            self.profile_name = requested_profile(profile)
+        except ValueError as problem:
+            self.error = str(problem)
+        self.profile_id: int | None = None
+        """The profile's id, once known (from the quick look, else from the store)."""
+        self.store: Store | None = None
+        """The open store, once the worker has opened it."""
+        self._store_settled = threading.Event()
+        self._quick_session: StudySession | None = None
+        self._first_home: Any = None
+        self._held: list[events.Key] = []
+        self._holding = 0
 
     def on_mount(self) -> None:
         """Read the first screen's data (a few ms, no database layer), paint it, then open the store."""
+        if self.error is not None:
+            self.exit(return_code=2)
+            return
         from trainer.study.startup import quick_first_screen
 
         first = quick_first_screen(
-            self._db, clock=self.clock, start=self.start, deck_ids=self.deck_ids, import_builtin=self._import_builtin
+            self._db,
+            clock=self.clock,
+            start=self.start,
+            deck_ids=self.deck_ids,
+            import_builtin=self._import_builtin,
+            profile=self.profile_name,
         )
         if first is not None:
-            self._first = first
             self.clock = first.clock
-            self.thresholds = {"fast_ms": first.settings.fast_ms, "slow_ms": first.settings.slow_ms}
+            self.profile_id = first.profile_id
+            self._quick_session = first.session
+            self._first_home = first.home
         if self.start == "review":
             # Home is built only when the student goes there: fewer widgets before the first card.
-            from trainer.tui.screens.review import ReviewScreen
+            if self._quick_session is not None:
+                from trainer.tui.screens.review import ReviewScreen
 
-            self.push_screen(ReviewScreen())
+                self.push_screen(ReviewScreen(self._quick_session))
+            else:
+                self.push_screen(LoadingScreen())
+                self.start_review(replace=True)
         else:
             self.push_screen(HomeScreen())
         if first is None:
@@ -118,10 +157,10 @@ class TrainerApp(App[None]):
             # holds the GIL most of the time and would delay the paint.
             self.call_after_refresh(self._open_store_worker)
 
-    def take_first_screen(self) -> FirstScreen | None:
-        """The quick look's data for the first screen that asks (only once: later screens read the store)."""
-        first, self._first = self._first, None
-        return first
+    def take_first_home(self) -> Any:
+        """The quick look's Home figures, for the first Home screen that asks (only once)."""
+        home, self._first_home = self._first_home, None
+        return home
 
     # --- opening the store -----------------------------------------------------------------
 
@@ -129,24 +168,86 @@ class TrainerApp(App[None]):
     def _open_store_worker(self) -> None:
         """Open the database in a thread (creating it and importing the built-in deck on a first run)."""
         from trainer.store.db import StoreError
+        from trainer.study.profiles import ProfileError
 
         try:
-            store, clock = _open(self._db, clock=self.clock, import_builtin=self._import_builtin)
-        except StoreError as error:
-            self.post_message(self.StoreFailed(error.message))
+            store = _open(self._db, clock=self.clock)
+            try:
+                self._settle_profile(store)
+                if self._quick_session is not None:
+                    self._quick_session.attach(store)
+            except BaseException:
+                store.close()
+                raise
+        except (StoreError, ProfileError) as error:
+            self.post_message(self.StoreFailed(getattr(error, "message", None) or str(error)))
+            self._store_settled.set()
             return
-        self.post_message(self.StoreOpened(store, clock))
+        self.store = store
+        self._store_settled.set()
+        self.post_message(self.StoreOpened(store))
+
+    def _settle_profile(self, store: Store) -> None:
+        """The profile's id and the clock, from the open store (when the quick look had neither)."""
+        from trainer.clock import SystemClock
+        from trainer.study.profiles import resolve_profile
+        from trainer.study.settings import settings_of
+
+        if self.profile_id is None:
+            self.profile_id = resolve_profile(store, self.profile_name)
+        if self.clock is None:
+            # The real clock in the zone the student chose in settings (else the system's zone).
+            self.clock = SystemClock(settings_of(store, profile_id=self.profile_id).timezone)
+        if self._import_builtin:
+            from trainer.study.decks import ensure_builtin_deck
+
+            # The import instant comes from the app's clock, like every other write of the app.
+            ensure_builtin_deck(store, now=self.clock.now())
+
+    def wait_store(self) -> Store:
+        """The open store, waiting for it (call only from a worker thread).
+
+        Raises:
+            StoreError: The store could not be opened (the app is closing with the reason).
+        """
+        self._store_settled.wait()
+        if self.store is None:
+            from trainer.store.db import StoreError
+
+            raise StoreError(self.error or "The database could not be opened.")
+        return self.store
+
+    def open_session(self) -> StudySession:
+        """A study session on today's queue, for a new review (call only from a worker thread)."""
+        from trainer.study.session import StudySession
+
+        store = self.wait_store()
+        assert self.clock is not None and self.profile_id is not None
+        return StudySession.open(store, self.clock, profile_id=self.profile_id, deck_ids=self.deck_ids)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="start-review", description="Reading today's cards")
+    def start_review(self, replace: bool = False) -> None:
+        """Open a review on today's first card, once the store is open (Home's Enter, or a first run).
+
+        Args:
+            replace: Replace the current screen (the loading screen) instead of pushing on top.
+        """
+        from trainer.store.db import StoreError
+        from trainer.tui.screens.review import ReviewScreen
+
+        try:
+            session = self.open_session()
+        except StoreError as error:
+            self.call_from_thread(self.notify, error.message, title="Cannot start the review", severity="error")
+            return
+        screen = ReviewScreen(session)
+        self.call_from_thread(self.switch_screen if replace else self.push_screen, screen)
 
     @on(StoreOpened)
     def _store_opened(self, message: StoreOpened) -> None:
-        """Hand the store down to every screen that is waiting for it."""
-        self.store = message.store
-        if self.clock is None:
-            self.clock = message.clock
-        for screen in self.screen_stack:
-            ready = getattr(screen, "store_ready", None)
-            if ready is not None:
-                ready()
+        """The store is open: Home refreshes its figures if it is showing."""
+        if isinstance(self.screen, HomeScreen):
+            self.screen.refresh_figures()
 
     @on(StoreFailed)
     def _store_failed(self, message: StoreFailed) -> None:
@@ -161,6 +262,7 @@ class TrainerApp(App[None]):
         """An unexpected failure while opening: exit with its one-line description, not a hang."""
         if event.worker.group == "store" and event.state == WorkerState.ERROR:
             self.error = f"Could not start the trainer: {event.worker.error}"
+            self._store_settled.set()
             self.exit(return_code=1)
 
     def on_unmount(self) -> None:
@@ -174,6 +276,29 @@ class TrainerApp(App[None]):
             self.pop_screen()
         else:
             self.switch_screen(HomeScreen())
+
+    # --- keys held during a database call ------------------------------------------------------
+
+    def hold_keys(self) -> None:
+        """Hold every key (but quitting) until `release_keys`: a database call is under way and
+        the keys that follow depend on its result. Held keys are never dropped."""
+        self._holding += 1
+
+    def release_keys(self) -> None:
+        """Replay the held keys, in order, as if they were pressed now."""
+        self._holding = max(0, self._holding - 1)
+        if self._holding:
+            return
+        held, self._held = self._held, []
+        for key in held:
+            self.post_message(events.Key(key.key, key.character))
+
+    async def on_event(self, event: events.Event) -> None:
+        """Hold keys while a database call they depend on is under way (see `hold_keys`)."""
+        if self._holding and isinstance(event, events.Key) and not event.is_forwarded and event.key not in UNHELD_KEYS:
+            self._held.append(event)
+            return
+        await super().on_event(event)
 
     # --- the command palette -----------------------------------------------------------------
 
@@ -222,6 +347,7 @@ def make_app(
     cursor_blink: bool = True,
     deck_ids: Sequence[str] | None = None,
     import_builtin: bool = True,
+    profile: str | None = None,
 ) -> TrainerApp:
     """The app as the CLI and the tests build it.
 
@@ -234,6 +360,7 @@ def make_app(
         import_builtin: Import (or update) the built-in deck on opening, as a first run needs.
             Tests that bring their own deck switch it off, so the built-in deck's wording and
             size never move their snapshots.
+        profile: `--profile` value; None for $TRAINER_PROFILE or the default profile.
 
     Returns:
         The app, ready to `run()` or `run_test()`.
@@ -245,41 +372,16 @@ def make_app(
         cursor_blink=cursor_blink,
         deck_ids=deck_ids,
         import_builtin=import_builtin,
+        profile=profile,
     )
 
 
-def _open(db: str | None, *, clock: Clock | None, import_builtin: bool) -> tuple[Store, Clock | None]:
-    """Open (creating on first run) the database and make sure the built-in deck is in it.
+def _open(db: str | None, *, clock: Clock | None) -> Store:
+    """Open (creating on first run, migrating an older schema) the database; in the app's worker thread.
 
-    Runs in the app's worker thread; raises `StoreError` for a database that cannot be used.
-
-    Args:
-        db: `--db` value, or None.
-        clock: The app's clock if it has one (injected, or from the quick look); None to make
-            the system clock from the stored settings.
-        import_builtin: Import (or update) the built-in deck.
-
-    Returns:
-        The open store, and the clock made here (None when `clock` was given).
+    Raises:
+        StoreError: The database cannot be used.
     """
     from trainer.store.db import open_store, resolve_db_url
-    from trainer.study.review import ensure_builtin_deck
 
-    store = open_store(resolve_db_url(db))
-    try:
-        made = _system_clock(store) if clock is None else None
-        if import_builtin:
-            # The import instant comes from the app's clock, like every other write of the app.
-            ensure_builtin_deck(store, now=(clock or made).now())
-    except BaseException:
-        store.close()
-        raise
-    return store, made
-
-
-def _system_clock(store: Store) -> Clock:
-    """The real clock in the zone the student chose in settings (else the system's zone)."""
-    from trainer.clock import SystemClock
-    from trainer.study.settings import settings_of
-
-    return SystemClock(settings_of(store).timezone)
+    return open_store(resolve_db_url(db), now=clock.now if clock is not None else None)

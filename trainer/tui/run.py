@@ -11,12 +11,13 @@ import sys
 from typing import Literal
 
 
-def run_tui(db: str | None, *, start: Literal["home", "review"] = "home") -> int:
+def run_tui(db: str | None, *, start: Literal["home", "review"] = "home", profile: str | None = None) -> int:
     """Run the trainer until the student quits.
 
     Args:
         db: `--db` value (file path or SQLAlchemy URL); None for $TRAINER_DB or the default.
         start: "home" for the Home screen, "review" to open on today's first card.
+        profile: `--profile` value; None for $TRAINER_PROFILE or the default profile.
 
     Returns:
         The process exit code: 0 after a normal quit, 2 when the database cannot be opened
@@ -24,7 +25,7 @@ def run_tui(db: str | None, *, start: Literal["home", "review"] = "home") -> int
     """
     from trainer.tui.app import make_app
 
-    app = make_app(db, start=start)
+    app = make_app(db, start=start, profile=profile)
     app.run()
     if app.error is not None:
         print(f"trainer: {app.error}", file=sys.stderr)

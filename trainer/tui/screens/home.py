@@ -22,7 +22,7 @@ from textual.widgets import Footer, Static
 from trainer.tui.literal import literal
 
 if TYPE_CHECKING:
-    from trainer.study.queue import HomeOverview
+    from trainer.study.overview import HomeOverview
     from trainer.tui.app import TrainerApp
 
 
@@ -70,20 +70,19 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Paint the figures the app read before the store was open, if this is the first screen."""
-        first = self.trainer.take_first_screen()
-        if first is not None and first.home is not None:
+        home = self.trainer.take_first_home()
+        if home is not None:
             self._fresh = True
-            self._paint(first.home)
+            self._paint(home)
 
-    def store_ready(self) -> None:
-        """Called by the app once the store is open."""
-        if self.is_current and not self._fresh:
+    def refresh_figures(self) -> None:
+        """Read today's figures again (in a worker), unless the ones on screen are fresh."""
+        if not self._fresh:
             self._load()
 
     def on_screen_resume(self) -> None:
-        """Shown again (or for the first time after a review): the counts may have changed."""
-        if self.trainer.store is not None and not self._fresh:
-            self._load()
+        """Shown (first, or again after a review): the counts may have changed."""
+        self.refresh_figures()
 
     def on_screen_suspend(self) -> None:
         """A review is starting: the figures will be stale when Home comes back."""
@@ -95,9 +94,10 @@ class HomeScreen(Screen[None]):
         from trainer.study.review import StoreError, home_overview
 
         app = self.trainer
-        assert app.store is not None and app.clock is not None
         try:
-            figures = home_overview(app.store, app.clock)
+            store = app.wait_store()
+            assert app.clock is not None and app.profile_id is not None
+            figures = home_overview(store, app.clock, profile_id=app.profile_id, profile=app.profile_name)
         except StoreError as error:
             # A busy or damaged database: say so on Home rather than leave "Loading…" up for ever.
             self.post_message(self.OverviewFailed(error.message))
@@ -132,6 +132,11 @@ class HomeScreen(Screen[None]):
             f"{o.streak} day{'s' if o.streak != 1 else ''}",
         )
         self.query_one("#home-today", Static).update(today)
+        if o.profile:
+            # Several students share this database: say whose day this is.
+            self.query_one("#home-title", Static).update(
+                Content.assemble(("Dermatome Trainer", "bold $accent"), ("  profile: ", "$text-muted"), literal(o.profile, "bold"))
+            )
         decks = [Content("Decks").stylize("bold")]
         for deck in o.decks:
             decks.append(literal(f"  {deck.title}  ({deck.cards} cards)"))
@@ -143,10 +148,8 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-hint", Static).update(hint)
 
     def action_start_review(self) -> None:
-        """Open the review on today's first card (it shows "Loading…" if the store is still opening)."""
-        from trainer.tui.screens.review import ReviewScreen
-
-        self.app.push_screen(ReviewScreen())
+        """Open the review on today's first card (once the store is open: a moment on the first run)."""
+        self.trainer.start_review()
 
     def action_help(self) -> None:
         """Show the keys."""

@@ -1,10 +1,13 @@
 """The review screen: one card at a time, the answer checked, taught and recorded.
 
-The screen holds no SQL: it asks a `ReviewSession` (trainer.study.review) for cards and hands
-it each graded answer. An answer is recorded when the student accepts the grade with Enter;
-`ReviewSession.answer` commits before it returns, and only then does the screen say "Recorded"
-and show the next card, so anything the screen has acknowledged survives Ctrl+C, a closed
-terminal or a crash.
+The screen holds one `StudySession` (trainer.study.session) and no state of its own about the
+session: answers done, start time, cards left and grading thresholds all come from it. It hands
+the session each graded answer when the student accepts the grade with Enter. Every call that can
+reach the database runs in a worker; the app holds the keys pressed meanwhile and replays them
+afterwards. `StudySession.answer` commits before it returns, and only then does the screen say
+"Recorded" and show the next card, so anything the screen has acknowledged survives Ctrl+C, a
+closed terminal or a crash. A session still in its quick phase (the store opening behind the
+first card) simply makes the worker wait: the screen does not know or care.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Literal
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -32,8 +35,7 @@ from trainer.tui.widgets.progress import SessionProgress
 
 if TYPE_CHECKING:
     from trainer.content.answers import AnswerResult
-    from trainer.content.cards import SourceRef
-    from trainer.study.review import ReviewSession, StudyCard
+    from trainer.study.review import AnswerOutcome, StudyCard, StudySession
     from trainer.tui.app import TrainerApp
 
 Mode = Literal["loading", "typing", "choosing", "recalling", "grading", "done"]
@@ -91,10 +93,10 @@ class ReviewScreen(Screen[None]):
     On the feedback (an answer checked, not yet recorded) `u` is "Retry", which takes
     back that answer; elsewhere it is "Undo", which takes back the last recorded one."""
 
-    def __init__(self) -> None:
+    def __init__(self, session: StudySession) -> None:
         super().__init__()
-        self.session: ReviewSession | None = None
-        """The study session; created when the store is open."""
+        self.session = session
+        """The study session: cards, answers, counts, thresholds."""
         self.mode: Mode = "loading"
         """What the keyboard does right now."""
         self.current: StudyCard | None = None
@@ -109,18 +111,8 @@ class ReviewScreen(Screen[None]):
         """The grade the app suggests for a checked answer."""
         self.grade: int | None = None
         """The grade Enter will record."""
-        self.done = 0
-        """Answers recorded in this session (undo takes one back)."""
-        self.started_at: datetime | None = None
-        """When the session started, by the app's clock."""
         self.shown_at: datetime | None = None
         """When the current card was shown, by the app's clock."""
-        self._left = 0
-        """Cards left today, from the quick look, until the session can count them."""
-        self._first_citations: dict[str, tuple[SourceRef, ...]] = {}
-        """The quick look's card's sources, by card id, until the session can read them."""
-        self._pending_record = False
-        """Enter was pressed before the store was open: record as soon as it is."""
 
     @property
     def trainer(self) -> TrainerApp:
@@ -143,48 +135,21 @@ class ReviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Show the quick look's first card, else "Loading…" until the store is open; tick the elapsed time."""
+        """Show the session's first card (or the summary); tick the elapsed time."""
         # Not `_set_mode`: the footer reads its keys when the screen is first shown anyway, and
         # each refresh before that rebuilds it once more before the first frame (~15-30 ms).
         self.mode = "loading"
-        self.query_one(CardView).clear("Loading today's cards…")
         self.set_interval(1.0, self._tick)
-        if self.trainer.store is not None:
-            self.store_ready()
-            return
-        first = self.trainer.take_first_screen()
-        if first is not None and first.card is not None:
-            # Read without the database layer (trainer.study.startup); the store opens meanwhile.
-            self.started_at = self.trainer.clock.now()
-            self._left = first.counts.total if first.counts is not None else 0
-            self._first_citations = {first.card.card.id: first.citations}
-            self._show(first.card)
-
-    def store_ready(self) -> None:
-        """Called by the app once the store is open: start the session (and the first card, if not shown)."""
-        if self.session is not None:
-            return
-        from trainer.study.review import ReviewSession
-
-        self.session = ReviewSession(self.trainer.store, self.trainer.clock, deck_ids=self.trainer.deck_ids)
-        if self.started_at is None:
-            self.started_at = self.trainer.clock.now()
-        if self.current is None:
-            self._advance()
-        elif self._pending_record:
-            self._pending_record = False
-            self.action_record()
+        self._next()
 
     # --- showing cards ---------------------------------------------------------------------
 
-    def _advance(self) -> None:
-        """Show the next card of the session, or the summary when there is none."""
-        assert self.session is not None
-        study_card = self.session.next_card()
-        if study_card is None:
+    def _next(self) -> None:
+        """Show the session's current card, or the summary when there is none."""
+        if self.session.current is None:
             self._finish()
-            return
-        self._show(study_card)
+        else:
+            self._show(self.session.current)
 
     def _show(self, study_card: StudyCard) -> None:
         card = study_card.card
@@ -214,12 +179,22 @@ class ReviewScreen(Screen[None]):
         self._refresh_progress()
 
     def _finish(self) -> None:
-        """No cards left: replace this screen with the session summary."""
+        """No cards left: replace this screen with the summary of the study day."""
+        self._set_mode("done")
+        self.query_one(CardView).clear("Today's queue is done: adding up…")
+        self._summarise()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review-summary")
+    def _summarise(self) -> None:
+        from trainer.study.review import StoreError
         from trainer.tui.screens.summary import SummaryScreen
 
-        assert self.session is not None
-        self._set_mode("done")
-        self.app.switch_screen(SummaryScreen(self.session.summary()))
+        try:
+            summary = self.session.summary()
+        except StoreError as error:
+            self.app.call_from_thread(self._say, f"Could not read the summary: {error.message}", "$text-error")
+            return
+        self.app.call_from_thread(self.app.switch_screen, SummaryScreen(summary))
 
     # --- answering -------------------------------------------------------------------------
 
@@ -258,12 +233,10 @@ class ReviewScreen(Screen[None]):
         self.result = result
         self.response = response
         self.response_ms = self._elapsed_ms(self.shown_at)
-        if self.session is not None:
-            settings = self.session.settings
-            thresholds = {"fast_ms": settings.fast_ms, "slow_ms": settings.slow_ms}
-        else:
-            thresholds = self.trainer.thresholds
-        self.suggested = self.grade = suggest_quality(result.verdict, self.response_ms, **thresholds)
+        settings = self.session.settings
+        self.suggested = self.grade = suggest_quality(
+            result.verdict, self.response_ms, fast_ms=settings.fast_ms, slow_ms=settings.slow_ms
+        )
         label, style = _VERDICTS.get(str(result.verdict), (str(result.verdict), "$text"))
         # A chosen option is marked in the list above; repeating its text would only push the answer down.
         given = "" if self.current is not None and self.current.card.kind == CardKind.CHOICE else result.given
@@ -291,19 +264,9 @@ class ReviewScreen(Screen[None]):
         self.call_after_refresh(self.query_one("#fb-answer").scroll_visible, animate=False)
 
     def _citations(self) -> list[str]:
-        """Full citations of the current card's sources, with their URLs (from the store, through the session)."""
-        from trainer.content.cards import SourceRef
-        from trainer.study.review import StoreError
-
+        """Full citations of the current card's sources, with their URLs (the session holds them)."""
         assert self.current is not None
-        card = self.current.card
-        # The quick look's card, answered before the store is open, brought its sources with it.
-        sources = list(self._first_citations.get(card.id) or (SourceRef(key, key) for key in card.sources))
-        if self.session is not None and card.id not in self._first_citations:
-            try:
-                sources = self.session.citations(card)
-            except StoreError:
-                pass  # a busy or damaged database: the keys still say where the fact comes from
+        sources = self.session.citations(self.current.card)
         return [f"{source.citation} {source.url}" if source.url else source.citation for source in sources]
 
     def action_scroll(self, direction: str) -> None:
@@ -336,51 +299,74 @@ class ReviewScreen(Screen[None]):
         if self.grade is None:
             self.notify("Choose a grade 0-5 first.", severity="warning")
             return
-        if self.session is None:
-            # The first card came from the quick look; the app's own store is a moment away.
-            self._pending_record = True
-            self._say("Saving…", "$text-warning")
-            return
-        if not self._record():
-            return
-        self._advance()
+        self._save(then="next")
 
-    def _record(self) -> bool:
-        """Record the current answer; True once it is committed."""
+    def _save(self, *, then: Literal["next", "home"]) -> None:
+        """Record the answer on screen in a worker; keys pressed meanwhile wait for the result."""
+        assert self.current is not None and self.grade is not None
+        result = self.result
+        # Said before the commit (and painted if it takes longer than a frame): the previous
+        # card's "✓ Recorded" must not stand for this one.
+        self._say("Saving…", "$text-warning")
+        self.trainer.hold_keys()
+        self._record_worker(
+            self.current.card.id,
+            self.grade,
+            self.response_ms,
+            self.response,
+            str(result.verdict) if result is not None else None,
+            result.given_root if result is not None else None,
+            then,
+        )
+
+    @work(thread=True, exit_on_error=False, group="review-record", description="Recording the answer")
+    def _record_worker(
+        self,
+        card_id: str,
+        grade: int,
+        response_ms: int | None,
+        response: str | None,
+        verdict: str | None,
+        given_root: str | None,
+        then: Literal["next", "home"],
+    ) -> None:
         from trainer.study.review import StoreError
 
-        assert self.session is not None and self.current is not None and self.grade is not None
-        card = self.current.card
-        result = self.result
-        # Said before the commit: the previous card's "✓ Recorded" must not stand for this one.
-        self._say("Saving…", "$text-warning")
         try:
             outcome = self.session.answer(
-                card.id,
-                self.grade,
-                self.response_ms,
-                response=self.response,
-                verdict=str(result.verdict) if result is not None else None,
-                given_root=result.given_root if result is not None else None,
+                card_id, grade, response_ms, response=response, verdict=verdict, given_root=given_root
             )
         except StoreError as error:
-            # Not recorded: say so plainly and stay on the feedback so Enter can try again.
-            reason = error.message.rstrip(". ")
-            self._say(f"Not recorded: {reason}. Press Enter to try again.", "$text-error")
-            self.notify(error.message, title="Not recorded", severity="error", timeout=8)
-            return False
-        # Only now, after the commit, may the screen say the answer is safe.
-        self.done += 1
-        if outcome.leech:
-            when = "suspended as a leech (missed too often)"
-        elif outcome.days_until_due == 0:
-            when = "again today"
-        elif outcome.days_until_due == 1:
-            when = "due tomorrow"
+            self.app.call_from_thread(self._not_recorded, error.message)
+            return
+        self.app.call_from_thread(self._recorded, outcome, then)
+
+    def _not_recorded(self, message: str) -> None:
+        """Not recorded: say so plainly and stay on the feedback so Enter can try again."""
+        self._say(f"Not recorded: {message.rstrip('. ')}. Press Enter to try again.", "$text-error")
+        self.notify(message, title="Not recorded", severity="error", timeout=8)
+        self.trainer.release_keys()
+
+    def _recorded(self, outcome: AnswerOutcome, then: Literal["next", "home"]) -> None:
+        """Only now, after the commit, may the screen say the answer is safe."""
+        if outcome.elsewhere:
+            self._say("✓ Recorded, but already answered in another window today: its schedule is unchanged.", "$text-warning")
         else:
-            when = f"due in {outcome.days_until_due} days"
-        self._say(f"✓ Recorded grade {self.grade}: {when}.", "$text-success")
-        return True
+            if outcome.leech:
+                when = "suspended as a leech (missed too often)"
+            elif outcome.days_until_due == 0:
+                when = "again today"
+            elif outcome.days_until_due == 1:
+                when = "due tomorrow"
+            else:
+                when = f"due in {outcome.days_until_due} days"
+            self._say(f"✓ Recorded grade {outcome.quality}: {when}.", "$text-success")
+        if then == "home":
+            self.notify("Your last answer was recorded before leaving.")
+            self.trainer.go_home()
+        else:
+            self._next()
+        self.trainer.release_keys()
 
     # --- undo, suspend, help, home ---------------------------------------------------------
 
@@ -388,44 +374,69 @@ class ReviewScreen(Screen[None]):
         """On the feedback: drop the answer on screen (it was never recorded) and ask the same card again."""
         if self.mode != "grading" or self.current is None:
             return
-        self._pending_record = False
         self._show(self.current)
         self._say("↶ Took back that answer (it was not recorded): answer again.", "$text-warning")
 
     def action_undo(self, _via: str = "") -> None:
         """Take back the last recorded answer and ask that card again."""
-        if self.session is None:
+        self.trainer.hold_keys()
+        self._undo_worker()
+
+    @work(thread=True, exit_on_error=False, group="review-undo", description="Undoing the answer")
+    def _undo_worker(self) -> None:
+        from trainer.study.review import StoreError
+
+        try:
+            restored = self.session.undo()
+        except StoreError as error:
+            self.app.call_from_thread(self._undone, None, error.message)
             return
-        restored = self.session.undo()
+        self.app.call_from_thread(self._undone, restored, self.session.undo_problem)
+
+    def _undone(self, restored: str | None, problem: str | None) -> None:
         if restored is None:
             # Refused (another window changed that card since: both answers stay) or nothing left.
-            problem = self.session.undo_problem or "Nothing to undo in this session."
-            self.notify(problem, title="Not undone", severity="warning", timeout=8)
+            self.notify(problem or "Nothing to undo in this session.", title="Not undone", severity="warning", timeout=8)
             self.refresh_bindings()
-            return
-        self.done = max(0, self.done - 1)
-        self._advance()
-        again = self.current is not None and self.current.card.id == restored and self.mode != "done"
-        self._say(
-            "↶ Undone: that answer is no longer recorded" + ("; here is the card again." if again else "."),
-            "$text-warning",
-        )
+        else:
+            self._next()
+            again = self.current is not None and self.current.card.id == restored and self.mode != "done"
+            self._say(
+                "↶ Undone: that answer is no longer recorded" + ("; here is the card again." if again else "."),
+                "$text-warning",
+            )
+        self.trainer.release_keys()
 
     def action_suspend(self, _via: str = "") -> None:
         """Stop asking the current card (it can be unsuspended later); any unrecorded answer is dropped."""
-        if self.session is None or self.current is None:
-            self.notify("Still opening the database; try again in a moment.")
+        if self.current is None:
             return
-        dropped = self.mode == "grading"
-        self.session.suspend(self.current.card.id)
-        if dropped:
+        self.trainer.hold_keys()
+        self._suspend_worker(self.current.card.id, self.mode == "grading")
+
+    @work(thread=True, exit_on_error=False, group="review-suspend", description="Suspending the card")
+    def _suspend_worker(self, card_id: str, dropped: bool) -> None:
+        from trainer.study.review import StoreError
+
+        try:
+            self.session.suspend(card_id)
+        except StoreError as error:
+            self.app.call_from_thread(self._suspended, None, error.message)
+            return
+        self.app.call_from_thread(self._suspended, dropped, None)
+
+    def _suspended(self, dropped: bool | None, problem: str | None) -> None:
+        if problem is not None:
+            self.notify(problem, title="Not suspended", severity="error", timeout=8)
+        elif dropped:
             # Unlike q, which records the checked answer first: a suspended card's answer is not wanted.
             self.notify("Suspended; the answer on screen was not recorded.", title="Suspended")
             self._say("Suspended that card; the answer on screen was not recorded.", "$text-warning")
+            self._next()
         else:
             self._say("Suspended that card; it will not be asked again until unsuspended.", "$text-warning")
-        self._pending_record = False
-        self._advance()
+            self._next()
+        self.trainer.release_keys()
 
     def action_help(self, _via: str = "") -> None:
         """Show the keys."""
@@ -436,12 +447,8 @@ class ReviewScreen(Screen[None]):
     def action_home(self, _via: str = "") -> None:
         """Back to Home. An answer already checked on screen is recorded with its grade first."""
         if self.mode == "grading" and self.grade is not None:
-            if self.session is None:
-                self.notify("Still opening the database; try again in a moment.")
-                return
-            if not self._record():
-                return
-            self.notify("Your last answer was recorded before leaving.")
+            self._save(then="home")
+            return
         self.trainer.go_home()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -471,7 +478,7 @@ class ReviewScreen(Screen[None]):
             if action == "undo":
                 if mode == "grading" and parameters != ("typing",):
                     return False  # `u` is "Retry" here: it takes back the answer on screen
-                return (self.session is not None and self.session.can_undo()) or None
+                return self.session.can_undo() or None
             if action == "suspend":
                 return mode in {"typing", "choosing", "recalling", "grading"}
             return True
@@ -493,22 +500,15 @@ class ReviewScreen(Screen[None]):
         return max(0, int((self.trainer.clock.now() - since).total_seconds() * 1000))
 
     def _refresh_progress(self) -> None:
-        if self.started_at is None:
-            return
-        left = self.session.counts().total if self.session is not None else self._left
-        elapsed = (self.trainer.clock.now() - self.started_at).total_seconds()
-        self.query_one(SessionProgress).show(done=self.done, left=left, elapsed_s=elapsed)
+        elapsed = (self.trainer.clock.now() - self.session.started_at).total_seconds()
+        self.query_one(SessionProgress).show(done=self.session.answers_done, left=self.session.counts().total, elapsed_s=elapsed)
 
     def _tick(self) -> None:
         """Once a second: refresh the elapsed time (cheap: no database query)."""
-        if self.started_at is None or self.mode == "done":
+        if self.mode == "done":
             return
-        self._refresh_elapsed()
-
-    def _refresh_elapsed(self) -> None:
-        progress = self.query_one(SessionProgress)
-        elapsed = (self.trainer.clock.now() - self.started_at).total_seconds() if self.started_at else 0.0
-        progress.set_elapsed(elapsed)
+        elapsed = (self.trainer.clock.now() - self.session.started_at).total_seconds()
+        self.query_one(SessionProgress).set_elapsed(elapsed)
 
     def on_screen_resume(self) -> None:
         """Shown (first, or back from Help): mount the choice rows once painted; give the typed answer its focus back."""
