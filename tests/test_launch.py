@@ -15,7 +15,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | None, str]]:
     """Record what the TUI would have been opened with, instead of opening it."""
     calls: list[tuple[str | None, str]] = []
 
-    def fake_run_tui(db: str | None, *, start: str = "home") -> int:
+    def fake_run_tui(db: str | None, *, start: str = "home", profile: str | None = None) -> int:
         calls.append((db, start))
         return 0
 

@@ -160,7 +160,7 @@ class Db:
         store = self._store()
         try:
             with store.session() as session:
-                state = session.get(models.CardState, card.id)
+                state = session.get(models.CardState, (1, card.id))
                 assert state is not None
                 return state
         finally:

@@ -287,7 +287,7 @@ class TestCommandLine:
 
         calls = []
 
-        def fake_run_tui(db, *, start):
+        def fake_run_tui(db, *, start, profile=None):
             calls.append((db, start))
             return 2
 

@@ -125,9 +125,10 @@ class TestBeforeTheStoreIsOpen:
         app = make_app(str(tmp_path / "new" / "trainer.db"), clock=clock, start="review", cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            assert "Loading today's cards" in text_of(app, "#card-prompt")
+            assert "Loading today's cards" in text_of(app, "#loading")
             held_store.set()
             await settle(pilot)
+            assert app.screen.query_one("#card-prompt") is not None
             assert "Loading" not in text_of(app, "#card-prompt")
 
     async def test_a_corrupt_database_still_exits_with_code_2(self, tmp_path: Path, clock: FixedClock) -> None:

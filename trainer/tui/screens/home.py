@@ -52,6 +52,8 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self._fresh = False
         """True while the figures on screen are current (from the quick look, until a review)."""
+        self._reading = False
+        """A worker is reading the figures (a second one would cancel it)."""
 
     def compose(self) -> ComposeResult:
         """Title, today's figures, decks and a hint line."""
@@ -76,8 +78,9 @@ class HomeScreen(Screen[None]):
             self._paint(home)
 
     def refresh_figures(self) -> None:
-        """Read today's figures again (in a worker), unless the ones on screen are fresh."""
-        if not self._fresh:
+        """Read today's figures again (in a worker), unless the ones on screen are fresh or being read."""
+        if not self._fresh and not self._reading:
+            self._reading = True
             self._load()
 
     def on_screen_resume(self) -> None:
@@ -106,11 +109,13 @@ class HomeScreen(Screen[None]):
 
     @on(OverviewLoaded)
     def _loaded(self, message: OverviewLoaded) -> None:
+        self._reading = False
         self._paint(message.figures)
 
     @on(OverviewFailed)
     def _failed(self, message: OverviewFailed) -> None:
         """Show why the figures are missing; Enter can still start a review."""
+        self._reading = False
         self.query_one("#home-today", Static).update(
             Content.assemble(("Could not read today's figures: ", "bold $text-error"), literal(message.message))
         )
