@@ -88,7 +88,7 @@ def deck_preview(path: str, as_json: bool) -> None:
             click.echo(str(problem), err=True)
         sys.exit(1)
     if as_json:
-        from trainer.content.export import cards_as_json
+        from trainer.interop.json_export import cards_as_json
 
         click.echo(cards_as_json(compiled))
         return
