@@ -155,6 +155,57 @@ def deck_import(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> N
     sys.exit(1 if failed else 0)
 
 
+def _deck_store(ctx: click.Context, db: str | None, command: str):  # -> trainer.store.db.Store
+    """Open the database named by --db (the command's, else `trainer --db`), or exit 1 with one line."""
+    from trainer.store.db import StoreError, open_store, resolve_db_url
+
+    try:
+        return open_store(resolve_db_url(db or (ctx.obj or {}).get("db")))
+    except StoreError as error:
+        click.echo(f"trainer deck {command}: {error.message}", err=True)
+        sys.exit(1)
+
+
+@deck.command("export")
+@click.argument("deck_id", metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(["apkg", "csv", "toml"]), required=True, help="apkg: Anki package; csv: Anki's CSV import; toml: a deck file.")
+@click.option("--output", "-o", "output", required=True, type=click.Path(dir_okay=False, writable=True, path_type=str), help="The file to write (replaced if it exists).")
+@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@click.pass_context
+def deck_export(ctx: click.Context, deck_id: str, fmt: str, output: str, db: str | None) -> None:
+    """Export a deck of your collection (see `trainer deck list` for the ids).
+
+    Anki notes get GUIDs from the card ids, so importing a newer export into Anki updates the
+    notes instead of adding duplicates. A TOML export imports back to the same cards and ids.
+    """
+    from pathlib import Path
+
+    from trainer.clock import SystemClock
+    from trainer.content.loader import DeckError
+    from trainer.interop.deck_export import export_deck
+    from trainer.store.db import StoreError
+    from trainer.study.deck_admin import DeckAdminError
+
+    store = _deck_store(ctx, db, "export")
+    try:
+        count = export_deck(store, deck_id, fmt=fmt, output=Path(output), now=SystemClock().now())
+    except DeckAdminError as error:
+        click.echo(f"trainer deck export: {error}", err=True)
+        sys.exit(1)
+    except DeckError as error:
+        click.echo(f"trainer deck export: the deck's kept source no longer validates:\n{error}", err=True)
+        sys.exit(1)
+    except StoreError as error:
+        click.echo(f"trainer deck export: {error.message}", err=True)
+        sys.exit(1)
+    except OSError as error:
+        click.echo(f"trainer deck export: cannot write {output}: {error.strerror or error}", err=True)
+        sys.exit(1)
+    finally:
+        store.close()
+    click.echo(f"{output}: {count} cards of deck '{deck_id}' exported as {fmt}")
+
+
 # --- config commands (study settings) ----------------------------------------------------------
 
 
