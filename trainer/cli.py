@@ -112,30 +112,68 @@ def deck_preview(path: str, as_json: bool) -> None:
 
 @deck.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
+@click.option("--map", "mapping", multiple=True, metavar="COLUMN=FIELD", help="Spreadsheets: read COLUMN as FIELD (key, prompt, answer, kind, accepted, distractors, explanation, source, tags). Repeatable.")
+@click.option("--write", "write", default=None, type=click.Path(dir_okay=False, path_type=str), metavar="DECK.toml", help="Spreadsheets: write a deck file instead of importing.")
+@click.option("--deck-id", "deck_id", default=None, help="Spreadsheets: the deck id (default: from the file name).")
+@click.option("--title", "title", default=None, help="Spreadsheets: the deck title (default: the file name).")
+@click.option("--source", "source", default=None, metavar="CITATION", help="Spreadsheets: the citation for rows with no source cell.")
 @click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
 @click.pass_context
-def deck_import(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> None:
-    """Import deck files into your collection, to study them with the built-in deck.
+def deck_import(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    mapping: tuple[str, ...],
+    write: str | None,
+    deck_id: str | None,
+    title: str | None,
+    source: str | None,
+    db: str | None,
+) -> None:
+    """Import deck files (.toml) or spreadsheets (.csv, .tsv, Anki's .txt export) into your collection.
 
     Each file is validated first and imported whole or not at all. Re-importing an edited deck
-    keeps progress on its cards (ids come from the deck id and fact keys, not the wording).
-    Exits 1 if any file could not be imported.
+    keeps progress on its cards (ids come from the deck id and fact keys, or a sheet's id
+    column, not the wording); a card no longer there is retired. Exits 1 if any file could not
+    be imported.
     """
     from trainer.clock import SystemClock
     from trainer.content.loader import DeckError
-    from trainer.store.db import StoreError, open_store, resolve_db_url
+    from trainer.interop.sheet_import import SheetOptions, import_sheet, is_sheet, parse_mapping, write_sheet_deck
+    from trainer.store.db import StoreError
     from trainer.study.review import import_deck_file
 
     try:
-        store = open_store(resolve_db_url(db or ctx.obj.get("db")))
-    except StoreError as error:
-        click.echo(f"trainer deck import: {error.message}", err=True)
-        sys.exit(1)
+        options = SheetOptions(mapping=parse_mapping(mapping), deck_id=deck_id, title=title, source=source)
+    except ValueError as error:
+        click.echo(f"trainer deck import: {error}", err=True)
+        sys.exit(2)
+    if write is not None:
+        if len(paths) != 1 or not is_sheet(paths[0]):
+            click.echo("trainer deck import: --write takes exactly one spreadsheet (.csv, .tsv or .txt)", err=True)
+            sys.exit(2)
+        try:
+            count = write_sheet_deck(paths[0], options, write)
+        except DeckError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"{paths[0]}: nothing written", err=True)
+            sys.exit(1)
+        except OSError as error:
+            click.echo(f"trainer deck import: cannot write {write}: {error.strerror or error}", err=True)
+            sys.exit(1)
+        click.echo(f"{write}: {count} cards written from {paths[0]}; check it with `trainer deck validate {write}`")
+        return
+
+    store = _deck_store(ctx, db, "import")
     failed = False
     try:
         for path in paths:
             try:
-                report = import_deck_file(store, path, now=SystemClock().now())
+                now = SystemClock().now()
+                if is_sheet(path):
+                    report = import_sheet(store, path, options, now=now)
+                else:
+                    report = import_deck_file(store, path, now=now)
             except DeckError as error:
                 failed = True
                 for problem in error.problems:
