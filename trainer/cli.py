@@ -193,6 +193,26 @@ def deck_import(
     sys.exit(1 if failed else 0)
 
 
+@deck.command("new")
+@click.argument("name")
+@click.option("--output", "-o", "output", default=None, type=click.Path(dir_okay=False, path_type=str), help="Where to write it (default: NAME.toml here).")
+def deck_new(name: str, output: str | None) -> None:
+    """Write a commented starter deck (NAME.toml) showing every kind of item; never overwrites a file."""
+    from pathlib import Path
+
+    from trainer.interop.starter import StarterExists, write_starter
+
+    try:
+        path = write_starter(name, Path(output) if output else None)
+    except StarterExists as error:
+        click.echo(f"trainer deck new: {error}", err=True)
+        sys.exit(1)
+    except OSError as error:
+        click.echo(f"trainer deck new: cannot write {output or name + '.toml'}: {error.strerror or error}", err=True)
+        sys.exit(1)
+    click.echo(f"{path}: starter deck written. Edit it, then: trainer deck validate {path}")
+
+
 def _deck_store(ctx: click.Context, db: str | None, command: str):  # -> trainer.store.db.Store
     """Open the database named by --db (the command's, else `trainer --db`), or exit 1 with one line."""
     from trainer.store.db import StoreError, open_store, resolve_db_url
