@@ -264,6 +264,50 @@ def deck_export(ctx: click.Context, deck_id: str, fmt: str, output: str, db: str
     click.echo(f"{output}: {count} cards of deck '{deck_id}' exported as {fmt}")
 
 
+# --- class commands (instructors) ---------------------------------------------------------------
+
+
+@main.group("class")
+def class_() -> None:
+    """Instructors: combine students' exam report files."""
+
+
+@class_.command("report")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--md", "fmt", flag_value="md", default=True, help="Markdown (the default).")
+@click.option("--csv", "fmt", flag_value="csv", help="One CSV table; the first column names the section.")
+@click.option("--json", "fmt", flag_value="json", help="One JSON object.")
+@click.option("--output", "-o", "output", default=None, type=click.Path(dir_okay=False, path_type=str), help="Write to FILE instead of the screen.")
+@click.option("--threshold", default=60.0, show_default=True, type=click.FloatRange(0, 100), help="List students whose latest score is below this percent.")
+def class_report(paths: tuple[str, ...], fmt: str, output: str | None, threshold: float) -> None:
+    """Combine exam report files (`trainer exam --report`) from DIRs (every *.json) or FILES.
+
+    Shows per-question difficulty, accuracy per root, the class's common confusions and the
+    students below the threshold. Files that are not exam reports, malformed or duplicates are
+    listed and skipped. Exits 1 if no file could be read.
+    """
+    from trainer.interop.class_report import build_report, load_reports, to_csv, to_json, to_markdown
+
+    attempts, skipped = load_reports(list(paths))
+    for item in skipped:
+        click.echo(f"{item.path}: skipped: {item.reason}", err=True)
+    if not attempts:
+        click.echo("trainer class report: no exam report could be read", err=True)
+        sys.exit(1)
+    report = build_report(attempts, skipped, threshold=threshold)
+    text = {"md": to_markdown, "csv": to_csv, "json": to_json}[fmt](report)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as error:
+        click.echo(f"trainer class report: cannot write {output}: {error.strerror or error}", err=True)
+        sys.exit(1)
+    click.echo(f"{output}: class report of {report.attempts} attempts ({len(skipped)} files skipped)")
+
+
 # --- config commands (study settings) ----------------------------------------------------------
 
 
