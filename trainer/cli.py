@@ -224,6 +224,82 @@ def _deck_store(ctx: click.Context, db: str | None, command: str):  # -> trainer
         sys.exit(1)
 
 
+@deck.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the decks as a JSON list.")
+@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@click.pass_context
+def deck_list(ctx: click.Context, as_json: bool, db: str | None) -> None:
+    """List your decks: id, title, version, cards, and today's new, due and suspended counts."""
+    import json
+    from dataclasses import asdict
+
+    from trainer.clock import SystemClock
+    from trainer.store.db import StoreError
+    from trainer.study.deck_admin import list_decks
+
+    store = _deck_store(ctx, db, "list")
+    try:
+        rows = list_decks(store, SystemClock())
+    except StoreError as error:
+        click.echo(f"trainer deck list: {error.message}", err=True)
+        sys.exit(1)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No decks yet: `trainer` imports the built-in deck; `trainer deck import FILE` adds yours.")
+        return
+    from trainer.tui.literal import display_text  # deck titles are shown literally, without escape codes
+
+    header = ("id", "title", "version", "cards", "new", "due", "suspended")
+    table = [header] + [
+        (r.id, display_text(r.title), display_text(r.version), str(r.cards), str(r.new), str(r.due), str(r.suspended)) for r in rows
+    ]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for line in table:
+        click.echo("  ".join(cell.rjust(w) if i >= 3 else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))).rstrip())
+
+
+@deck.command("remove")
+@click.argument("deck_id", metavar="ID")
+@click.option("--purge", is_flag=True, help="Also delete the cards' progress and review history (cannot be undone).")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@click.pass_context
+def deck_remove(ctx: click.Context, deck_id: str, purge: bool, yes: bool, db: str | None) -> None:
+    """Remove a deck from study: its cards are retired, their review history kept.
+
+    Importing the deck's file again brings the cards back with their progress. With --purge the
+    cards, their progress and their history are deleted. The built-in deck cannot be removed.
+    """
+    from trainer.clock import SystemClock
+    from trainer.store.db import StoreError
+    from trainer.study.deck_admin import DeckAdminError, builtin_deck_id, remove_deck
+
+    if deck_id == builtin_deck_id():
+        click.echo(f'trainer deck remove: "{deck_id}" is the built-in deck; it cannot be removed (suspend its cards instead)', err=True)
+        sys.exit(1)
+    what = "delete its cards, their progress and their review history" if purge else "retire its cards (review history is kept)"
+    if not yes and not click.confirm(f'Remove deck "{deck_id}" and {what}?', default=False):
+        click.echo("Nothing removed.")
+        return
+    store = _deck_store(ctx, db, "remove")
+    try:
+        count = remove_deck(store, deck_id, now=SystemClock().now(), purge=purge)
+    except DeckAdminError as error:
+        click.echo(f"trainer deck remove: {error}", err=True)
+        sys.exit(1)
+    except StoreError as error:
+        click.echo(f"trainer deck remove: {error.message}", err=True)
+        sys.exit(1)
+    finally:
+        store.close()
+    done = "deleted with their history" if purge else "retired (history kept; import the deck again to bring them back)"
+    click.echo(f'Deck "{deck_id}": {count} cards {done}.')
+
+
 @deck.command("export")
 @click.argument("deck_id", metavar="ID")
 @click.option("--format", "fmt", type=click.Choice(["apkg", "csv", "toml"]), required=True, help="apkg: Anki package; csv: Anki's CSV import; toml: a deck file.")
