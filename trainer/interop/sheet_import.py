@@ -27,6 +27,7 @@ import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -322,7 +323,7 @@ def _card_dict(cells: dict[str, str], key: str, source_key: str) -> dict[str, An
     elif distractors:
         kind = "choice"
     else:
-        kind = "typed-root" if parse_root(answer).kind == "root" else "reveal"
+        kind = "typed-root" if _root_of(answer) is not None else "reveal"
     if kind == "typed-root":
         answer = _canonical_root(answer)
         accepted = [_canonical_root(a) for a in accepted]
@@ -339,10 +340,16 @@ def _card_dict(cells: dict[str, str], key: str, source_key: str) -> dict[str, An
     return raw
 
 
+@lru_cache(maxsize=1024)
+def _root_of(text: str) -> str | None:
+    """The one root a cell names ("l4" -> "L4"), or None; cached: a sheet repeats its answers."""
+    parsed = parse_root(text)
+    return parsed.roots[0] if parsed.kind == "root" else None
+
+
 def _canonical_root(text: str) -> str:
     """ "l4" -> "L4" when it is one root; otherwise unchanged (the validator then names it)."""
-    parsed = parse_root(text)
-    return parsed.roots[0] if parsed.kind == "root" else text
+    return _root_of(text) or text
 
 
 def _cell(record: list[str], index: int, html: bool) -> str:
