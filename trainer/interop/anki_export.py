@@ -64,7 +64,7 @@ def note_guid(card_id: str) -> str:
 
 def _text(value: str) -> str:
     """Plain card text as HTML: escaped (card text is never markup), line breaks kept."""
-    return html.escape(value).replace("\n", "<br>")
+    return html.escape(value, quote=False).replace("\n", "<br>")
 
 
 def _options(card: Card) -> str:

@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 
 from trainer.content.cards import Card as ContentCard
 from trainer.content.cards import CompiledDeck, DeckInfo, SourceRef
-from trainer.store.models import Card, CardState, Deck, Meta, Source
+from trainer.store.models import Card, CardState, Deck, Meta, Review, Source
 from trainer.store.repo import to_content_card
 
 DECK_SOURCE_META = "deck_source:"
@@ -99,8 +99,6 @@ def purge_deck(*, session: Session, deck_id: str) -> int:
     Deleted child rows first (explicitly, not by relying on ON DELETE CASCADE, which SQLite
     enforces only with its foreign-key pragma on).
     """
-    from trainer.store.models import Review
-
     card_ids = select(Card.id).where(col(Card.deck_id) == deck_id)
     count = int(session.execute(select(func.count()).select_from(Card).where(col(Card.deck_id) == deck_id)).scalar_one())
     session.execute(delete(Review).where(col(Review.card_id).in_(card_ids)).execution_options(synchronize_session=False))
