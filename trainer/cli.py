@@ -40,6 +40,12 @@ def _run_tui(db: str | None, *, start: str, profile: str | None = None) -> None:
     sys.exit(run_tui(db, start=start, profile=profile))
 
 
+def _fail_with(prefix: str, message: str) -> None:
+    """One clear line on stderr (`prefix: message`), exit status 1, no traceback."""
+    click.echo(f"{prefix}: {message}", err=True)
+    sys.exit(1)
+
+
 def _profile_id(ctx: click.Context, store, fail) -> int:  # store: trainer.store.db.Store
     """The id of the profile `--profile`/$TRAINER_PROFILE names (the default one otherwise), or fail cleanly."""
     from trainer.store.db import StoreError
@@ -110,7 +116,7 @@ def deck_preview(path: str, as_json: bool) -> None:
             click.echo(str(problem), err=True)
         sys.exit(1)
     if as_json:
-        from trainer.content.export import cards_as_json
+        from trainer.interop.json_export import cards_as_json
 
         click.echo(cards_as_json(compiled))
         return
@@ -134,30 +140,68 @@ def deck_preview(path: str, as_json: bool) -> None:
 
 @deck.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
+@click.option("--map", "mapping", multiple=True, metavar="COLUMN=FIELD", help="Spreadsheets: read COLUMN as FIELD (key, prompt, answer, kind, accepted, distractors, explanation, source, tags). Repeatable.")
+@click.option("--write", "write", default=None, type=click.Path(dir_okay=False, path_type=str), metavar="DECK.toml", help="Spreadsheets: write a deck file instead of importing.")
+@click.option("--deck-id", "deck_id", default=None, help="Spreadsheets: the deck id (default: from the file name).")
+@click.option("--title", "title", default=None, help="Spreadsheets: the deck title (default: the file name).")
+@click.option("--source", "source", default=None, metavar="CITATION", help="Spreadsheets: the citation for rows with no source cell.")
 @click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
 @click.pass_context
-def deck_import(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> None:
-    """Import deck files into your collection, to study them with the built-in deck.
+def deck_import(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    mapping: tuple[str, ...],
+    write: str | None,
+    deck_id: str | None,
+    title: str | None,
+    source: str | None,
+    db: str | None,
+) -> None:
+    """Import deck files (.toml) or spreadsheets (.csv, .tsv, Anki's .txt export) into your collection.
 
     Each file is validated first and imported whole or not at all. Re-importing an edited deck
-    keeps progress on its cards (ids come from the deck id and fact keys, not the wording).
-    Exits 1 if any file could not be imported.
+    keeps progress on its cards (ids come from the deck id and fact keys, or a sheet's id
+    column, not the wording); a card no longer there is retired. Exits 1 if any file could not
+    be imported.
     """
     from trainer.clock import SystemClock
     from trainer.content.loader import DeckError
-    from trainer.store.db import StoreError, open_store, resolve_db_url
+    from trainer.interop.sheet_import import SheetOptions, import_sheet, is_sheet, parse_mapping, write_sheet_deck
+    from trainer.store.db import StoreError
     from trainer.study.decks import import_deck_file
 
     try:
-        store = open_store(resolve_db_url(db or ctx.obj.get("db")))
-    except StoreError as error:
-        click.echo(f"trainer deck import: {error.message}", err=True)
-        sys.exit(1)
+        options = SheetOptions(mapping=parse_mapping(mapping), deck_id=deck_id, title=title, source=source)
+    except ValueError as error:
+        click.echo(f"trainer deck import: {error}", err=True)
+        sys.exit(2)
+    if write is not None:
+        if len(paths) != 1 or not is_sheet(paths[0]):
+            click.echo("trainer deck import: --write takes exactly one spreadsheet (.csv, .tsv or .txt)", err=True)
+            sys.exit(2)
+        try:
+            count = write_sheet_deck(paths[0], options, write)
+        except DeckError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"{paths[0]}: nothing written", err=True)
+            sys.exit(1)
+        except OSError as error:
+            click.echo(f"trainer deck import: cannot write {write}: {error.strerror or error}", err=True)
+            sys.exit(1)
+        click.echo(f"{write}: {count} cards written from {paths[0]}; check it with `trainer deck validate {write}`")
+        return
+
+    store = _deck_store(ctx, db, "import")
     failed = False
     try:
         for path in paths:
             try:
-                report = import_deck_file(store, path, now=SystemClock().now())
+                now = SystemClock().now()
+                if is_sheet(path):
+                    report = import_sheet(store, path, options, now=now)
+                else:
+                    report = import_deck_file(store, path, now=now)
             except DeckError as error:
                 failed = True
                 for problem in error.problems:
@@ -175,6 +219,198 @@ def deck_import(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> N
     finally:
         store.close()
     sys.exit(1 if failed else 0)
+
+
+@deck.command("new")
+@click.argument("name")
+@click.option("--output", "-o", "output", default=None, type=click.Path(dir_okay=False, path_type=str), help="Where to write it (default: NAME.toml here).")
+def deck_new(name: str, output: str | None) -> None:
+    """Write a commented starter deck (NAME.toml) showing every kind of item; never overwrites a file."""
+    from pathlib import Path
+
+    from trainer.interop.starter import StarterExists, write_starter
+
+    try:
+        path = write_starter(name, Path(output) if output else None)
+    except StarterExists as error:
+        click.echo(f"trainer deck new: {error}", err=True)
+        sys.exit(1)
+    except OSError as error:
+        click.echo(f"trainer deck new: cannot write {output or name + '.toml'}: {error.strerror or error}", err=True)
+        sys.exit(1)
+    click.echo(f"{path}: starter deck written. Edit it, then: trainer deck validate {path}")
+
+
+def _deck_store(ctx: click.Context, db: str | None, command: str):  # -> trainer.store.db.Store
+    """Open the database named by --db (the command's, else `trainer --db`), or exit 1 with one line."""
+    from trainer.store.db import StoreError, open_store, resolve_db_url
+
+    try:
+        return open_store(resolve_db_url(db or (ctx.obj or {}).get("db")))
+    except StoreError as error:
+        click.echo(f"trainer deck {command}: {error.message}", err=True)
+        sys.exit(1)
+
+
+@deck.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the decks as a JSON list.")
+@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@click.pass_context
+def deck_list(ctx: click.Context, as_json: bool, db: str | None) -> None:
+    """List your decks: id, title, version, cards, and today's new, due and suspended counts."""
+    import json
+    from dataclasses import asdict
+
+    from trainer.clock import SystemClock
+    from trainer.store.db import StoreError
+    from trainer.study.deck_admin import list_decks
+
+    store = _deck_store(ctx, db, "list")
+    try:
+        profile_id = _profile_id(ctx, store, lambda message: _fail_with("trainer deck list", message))
+        rows = list_decks(store, SystemClock(), profile_id=profile_id)
+    except StoreError as error:
+        click.echo(f"trainer deck list: {error.message}", err=True)
+        sys.exit(1)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No decks yet: `trainer` imports the built-in deck; `trainer deck import FILE` adds yours.")
+        return
+    from trainer.tui.literal import display_text  # deck titles are shown literally, without escape codes
+
+    header = ("id", "title", "version", "cards", "new", "due", "suspended")
+    table = [header] + [
+        (r.id, display_text(r.title), display_text(r.version), str(r.cards), str(r.new), str(r.due), str(r.suspended)) for r in rows
+    ]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for line in table:
+        click.echo("  ".join(cell.rjust(w) if i >= 3 else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))).rstrip())
+
+
+@deck.command("remove")
+@click.argument("deck_id", metavar="ID")
+@click.option("--purge", is_flag=True, help="Also delete the cards' progress and review history (cannot be undone).")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@click.pass_context
+def deck_remove(ctx: click.Context, deck_id: str, purge: bool, yes: bool, db: str | None) -> None:
+    """Remove a deck from study: its cards are retired, their review history kept.
+
+    Importing the deck's file again brings the cards back with their progress. With --purge the
+    cards, their progress and their history are deleted. The built-in deck cannot be removed.
+    """
+    from trainer.clock import SystemClock
+    from trainer.store.db import StoreError
+    from trainer.study.deck_admin import DeckAdminError, builtin_deck_id, remove_deck
+
+    if deck_id == builtin_deck_id():
+        click.echo(f'trainer deck remove: "{deck_id}" is the built-in deck; it cannot be removed (suspend its cards instead)', err=True)
+        sys.exit(1)
+    what = "delete its cards, their progress and their review history" if purge else "retire its cards (review history is kept)"
+    if not yes and not click.confirm(f'Remove deck "{deck_id}" and {what}?', default=False):
+        click.echo("Nothing removed.")
+        return
+    store = _deck_store(ctx, db, "remove")
+    try:
+        count = remove_deck(store, deck_id, now=SystemClock().now(), purge=purge)
+    except DeckAdminError as error:
+        click.echo(f"trainer deck remove: {error}", err=True)
+        sys.exit(1)
+    except StoreError as error:
+        click.echo(f"trainer deck remove: {error.message}", err=True)
+        sys.exit(1)
+    finally:
+        store.close()
+    done = "deleted with their history" if purge else "retired (history kept; import the deck again to bring them back)"
+    click.echo(f'Deck "{deck_id}": {count} cards {done}.')
+
+
+@deck.command("export")
+@click.argument("deck_id", metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(["apkg", "csv", "toml"]), required=True, help="apkg: Anki package; csv: Anki's CSV import; toml: a deck file.")
+@click.option("--output", "-o", "output", required=True, type=click.Path(dir_okay=False, writable=True, path_type=str), help="The file to write (replaced if it exists).")
+@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@click.pass_context
+def deck_export(ctx: click.Context, deck_id: str, fmt: str, output: str, db: str | None) -> None:
+    """Export a deck of your collection (see `trainer deck list` for the ids).
+
+    Anki notes get GUIDs from the card ids, so importing a newer export into Anki updates the
+    notes instead of adding duplicates. A TOML export imports back to the same cards and ids.
+    """
+    from pathlib import Path
+
+    from trainer.clock import SystemClock
+    from trainer.content.loader import DeckError
+    from trainer.interop.deck_export import export_deck
+    from trainer.store.db import StoreError
+    from trainer.study.deck_admin import DeckAdminError
+
+    store = _deck_store(ctx, db, "export")
+    try:
+        count = export_deck(store, deck_id, fmt=fmt, output=Path(output), now=SystemClock().now())
+    except DeckAdminError as error:
+        click.echo(f"trainer deck export: {error}", err=True)
+        sys.exit(1)
+    except DeckError as error:
+        click.echo(f"trainer deck export: the deck's kept source no longer validates:\n{error}", err=True)
+        sys.exit(1)
+    except StoreError as error:
+        click.echo(f"trainer deck export: {error.message}", err=True)
+        sys.exit(1)
+    except OSError as error:
+        click.echo(f"trainer deck export: cannot write {output}: {error.strerror or error}", err=True)
+        sys.exit(1)
+    finally:
+        store.close()
+    click.echo(f"{output}: {count} cards of deck '{deck_id}' exported as {fmt}")
+
+
+# --- class commands (instructors) ---------------------------------------------------------------
+
+
+@main.group("class")
+def class_() -> None:
+    """Instructors: combine students' exam report files."""
+
+
+@class_.command("report")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--md", "fmt", flag_value="md", default=True, help="Markdown (the default).")
+@click.option("--csv", "fmt", flag_value="csv", help="One CSV table; the first column names the section.")
+@click.option("--json", "fmt", flag_value="json", help="One JSON object.")
+@click.option("--output", "-o", "output", default=None, type=click.Path(dir_okay=False, path_type=str), help="Write to FILE instead of the screen.")
+@click.option("--threshold", default=60.0, show_default=True, type=click.FloatRange(0, 100), help="List students whose latest score is below this percent.")
+def class_report(paths: tuple[str, ...], fmt: str, output: str | None, threshold: float) -> None:
+    """Combine exam report files (`trainer exam --report`) from DIRs (every *.json) or FILES.
+
+    Shows per-question difficulty, accuracy per root, the class's common confusions and the
+    students below the threshold. Files that are not exam reports, malformed or duplicates are
+    listed and skipped. Exits 1 if no file could be read.
+    """
+    from trainer.interop.class_report import build_report, load_reports, to_csv, to_json, to_markdown
+
+    attempts, skipped = load_reports(list(paths))
+    for item in skipped:
+        click.echo(f"{item.path}: skipped: {item.reason}", err=True)
+    if not attempts:
+        click.echo("trainer class report: no exam report could be read", err=True)
+        sys.exit(1)
+    report = build_report(attempts, skipped, threshold=threshold)
+    text = {"md": to_markdown, "csv": to_csv, "json": to_json}[fmt](report)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as error:
+        click.echo(f"trainer class report: cannot write {output}: {error.strerror or error}", err=True)
+        sys.exit(1)
+    click.echo(f"{output}: class report of {report.attempts} attempts ({len(skipped)} files skipped)")
 
 
 # --- config commands (study settings) ----------------------------------------------------------

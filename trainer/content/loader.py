@@ -290,9 +290,28 @@ def _validate_one(
     if not isinstance(raw, dict):
         problems.append(DeckProblem(file, "must be a table", location=label, line=line))
         return None
+    item, field_problems = validate_item(model, raw, context=context)
+    for field, message in field_problems:
+        where = f"{label}, field '{field}'" if field else label
+        problems.append(DeckProblem(file, message, location=where, line=line))
+    return item
+
+
+def validate_item(
+    model: type[BaseModel], raw: dict[str, Any], *, context: dict[str, Any] | None = None
+) -> tuple[Any, list[tuple[str, str]]]:
+    """Validate one item (a fact, a card, a source) given as a dict.
+
+    Also used by the spreadsheet import, which names the row and the column instead of the item
+    and the field.
+
+    Returns:
+        (the item, []) when valid; (None, [(field path or "", friendly message), ...]) otherwise.
+    """
     try:
-        return model.model_validate(raw, context=context)
+        return model.model_validate(raw, context=context), []
     except ValidationError as error:
+        found: list[tuple[str, str]] = []
         fields = set(model.model_fields)
         for detail in error.errors(include_url=False):
             loc = [str(part) for part in detail["loc"]]
@@ -304,9 +323,8 @@ def _validate_one(
             if not loc and ": " in message and message.split(": ", 1)[0] in fields:
                 field, message = message.split(": ", 1)
                 loc = [field]
-            where = f"{label}, field '{'.'.join(loc)}'" if loc else label
-            problems.append(DeckProblem(file, message, location=where, line=line))
-        return None
+            found.append((".".join(loc), message))
+        return None, found
 
 
 class _ItemLines:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from trainer.content.cards import CompiledDeck
 from trainer.store import repo
 from trainer.store.db import Store, store_errors
 from trainer.study.startup import BUILTIN_DECK_META, builtin_deck_key
 
-__all__ = ["ensure_builtin_deck", "import_deck_file"]
+__all__ = ["ensure_builtin_deck", "import_compiled_deck", "import_deck_file"]
 
 
 @store_errors("import the built-in deck")
@@ -51,7 +52,8 @@ def import_deck_file(store: Store, path: str, *, now: datetime) -> repo.SyncRepo
     """Validate a deck file and import it into the store: all of it, or nothing.
 
     Cards are matched by their stable ids, so re-importing an edited deck keeps every student's
-    progress on reworded cards and retires (never deletes) cards that were removed.
+    progress on reworded cards and retires (never deletes) cards that were removed. The file's
+    text is kept with the deck, for `trainer deck export --format toml`.
 
     Args:
         store: The open store.
@@ -68,10 +70,38 @@ def import_deck_file(store: Store, path: str, *, now: datetime) -> repo.SyncRepo
     from pathlib import Path
 
     from trainer.content.generate import load_compiled_deck
-    from trainer.content.loader import DeckError, DeckProblem, load_deck
-    from trainer.paths import builtin_deck_path
 
     deck = load_compiled_deck(path)
+    try:
+        source: str | None = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        source = None
+    return import_compiled_deck(store, deck, now=now, source=source)
+
+
+@store_errors("import the deck")
+def import_compiled_deck(store: Store, deck: CompiledDeck, *, now: datetime, source: str | None = None) -> repo.SyncReport:
+    """Import an already validated deck (from a file or a spreadsheet): all of it, or nothing.
+
+    Args:
+        store: The open store.
+        deck: The compiled deck; `deck.path` names it in errors.
+        now: The import instant (from the face's clock).
+        source: The deck's TOML text, kept with the deck for `deck export --format toml`.
+
+    Returns:
+        What the import changed, in cards.
+
+    Raises:
+        trainer.content.loader.DeckError: The deck claims the built-in deck's id; nothing was imported.
+    """
+    from pathlib import Path
+
+    from trainer.content.loader import DeckError, DeckProblem, load_deck
+    from trainer.paths import builtin_deck_path
+    from trainer.store import decks_repo
+
+    path = deck.path or deck.info.id
     builtin = builtin_deck_path()
     if Path(path).resolve() != builtin.resolve() and deck.info.id == load_deck(builtin).meta.id:
         raise DeckError(
@@ -85,5 +115,7 @@ def import_deck_file(store: Store, path: str, *, now: datetime) -> repo.SyncRepo
         )
     with store.session() as session:
         report = repo.sync_deck(session=session, deck=deck, now=now)
+        if source is not None:
+            decks_repo.put_deck_source(session=session, deck_id=deck.info.id, text=source)
         session.commit()
     return report

@@ -1,4 +1,4 @@
-"""Cards as plain data (JSON), for `trainer deck preview --json` and other tools."""
+"""Cards as plain data (JSON), for `trainer deck preview --json` and other tools (jq, scripts)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,101 @@
+"""`trainer deck export --format toml`: the deck's own structure, which imports back to the same cards and ids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from trainer.cli import main
+from trainer.content.generate import load_compiled_deck
+from trainer.store.db import open_store
+from trainer.store.models import Card, CardState, Review
+from trainer.study.review import open_session
+
+REPO = Path(__file__).resolve().parent.parent.parent
+EXAMPLES = sorted((REPO / "decks" / "examples").glob("*.toml"))
+
+
+def _run(db: Path, *args: str):
+    return CliRunner().invoke(main, ["--db", str(db), "deck", *args])
+
+
+@pytest.mark.parametrize("deck_file", EXAMPLES, ids=lambda p: p.stem)
+def test_an_exported_example_deck_imports_back_to_the_same_cards_and_ids(tmp_path: Path, deck_file: Path) -> None:
+    """Import, export as TOML, and the exported file generates exactly the original cards."""
+    db = tmp_path / "t.db"
+    assert _run(db, "import", str(deck_file)).exit_code == 0
+    deck_id = load_compiled_deck(deck_file).info.id
+    out = tmp_path / "exported.toml"
+    result = _run(db, "export", deck_id, "--format", "toml", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    original, exported = load_compiled_deck(deck_file), load_compiled_deck(out)
+    assert exported.cards == original.cards
+    assert exported.info == original.info
+    again = _run(db, "import", str(out))
+    assert again.exit_code == 0
+    assert f"(0 new, 0 updated, 0 retired, {len(original.cards)} unchanged cards)" in again.stdout
+
+
+def test_the_built_in_deck_exports_to_the_same_cards(tmp_path: Path, clock) -> None:
+    """The built-in deck (imported on first run) exports from its own file, every card id kept."""
+    db = tmp_path / "t.db"
+    store = open_store(f"sqlite:///{db}")
+    try:
+        from trainer.study.review import ensure_builtin_deck
+
+        ensure_builtin_deck(store, now=clock.now())
+    finally:
+        store.close()
+    out = tmp_path / "builtin.toml"
+    result = _run(db, "export", "dermatomes", "--format", "toml", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert [c.id for c in load_compiled_deck(out).cards] == [c.id for c in load_compiled_deck(REPO / "decks" / "dermatomes.toml").cards]
+
+
+def test_progress_survives_export_and_reimport_of_the_exported_file(tmp_path: Path, clock) -> None:
+    """A student's answer on a card stays with it when the exported TOML is imported instead of the original."""
+    db = tmp_path / "t.db"
+    deck_file = REPO / "decks" / "examples" / "upper-limb-quiz.toml"
+    _run(db, "import", str(deck_file))
+    store = open_store(f"sqlite:///{db}")
+    try:
+        session = open_session(store, clock, deck_ids=["upper-limb-quiz"])
+        first = session.next_card()
+        assert first is not None
+        session.answer(first.card.id, 5, 2000)
+    finally:
+        store.close()
+    out = tmp_path / "exported.toml"
+    _run(db, "export", "upper-limb-quiz", "--format", "toml", "--output", str(out))
+    _run(db, "import", str(out))
+    store = open_store(f"sqlite:///{db}")
+    try:
+        from trainer.store import repo
+
+        with store.session() as s:
+            state = s.get(CardState, (1, first.card.id))
+            assert state.repetitions == 1 and state.introduced_day is not None
+    finally:
+        store.close()
+
+
+def test_export_names_an_unknown_deck_and_the_ones_there_are(tmp_path: Path) -> None:
+    """A typo in the id is one clear line with a suggestion, exit 1, no file written."""
+    db = tmp_path / "t.db"
+    _run(db, "import", str(REPO / "decks" / "examples" / "cauda-equina.toml"))
+    out = tmp_path / "x.toml"
+    result = _run(db, "export", "cauda-equnia", "--format", "toml", "--output", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == 'trainer deck export: no deck "cauda-equnia"; did you mean "cauda-equina"?'
+    assert not out.exists()
+
+
+def test_export_into_a_missing_folder_is_one_clear_line(tmp_path: Path) -> None:
+    """An unwritable output is reported, not a traceback."""
+    db = tmp_path / "t.db"
+    _run(db, "import", str(REPO / "decks" / "examples" / "cauda-equina.toml"))
+    result = _run(db, "export", "cauda-equina", "--format", "apkg", "--output", str(tmp_path / "no" / "x.apkg"))
+    assert result.exit_code == 1
+    assert "cannot write" in result.stderr and "Traceback" not in result.output
