@@ -143,10 +143,19 @@ class _Pools:
             return (text, tuple(item.roots), item.key if hasattr(item, "key") else item.level)  # type: ignore[attr-defined]
 
         discs = deck.items("disc")
+        # An item several roots supply together has its own slot (its range), so it never takes
+        # the place of the one-root item its first root would otherwise get.
+        together_of = {
+            (pool, f.key): tuple(f.together)
+            for pool, table in (("landmark", "landmark"), ("reflex", "reflex"), ("clinical", "myotome"))
+            for f in deck.items(table)
+            if getattr(f, "together", None)
+        }
         entries: dict[str, list[tuple[str, tuple[str, ...], str]]] = {
             "landmark": [entry(f, f.name) for f in deck.items("landmark")],
             "reflex": [entry(f, f.name) for f in deck.items("reflex")],
             "clinical": [entry(f, f.action) for f in deck.items("myotome") if f.frame == "clinical"],
+            "nonkey": [entry(f, f.action) for f in deck.items("myotome") if f.frame == "isncsci-nonkey"],
             "disc:posterolateral": [entry(f, f.level) for f in discs if f.herniation == "posterolateral"],
             "disc:far-lateral": [entry(f, f.level) for f in discs if f.herniation == "far-lateral"],
         }
@@ -155,8 +164,8 @@ class _Pools:
         first: dict[str, dict[str, str]] = {}
         for pool, items in entries.items():
             first[pool] = {}
-            for text, roots, _key in sorted(items, key=lambda e: e[2]):
-                first[pool].setdefault(roots[0], text)
+            for text, roots, key in sorted(items, key=lambda e: e[2]):
+                first[pool].setdefault(_slot(roots, together_of.get((pool, key), ())), text)
         return cls(
             region={d.root: d.region for d in dermatomes},
             region_accepts={d.root: (d.root, *d.also_accept) for d in dermatomes},
@@ -166,18 +175,36 @@ class _Pools:
             first_for_root=first,
         )
 
-    def reverse(self, pool: str, template: str, prompt: str, text: str, roots: Sequence[str], why: str) -> Iterable[_Draft]:
+    def reverse(
+        self,
+        pool: str,
+        template: str,
+        prompt: str,
+        text: str,
+        roots: Sequence[str],
+        why: str,
+        *,
+        together: Sequence[str] = (),
+    ) -> Iterable[_Draft]:
         """A root -> fact choice card, for one fact of each preferred root only.
 
         Asking "which of these reflexes tests S2?" once per root keeps every prompt distinct;
         distractors are facts of the nearest other roots whose accept-sets exclude the root asked.
+        For an item that several roots supply together (`together`), the prompt names the whole
+        range, and no distractor may share a root with the range or lie one level from it (the
+        S1-S2 ankle is not "wrong" beside the S2-S4 sphincter).
         """
         root = roots[0]
-        if self.first_for_root[pool].get(root) != text:
+        if self.first_for_root[pool].get(_slot(roots, together)) != text:
             return
+        near = [r for r in (*roots, *together) if r != "S4-5"]
+
+        def clear_of_range(other: tuple[str, ...]) -> bool:
+            return not together or all(distance(a, b) > 1 for a in other for b in near)
+
         candidates = [
             (t, r) for t, r, _ in sorted(self.by_table[pool], key=lambda e: e[2])
-            if root not in r and t.casefold() != text.casefold()
+            if root not in r and t.casefold() != text.casefold() and clear_of_range(r)
         ]
         candidates.sort(key=lambda item: (distance(root, item[1][0]), position(item[1][0])))
         options, option_roots, used_roots = [text], [root], set()
@@ -239,6 +266,16 @@ def _dermatome(fact: Dermatome, pools: _Pools) -> Iterable[_Draft]:
 
 
 def _landmark(fact: Landmark, pools: _Pools) -> Iterable[_Draft]:
+    if fact.together:
+        span = _span(fact.together)
+        why = _sentence(f"{_phrase(fact.name, capital=True)} is supplied by {span} together", fact.note)
+        yield _typed("landmark-to-root", f"Which dermatomes include {fact.name}?", fact.roots, why)
+        yield from pools.reverse(
+            "landmark", "root-to-landmark",
+            f"Which of these is supplied by the {span} dermatomes together?", fact.name, fact.roots, why,
+            together=fact.together,
+        )
+        return
     why = _sentence(f"{_phrase(fact.name, capital=True)} lies in {_either(fact.roots)}", fact.note)
     yield _typed("landmark-to-root", f"Which dermatome includes {fact.name}?", fact.roots, why)
     yield from pools.reverse(
@@ -249,14 +286,33 @@ def _landmark(fact: Landmark, pools: _Pools) -> Iterable[_Draft]:
 
 def _myotome(fact: Myotome, pools: _Pools) -> Iterable[_Draft]:
     muscles = f" ({', '.join(fact.muscles)})" if fact.muscles else ""
+    if fact.together:
+        span = _span(fact.together)
+        why = _sentence(f"{_phrase(fact.action, capital=True)}{muscles} is supplied by {span} together", fact.note)
+        yield _typed("action-to-root", f"Which roots supply {fact.action}{muscles}?", fact.roots, why, tags=(fact.frame,))
+        yield from pools.reverse(
+            "clinical", "root-to-weakness",
+            f"Which of these is supplied by the {span} roots together?",
+            fact.action, fact.roots, why, together=fact.together,
+        )
+        return
     if fact.frame == "isncsci":
         prompt = f"ISNCSCI motor exam: {fact.action}{muscles} is the key muscle function of which root?"
         frame = "In the ISNCSCI motor exam"
+    elif fact.frame == "isncsci-nonkey":
+        prompt = f"ISNCSCI 2019 non-key muscle functions: {fact.action}{muscles} is recorded at which root level?"
+        frame = "In the ISNCSCI 2019 non-key muscle list (used only to tell AIS B from C)"
     else:
         prompt = f"In radiculopathy, weakness of {fact.action}{muscles} points to which root?"
         frame = "In clinical radiculopathy teaching"
     why = _sentence(f"{frame}, {fact.action}{muscles} is {_either(fact.roots)}", fact.note)
-    yield _typed("action-to-root", prompt, fact.roots, why, tags=(fact.frame,))
+    yield _typed("action-to-root", prompt, fact.roots, why, tags=("isncsci" if fact.frame != "clinical" else "clinical",))
+    if fact.frame == "isncsci-nonkey":
+        yield from pools.reverse(
+            "nonkey", "root-to-nonkey",
+            f"Which of these is an ISNCSCI 2019 non-key muscle function recorded at {fact.roots[0]}?",
+            fact.action, fact.roots, why,
+        )
     if fact.frame == "clinical":
         yield from pools.reverse(
             "clinical", "root-to-weakness",
@@ -274,6 +330,16 @@ def _myotome(fact: Myotome, pools: _Pools) -> Iterable[_Draft]:
 
 
 def _reflex(fact: Reflex, pools: _Pools) -> Iterable[_Draft]:
+    if fact.together:
+        span = _span(fact.together)
+        why = _sentence(f"{_phrase(fact.name, capital=True)} tests {span} together", fact.note)
+        yield _typed("reflex-to-root", f"Which segments does {fact.name} test?", fact.roots, why)
+        yield from pools.reverse(
+            "reflex", "root-to-reflex",
+            f"Which of these reflexes tests the {span} segments together?", fact.name, fact.roots, why,
+            together=fact.together,
+        )
+        return
     why = _sentence(f"{_phrase(fact.name, capital=True)} tests {_either(fact.roots)}", fact.note)
     yield _typed("reflex-to-root", f"Which root does {fact.name} mainly test?", fact.roots, why)
     yield from pools.reverse(
@@ -454,6 +520,17 @@ def _tags(table: str, draft: _Draft) -> tuple[str, ...]:
         tags.append("isncsci")
     tags.extend(draft.tags)
     return tuple(dict.fromkeys(tags))
+
+
+def _slot(roots: Sequence[str], together: Sequence[str]) -> str:
+    """The reverse-card slot of an item: its preferred root, or its range if roots share it."""
+    return f"together:{_span(together)}" if together else roots[0]
+
+
+def _span(roots: Sequence[str]) -> str:
+    """"S2 to S4": the range of roots that supply an item together, cranio-caudal."""
+    ordered = sorted(roots, key=position)
+    return f"{ordered[0]} to {ordered[-1]}"
 
 
 def _a(root: str) -> str:

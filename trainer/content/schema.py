@@ -174,13 +174,35 @@ class Dermatome(_Fact):
         return self
 
 
+JointRoots = Annotated[list[Root], AfterValidator(lambda v: _unique(v, "root"))]
+"""Roots that supply an item together (see `Landmark.together`)."""
+
+
+def _together_within_roots(item: Any) -> Any:
+    """Every root that supplies an item jointly must also be an accepted answer."""
+    outside = [r for r in item.together if r not in item.roots]
+    if outside:
+        raise ValueError(f"together: {_quoted(outside)} must also be listed in roots (the accepted answers)")
+    if len(item.together) == 1:
+        raise ValueError("together: list at least two roots (they supply the item jointly), or leave it out")
+    return item
+
+
 class Landmark(_Fact):
     """`[[landmark]]`: a body landmark and the dermatome(s) it lies in."""
 
     key: Key
     name: Text
     roots: RootSet
+    together: JointRoots = Field(default_factory=list)
+    """The roots that supply it together (a range such as S2-S4), as opposed to `roots`, the
+    accept-set where sources disagree: when set, cards ask "which roots" and never pin the item
+    on the first root alone."""
     note: str = ""
+
+    @model_validator(mode="after")
+    def _together_ok(self) -> Any:
+        return _together_within_roots(self)
 
 
 class Myotome(_Fact):
@@ -189,13 +211,21 @@ class Myotome(_Fact):
     key: Key
     action: Text
     muscles: list[Text] = Field(default_factory=list)
-    frame: Literal["isncsci", "clinical"]
+    frame: Literal["isncsci", "isncsci-nonkey", "clinical"]
+    """isncsci: a key muscle; isncsci-nonkey: an ISNCSCI 2019 non-key muscle function (used only
+    for AIS B vs C); clinical: what radiculopathy tables teach."""
     roots: RootSet
+    together: JointRoots = Field(default_factory=list)
+    """See `Landmark.together`."""
     note: str = ""
 
     @model_validator(mode="after")
+    def _together_ok(self) -> Any:
+        return _together_within_roots(self)
+
+    @model_validator(mode="after")
     def _isncsci_roots_have_key_muscles(self) -> Myotome:
-        if self.frame == "isncsci":
+        if self.frame in ("isncsci", "isncsci-nonkey"):
             outside = [r for r in self.roots if r not in ISNCSCI_MOTOR_LEVELS]
             if outside:
                 raise ValueError(
@@ -210,7 +240,13 @@ class Reflex(_Fact):
     key: Key
     name: Text
     roots: RootSet
+    together: JointRoots = Field(default_factory=list)
+    """See `Landmark.together`."""
     note: str = ""
+
+    @model_validator(mode="after")
+    def _together_ok(self) -> Any:
+        return _together_within_roots(self)
 
 
 _VERTEBRA = re.compile(r"^(C|T|L|S)(\d{1,2})$")
