@@ -21,15 +21,19 @@ from pathlib import Path
 from trainer.content.cards import Card, CardKind, CompiledDeck, DeckInfo, SourceRef, card_id
 from trainer.content.loader import load_deck
 from trainer.content.roots import LEVELS, distance, neighbours, position, region_of
+from trainer.content.nerves import display_nerve
 from trainer.content.schema import (
     FACT_TABLES,
+    Case,
     Claim,
     Deck,
     Dermatome,
     Disc,
     HandCard,
     Landmark,
+    Lesion,
     Myotome,
+    NerveFact,
     Radiculopathy,
     Reflex,
     Vignette,
@@ -134,6 +138,8 @@ class _Pools:
     """Per pool name: (option text, accept-set, fact key) of every fact, for reverse choice cards."""
     first_for_root: dict[str, dict[str, str]]
     """Per pool name: preferred root -> the text of the fact that gets the reverse card."""
+    territories: tuple[tuple[str, str], ...] = ()
+    """(nerve, skin territory) of every `[[nerve]]` with one, in key order, for choice cards."""
 
     @classmethod
     def of(cls, deck: Deck) -> _Pools:
@@ -173,6 +179,9 @@ class _Pools:
             isncsci_action={m.roots[0]: m.action for m in isncsci},
             by_table=entries,
             first_for_root=first,
+            territories=tuple(
+                (f.nerve, f.territory) for f in sorted(deck.items("nerve"), key=lambda f: f.key) if f.territory
+            ),
         )
 
     def reverse(
@@ -410,6 +419,85 @@ def _claim(fact: Claim, _pools: _Pools) -> Iterable[_Draft]:
     )
 
 
+_ANSWER_KINDS = {
+    "root": CardKind.TYPED_ROOT,
+    "nerve": CardKind.TYPED_NERVE,
+    "site": CardKind.TYPED_SITE,
+    "ais": CardKind.TYPED_AIS,
+}
+
+
+def _case(fact: Case, _pools: _Pools) -> Iterable[_Draft]:
+    kind = _ANSWER_KINDS[fact.answer_kind]
+    yield _Draft(
+        template="case",
+        kind=kind,
+        prompt=fact.text,
+        answer=fact.answers[0],
+        accepted=tuple(fact.answers),
+        explanation=fact.explanation,
+        tags=(fact.answer_kind, *fact.tags),
+        answer_root=fact.answers[0] if kind is CardKind.TYPED_ROOT else None,
+    )
+
+
+def _nerve(fact: NerveFact, pools: _Pools) -> Iterable[_Draft]:
+    name = display_nerve(fact.nerve)
+    parts = [f"The {name}"]
+    if fact.territory:
+        parts.append(f"supplies the skin of {fact.territory}")
+    if fact.muscles:
+        parts.append(("and " if fact.territory else "") + f"moves {fact.muscles}")
+    if fact.roots:
+        parts.append(f"(roots {', '.join(fact.roots)})")
+    why = _sentence(" ".join(parts), fact.note)
+    if fact.territory:
+        yield _word("territory-to-nerve", CardKind.TYPED_NERVE, f"Which peripheral nerve supplies the skin of {fact.territory}?", [fact.nerve], why, tags=("nerve",))
+        others = [t for n, t in pools.territories if n != fact.nerve and t.casefold() != fact.territory.casefold()]
+        if len(others) >= CHOICE_DISTRACTORS:
+            # the nearest in key order: a stable choice that does not depend on file order
+            start = [n for n, _ in pools.territories].index(fact.nerve)
+            ring = [pools.territories[(start + i) % len(pools.territories)] for i in range(1, len(pools.territories))]
+            wrong = [t for n, t in ring if n != fact.nerve and t.casefold() != fact.territory.casefold()][:CHOICE_DISTRACTORS]
+            yield _Draft(
+                template="nerve-to-territory",
+                kind=CardKind.CHOICE,
+                prompt=f"Which skin area does the {name} supply?",
+                answer=fact.territory,
+                accepted=(fact.territory,),
+                explanation=why,
+                choices=(fact.territory, *wrong),
+                choice_roots=(None,) * (1 + len(wrong)),
+                tags=("nerve",),
+            )
+    if fact.muscles:
+        yield _word("muscle-to-nerve", CardKind.TYPED_NERVE, f"Which peripheral nerve supplies {fact.muscles}?", [fact.nerve], why, tags=("nerve",))
+    if fact.roots:
+        yield _typed("nerve-to-roots", f"Which spinal roots does the {name} carry?", fact.roots, why, tags=("nerve",))
+
+
+def _lesion(fact: Lesion, _pools: _Pools) -> Iterable[_Draft]:
+    yield _word(
+        "findings-to-site", CardKind.TYPED_SITE,
+        f"{fact.findings}\nWhere is the lesion: nerve root, plexus, peripheral nerve, spinal cord, conus or cauda equina?",
+        [fact.site], fact.explanation, tags=("localisation",),
+    )
+    if fact.nerve:
+        yield _word("findings-to-nerve", CardKind.TYPED_NERVE, f"{fact.findings}\nWhich peripheral nerve?", fact.nerve, fact.explanation, tags=("localisation",))
+    if fact.roots:
+        ask = "Which root?" if len(fact.roots) == 1 else "Which roots?"
+        yield _typed("findings-to-roots", f"{fact.findings}\n{ask}", fact.roots, fact.explanation, tags=("localisation",))
+    yield _Draft(
+        template="lesion-to-findings",
+        kind=CardKind.REVEAL,
+        prompt=f"What findings point to {fact.label}?",
+        answer=fact.findings,
+        accepted=(fact.findings,),
+        explanation=fact.explanation,
+        tags=("localisation",),
+    )
+
+
 def _hand_card(fact: HandCard, _pools: _Pools) -> Iterable[_Draft]:
     kind = CardKind(fact.kind)
     accepted = tuple(dict.fromkeys([fact.answer, *fact.accepted]))
@@ -440,6 +528,9 @@ _TEMPLATES: dict[str, Callable[..., Iterable[_Draft]]] = {
     "radiculopathy": _radiculopathy,
     "vignette": _vignette,
     "claim": _claim,
+    "nerve": _nerve,
+    "lesion": _lesion,
+    "case": _case,
     "card": _hand_card,
 }
 
@@ -457,6 +548,13 @@ def _typed(template: str, prompt: str, roots: Sequence[str], why: str, *, tags: 
         accepted=tuple(roots),
         explanation=why,
         answer_root=roots[0],
+    )
+
+
+def _word(template: str, kind: CardKind, prompt: str, answers: Sequence[str], why: str, *, tags: tuple[str, ...] = ()) -> _Draft:
+    """A typed card whose answer is a word (a nerve, a site, an AIS grade), not a root."""
+    return _Draft(
+        template=template, kind=kind, prompt=prompt, answer=answers[0], accepted=tuple(answers), explanation=why, tags=tags
     )
 
 
