@@ -301,14 +301,14 @@ def deck_remove(ctx: click.Context, deck_id: str, purge: bool, yes: bool, db: st
     """Remove a deck from study: its cards are retired, their review history kept.
 
     Importing the deck's file again brings the cards back with their progress. With --purge the
-    cards, their progress and their history are deleted. The built-in deck cannot be removed.
+    cards, their progress and their history are deleted. Built-in decks cannot be removed.
     """
     from trainer.clock import SystemClock
     from trainer.store.db import StoreError
-    from trainer.study.deck_admin import DeckAdminError, builtin_deck_id, remove_deck
+    from trainer.study.deck_admin import DeckAdminError, builtin_deck_files, remove_deck
 
-    if deck_id == builtin_deck_id():
-        click.echo(f'trainer deck remove: "{deck_id}" is the built-in deck; it cannot be removed (suspend its cards instead)', err=True)
+    if deck_id in builtin_deck_files():
+        click.echo(f'trainer deck remove: "{deck_id}" is a built-in deck; it cannot be removed (suspend its cards instead)', err=True)
         sys.exit(1)
     what = "delete its cards, their progress and their review history" if purge else "retire its cards (review history is kept)"
     if not yes and not click.confirm(f'Remove deck "{deck_id}" and {what}?', default=False):

@@ -22,8 +22,18 @@ def builtin_decks_dir() -> Path:
 
 
 def builtin_deck_path() -> Path:
-    """The built-in dermatome deck file."""
+    """The core built-in deck file (dermatomes, myotomes, reflexes and disc levels)."""
     return builtin_decks_dir() / "dermatomes.toml"
+
+
+def builtin_deck_paths() -> list[Path]:
+    """Every built-in deck file: each `*.toml` directly in the decks directory, the core deck first.
+
+    The examples under `decks/examples/` are not built-in: they are for instructors to copy.
+    """
+    core = builtin_deck_path()
+    others = sorted(p for p in builtin_decks_dir().glob("*.toml") if p.name != core.name)
+    return [core, *others]
 
 
 def default_db_path() -> Path:

@@ -35,7 +35,7 @@ BROKEN_DECKS = [
     ("bad_disc_level.toml", 34, ['[[disc]] #1 (level "L5-L6" posterolateral)', "field 'level'", "no L6 vertebra"]),
     ("bad_deck_id.toml", 2, ["[deck]", "field 'id'", '"My Deck!" is not a deck id', 'try "my-deck"']),
     ("bad_not_isncsci_level.toml", 22, ["field 'root'", '"S5" is not an ISNCSCI sensory level']),
-    ("bad_frame.toml", 34, ['(key "df")', "field 'frame'", "'isncsci' or 'clinical'"]),
+    ("bad_frame.toml", 34, ['(key "df")', "field 'frame'", "'isncsci-nonkey' or 'clinical'"]),
     ("bad_empty_file.toml", None, ["[deck]", "is missing"]),
     ("bad_verdict_type.toml", 34, ['(key "c1")', "field 'verdict'", "must be true or false"]),
     ("bad_typed_answer_not_root.toml", 34, ["field 'answer'", "a typed-root card's answer is a root", '"L4-5" is not a spinal root']),

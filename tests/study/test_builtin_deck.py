@@ -23,6 +23,7 @@ def deck_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     copy = tmp_path / "dermatomes.toml"
     shutil.copy(trainer.paths.builtin_deck_path(), copy)
     monkeypatch.setattr(trainer.paths, "builtin_deck_path", lambda: copy)
+    monkeypatch.setattr(trainer.paths, "builtin_deck_paths", lambda: [copy])
     return copy
 
 
@@ -64,3 +65,15 @@ def test_a_changed_deck_file_is_synced_again(store, clock, deck_file: Path) -> N
     ensure_builtin_deck(store, now=clock.now())
     with store.session() as session:
         assert session.get(Deck, "dermatomes").title == "Renamed"
+
+
+def test_every_built_in_deck_is_imported_under_its_own_id(store, clock) -> None:
+    """Issue 11: the built-in content is split into decks a student chooses between; all are imported."""
+    ensure_builtin_deck(store, now=clock.now())
+    paths = trainer.paths.builtin_deck_paths()
+    assert [p.name for p in paths][0] == "dermatomes.toml" and len(paths) >= 3
+    with store.session() as session:
+        for path in paths:
+            compiled = load_compiled_deck(path)
+            assert session.get(Deck, compiled.info.id).title == compiled.info.title
+    assert {load_compiled_deck(p).info.id for p in paths} >= {"dermatomes", "localisation", "isncsci"}

@@ -60,7 +60,7 @@ def test_deck_list_shows_counts_per_deck(tmp_path: Path, clock) -> None:
         result = _cli(db, "list", "--json")
     assert result.exit_code == 0, result.output
     rows = {row["id"]: row for row in json.loads(result.stdout)}
-    assert set(rows) == {"dermatomes", "cauda-equina"}
+    assert set(rows) == {"dermatomes", "localisation", "isncsci", "cauda-equina"}
     ces = rows["cauda-equina"]
     assert (ces["version"], ces["cards"], ces["new"], ces["suspended"]) == ("1.0.0", 26, 24, 1)
     assert ces["due"] == 0  # a first answer graded 5 is due the next day
@@ -126,7 +126,7 @@ def test_the_built_in_deck_and_unknown_ids_are_refused(tmp_path: Path, clock) ->
     db = _setup(tmp_path, clock)
     builtin = _cli(db, "remove", "dermatomes", "--yes")
     assert builtin.exit_code == 1
-    assert '"dermatomes" is the built-in deck; it cannot be removed' in builtin.stderr
+    assert '"dermatomes" is a built-in deck; it cannot be removed' in builtin.stderr
     typo = _cli(db, "remove", "cauda-equnia", "--yes")
     assert typo.exit_code == 1
     assert typo.stderr.strip() == 'trainer deck remove: no deck "cauda-equnia"; did you mean "cauda-equina"?'

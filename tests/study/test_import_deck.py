@@ -58,7 +58,7 @@ def test_a_deck_cannot_take_over_the_built_in_decks_id(tmp_path: Path) -> None:
     clash.write_text(EXAMPLE.read_text(encoding="utf-8").replace('id = "upper-limb-quiz"', 'id = "dermatomes"'), encoding="utf-8")
     result = _import(tmp_path / "t.db", clash)
     assert result.exit_code == 1
-    assert f"{clash}: [deck], field 'id': deck id \"dermatomes\" is the built-in deck's" in result.stderr
+    assert f"{clash}: [deck], field 'id': deck id \"dermatomes\" is a built-in deck's" in result.stderr
 
 
 def test_an_unusable_database_is_one_clear_line(tmp_path: Path) -> None:

@@ -268,7 +268,10 @@ class TestLiteralText:
         """Newlines, emoji sequences and CJK stay; ESC, BEL, DEL and bidi overrides become visible."""
         assert display_text("a\nb") == "a\nb"
         assert display_text("\x1b[1m\x07\x7f") == "␛[1m␇␡"
-        assert display_text("L4\u202eevil") == "L4\ufffdevil"
+        assert display_text("L4\u202eevil") == "L4evil"  # a bidi override is dropped, never shown as "\ufffd"
+        # Issue 12 item 10: right-to-left marks and zero-width characters vanish; the text around them stays.
+        assert display_text("\u05e9\u05dc\u05d5\u05dd\u200f L4\u200b\u200e\u2066x\u2069\ufeff\u00ad") == "\u05e9\u05dc\u05d5\u05dd L4x"
+        assert "\ufffd" not in display_text("a\u200bb\u200cc\u200ed\u200ff\u202ag\u202bh\u202ci\u2067j")
         family = "👩\u200d👩\u200d👧"
         assert display_text(family + " 脊") == family + " 脊"
         assert display_text("tab\there") == "tab here"

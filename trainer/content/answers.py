@@ -4,28 +4,44 @@ Pure: no I/O, no UI. The verdicts feed the suggested SM-2 quality (`trainer.sche
 and the confusion analytics (`AnswerResult.given_root`), so they follow a few firm rules:
 
 - CORRECT: the answer is accepted. On a card whose accept-set holds several roots (sources
-  disagree), naming several roots is correct when every one of them is accepted ("L3 and L4").
-  A disc-shaped pair ("L3-4") is never read as roots, even where texts write the knee jerk that
-  way: a student who cannot tell a disc label from a root has not learnt the thing this app
-  teaches, so it is wrong, and the message says how to write the roots.
+  disagree), naming several roots is correct when every one of them is accepted ("L3 and L4",
+  "T4 or T5"). A pair written like a disc label ("T4/5", "T4/T5") names both roots on such a card
+  and is right too, unless the student says "disc"; it never becomes a single root. S4 or S5
+  written alone is right where S4-5 (one ISNCSCI level) is accepted, and the message says so.
 - ADJACENT: wrong, but the single root named or chosen is one level from an accepted root.
-- WRONG: anything else, including a disc label, a hedge ("L4 or L5") on a one-root card, and text
-  that is not a root at all. The message says which of these it was.
+- WRONG: anything else, including a pair on a card that does not accept both, a hedge ("L4 or
+  L5") on a one-root card, and text that is not a root at all. The message says which it was.
 - BLANK: nothing, "?", or "don't know" in its usual spellings.
+
+Nerve, site and AIS-grade cards follow the same verdicts with their own vocabularies
+(`trainer.content.nerves`, `sites`, `ais`); their "one level off" is a neighbouring branch, site or
+grade, or a root whose pattern overlaps the accepted nerve (C8 for the ulnar nerve).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from trainer.content import ais, nerves, sites
 from trainer.content.cards import Card, CardKind
 from trainer.content.roots import distance, is_root, looks_incomplete, parse_root
 
-__all__ = ["AnswerResult", "Verdict", "check", "check_choice", "check_typed", "interpret"]
+__all__ = [
+    "AnswerResult",
+    "Verdict",
+    "check",
+    "check_ais",
+    "check_choice",
+    "check_nerve",
+    "check_site",
+    "check_typed",
+    "interpret",
+    "looks_unfinished",
+]
 
 
 class Verdict(StrEnum):
@@ -115,6 +131,10 @@ def check_typed(text: str, accepted: Sequence[str]) -> AnswerResult:
 
     if parsed.kind == "root":
         root = parsed.roots[0]
+        if root in ("S4", "S5") and "S4-5" in accepted_set and root not in accepted_set:
+            return AnswerResult(
+                Verdict.CORRECT, root, "S4-5", f"Correct: ISNCSCI scores S4 and S5 together as one level, S4-5, so {root} counts as S4-5."
+            )
         if root in accepted_set:
             others = [a for a in accepted if a != root]
             message = f"Correct. Also accepted: {', '.join(others)}." if others else "Correct."
@@ -131,28 +151,38 @@ def check_typed(text: str, accepted: Sequence[str]) -> AnswerResult:
     if parsed.kind == "disc":
         a, b = parsed.roots
         label = parsed.text.removesuffix(" disc")
-        if several and a in accepted_set and b in accepted_set and not _DISC_WORD.search(_fold(text)):
+        said_disc = _DISC_WORD.search(_fold(text)) is not None
+        if several and a in accepted_set and b in accepted_set and not said_disc:
             return AnswerResult(
-                Verdict.WRONG,
-                parsed.text,
+                Verdict.CORRECT,
+                f"{a}, {b}",
                 None,
-                f"\u201c{label}\u201d names a disc, not a root. {a} and {b} are both accepted here: "
-                f"type one of them, or \u201c{a} and {b}\u201d.",
+                f"Correct: \u201c{_shown(text)}\u201d read as the two roots {a} and {b}, both accepted here.",
+            )
+        if said_disc:
+            return AnswerResult(
+                Verdict.WRONG, parsed.text, None,
+                f"\u201c{label}\u201d is a disc (between two vertebrae), not a root. Which root?",
             )
         return AnswerResult(
             Verdict.WRONG,
             parsed.text,
             None,
-            f"\u201c{label}\u201d names a disc (between two vertebrae), not a root. Which single root?",
+            f"\u201c{_shown(text)}\u201d names two roots ({a} and {b}), or the {label} disc: "
+            f"{'this card has one answer' if not several else 'they are not both accepted here'}. Which single root?",
         )
 
     if parsed.kind == "roots":
         if several and accepted_set.issuperset(parsed.roots):
             return AnswerResult(Verdict.CORRECT, parsed.text, None, "Correct: each of those roots is accepted.")
-        if not several and accepted_set.issuperset(parsed.roots):
-            return AnswerResult(Verdict.WRONG, parsed.text, None, "Name one root.")
+        if not several:
+            return AnswerResult(
+                Verdict.WRONG, parsed.text, None,
+                f"\u201c{_shown(text)}\u201d names {len(parsed.roots)} roots ({parsed.text}), but this card has one answer: name one root.",
+            )
         return AnswerResult(
-            Verdict.WRONG, parsed.text, None, "Name one root: not all of those are accepted here."
+            Verdict.WRONG, parsed.text, None,
+            f"\u201c{_shown(text)}\u201d names {len(parsed.roots)} roots ({parsed.text}), and not all of them are accepted here: name one root.",
         )
 
     # Unknown: say why, as specifically as the parser could tell.
@@ -167,6 +197,127 @@ def check_typed(text: str, accepted: Sequence[str]) -> AnswerResult:
     else:
         message = f"\u201c{shown}\u201d was not understood as a root (write it like L4, T10 or S4-5)."
     return AnswerResult(Verdict.WRONG, shown, None, message)
+
+
+def _shown(text: str) -> str:
+    """The student's text as typed, trimmed, for quoting back in a message."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()[:80]
+
+
+def _accepted_message(given: str, accepted: Sequence[str], display: Callable[[str], str] = str) -> str:
+    others = [display(a) for a in accepted if a != given]
+    return f"Correct. Also accepted: {', '.join(others)}." if others else "Correct."
+
+
+def check_nerve(text: str, accepted: Sequence[str]) -> AnswerResult:
+    """Check a typed answer on a typed-nerve card.
+
+    Args:
+        text: What the student typed ("common peroneal", "LFCN", "ulnar nerve at the elbow").
+        accepted: The card's accepted nerves, canonical (`trainer.content.nerves.NERVES`), preferred first.
+
+    Returns:
+        CORRECT for an accepted nerve; ADJACENT for a neighbouring branch, or for a root whose
+        pattern overlaps an accepted nerve (C8 for ulnar); WRONG otherwise; BLANK for no attempt.
+        Never raises.
+    """
+    if _is_blank(text):
+        return _blank()
+    parsed = nerves.parse_nerve(text)
+    if parsed.kind == "empty":
+        return _blank()
+    if parsed.kind == "nerve" and parsed.nerve in accepted:
+        return AnswerResult(Verdict.CORRECT, parsed.text, None, _accepted_message(parsed.nerve, accepted, nerves.display_nerve))
+    given_root = parsed.roots[0] if parsed.kind == "root" else None
+    for nerve in accepted:
+        close = nerves.near_miss(parsed, nerve)
+        if close:
+            return AnswerResult(Verdict.ADJACENT, parsed.text, given_root, close)
+    if parsed.kind == "nerve":
+        return AnswerResult(Verdict.WRONG, parsed.text, None, f"The {parsed.text} is not the answer here.")
+    if parsed.kind in ("root", "roots"):
+        return AnswerResult(
+            Verdict.WRONG, parsed.text, given_root, f"{parsed.text}: {parsed.note}. This card asks for a peripheral nerve."
+        )
+    site = sites.parse_site(text)
+    if site.kind == "site":
+        return AnswerResult(Verdict.WRONG, parsed.text, None, f"\u201c{parsed.text}\u201d names a site, not a nerve. Which nerve?")
+    hint = f": {parsed.note}" if parsed.note else "."
+    return AnswerResult(Verdict.WRONG, parsed.text, None, f"\u201c{parsed.text}\u201d was not understood as a nerve{hint}")
+
+
+def check_site(text: str, accepted: Sequence[str]) -> AnswerResult:
+    """Check a typed answer on a typed-site card.
+
+    Args:
+        text: What the student typed ("cauda equina", "radiculopathy", "ulnar nerve").
+        accepted: The card's accepted sites, canonical (`trainer.content.sites.SITES`), preferred first.
+
+    Returns:
+        CORRECT for an accepted site; ADJACENT for the neighbouring site on the pathway (conus vs
+        cauda equina); WRONG otherwise; BLANK for no attempt. Never raises.
+    """
+    if _is_blank(text):
+        return _blank()
+    parsed = sites.parse_site(text)
+    if parsed.kind == "empty":
+        return _blank()
+    if parsed.kind == "unknown" or parsed.site is None:
+        hint = f" ({parsed.note})" if parsed.note else ""
+        return AnswerResult(
+            Verdict.WRONG, parsed.text, None,
+            f"\u201c{parsed.text}\u201d was not understood as a site{hint}: try root, plexus, nerve, cord, conus or cauda equina.",
+        )
+    if parsed.site in accepted:
+        return AnswerResult(Verdict.CORRECT, parsed.text, None, _accepted_message(parsed.site, accepted))
+    for site in accepted:
+        close = sites.near_miss(parsed.site, site)
+        if close:
+            return AnswerResult(Verdict.ADJACENT, parsed.text, None, close)
+    return AnswerResult(Verdict.WRONG, parsed.text, None, f"Not the {parsed.site}.")
+
+
+def check_ais(text: str, accepted: Sequence[str]) -> AnswerResult:
+    """Check a typed answer on a typed-ais card.
+
+    Args:
+        text: What the student typed ("C", "AIS C", "motor incomplete").
+        accepted: The card's accepted grades ("A".."E"), preferred first.
+
+    Returns:
+        CORRECT for an accepted grade (or several, every one accepted); ADJACENT for a
+        neighbouring grade, with the rule between them; WRONG otherwise; BLANK for no attempt.
+        Never raises.
+    """
+    if _is_blank(text):
+        return _blank()
+    parsed = ais.parse_ais(text)
+    if parsed.kind == "empty":
+        return _blank()
+    if parsed.kind == "unknown":
+        hint = f" ({parsed.note})" if parsed.note else ""
+        return AnswerResult(Verdict.WRONG, parsed.text, None, f"\u201c{parsed.text}\u201d was not understood as an AIS grade{hint}: type A, B, C, D or E.")
+    accepted_set = set(accepted)
+    if parsed.kind == "grades":
+        if len(accepted_set) > 1 and accepted_set.issuperset(parsed.grades):
+            return AnswerResult(Verdict.CORRECT, parsed.text, None, "Correct: each of those grades is accepted.")
+        return AnswerResult(Verdict.WRONG, parsed.text, None, f"{parsed.text} names {len(parsed.grades)} grades: the findings decide one. Which?")
+    grade = parsed.grades[0]
+    if grade in accepted_set:
+        return AnswerResult(Verdict.CORRECT, parsed.text, None, _accepted_message(grade, accepted, lambda g: f"AIS {g}"))
+    for target in accepted:
+        close = ais.near_miss(grade, target)
+        if close:
+            return AnswerResult(Verdict.ADJACENT, parsed.text, None, close)
+    return AnswerResult(Verdict.WRONG, parsed.text, None, f"{parsed.text} is not the grade here.")
+
+
+_TYPED_CHECKS: dict[CardKind, Callable[[str, Sequence[str]], AnswerResult]] = {
+    CardKind.TYPED_ROOT: lambda text, accepted: check_typed(text, accepted),
+    CardKind.TYPED_NERVE: check_nerve,
+    CardKind.TYPED_SITE: check_site,
+    CardKind.TYPED_AIS: check_ais,
+}
 
 
 def check_choice(option: str, card: Card) -> AnswerResult:
@@ -202,44 +353,57 @@ def check(card: Card, response: str) -> AnswerResult:
     """Check a response on any automatically graded card.
 
     Args:
-        card: A typed-root or choice card.
+        card: A typed card (root, nerve, site, AIS grade) or a choice card.
         response: The typed text, or the chosen option's text.
 
     Returns:
-        The verdict from `check_typed` or `check_choice`.
+        The verdict from the checker for the card's kind, or `check_choice`.
 
     Raises:
         ValueError: For a reveal card, which the student grades themself.
     """
-    if card.kind == CardKind.TYPED_ROOT:
-        return check_typed(response, card.accepted)
+    if card.kind in _TYPED_CHECKS:
+        return _TYPED_CHECKS[card.kind](response, card.accepted)
     if card.kind == CardKind.CHOICE:
         return check_choice(response, card)
     raise ValueError(f"card {card.id} is a {card.kind} card: the student grades it, nothing checks it")
 
 
-def interpret(text: str) -> str:
+def interpret(text: str, kind: CardKind = CardKind.TYPED_ROOT) -> str:
     """What the typed text will be read as, for the preview under the answer box.
 
     Args:
         text: The text so far, on every keystroke.
+        kind: The card's kind: a root (the default), a nerve, a site or an AIS grade.
 
     Returns:
-        "L4" for "l 4" or "fourth lumbar", "S4-5" for "s4/5", "L4-5: a disc, not a root",
-        "not a spinal root (L5?)" for "L7", "don't know" for "idk", "…" while an answer is clearly
-        unfinished ("L4-"), and "" for empty text. Never raises.
+        For roots: "L4" for "l 4" or "fourth lumbar", "S4-5" for "s4/5", "L4 and L5 (two roots;
+        or the L4-5 disc)" for "L4/5", "not a spinal root (L5?)" for "L7". For nerves "common
+        fibular (peroneal) nerve" for "peroneal"; for sites "cauda equina" for "CES"; for grades
+        "AIS C" for "c". Always "don't know" for "idk", "…" while an answer is clearly unfinished
+        ("L4-", "uln"), and "" for empty text. Never raises.
     """
     if not text or not text.strip():
         return ""
     if _is_blank(text):
         return "don't know"
+    if kind == CardKind.TYPED_NERVE:
+        return _interpret_nerve(text)
+    if kind == CardKind.TYPED_SITE:
+        return _interpret_site(text)
+    if kind == CardKind.TYPED_AIS:
+        return _interpret_ais(text)
     parsed = parse_root(text)
     if parsed.kind == "root":
         return parsed.roots[0]
     if parsed.kind == "roots":
         return f"{parsed.text} (several roots)"
     if parsed.kind == "disc":
-        return f"{parsed.text.removesuffix(' disc')}: a disc, not a root"
+        a, b = parsed.roots
+        label = parsed.text.removesuffix(" disc")
+        if _DISC_WORD.search(_fold(text)):
+            return f"{label}: a disc, not a root"
+        return f"{a} and {b} (two roots; or the {label} disc)"
     if parsed.kind == "empty":
         return ""
     if parsed.note:
@@ -247,3 +411,52 @@ def interpret(text: str) -> str:
     if looks_incomplete(text):
         return "\u2026"
     return "not understood as a root"
+
+
+def _interpret_nerve(text: str) -> str:
+    parsed = nerves.parse_nerve(text)
+    if parsed.kind == "nerve":
+        return parsed.text
+    if parsed.kind in ("root", "roots"):
+        return f"{parsed.text}: {parsed.note}"
+    if nerves.looks_incomplete_nerve(text):
+        return "\u2026"
+    return parsed.note or "not understood as a nerve"
+
+
+def _interpret_site(text: str) -> str:
+    parsed = sites.parse_site(text)
+    if parsed.kind == "site":
+        return parsed.text
+    if sites.looks_incomplete_site(text):
+        return "\u2026"
+    return parsed.note or "not understood as a site"
+
+
+def _interpret_ais(text: str) -> str:
+    parsed = ais.parse_ais(text)
+    if parsed.kind in ("grade", "grades"):
+        return parsed.text
+    if ais.looks_incomplete_ais(text):
+        return "\u2026"
+    return parsed.note or "not understood as an AIS grade"
+
+
+def looks_unfinished(text: str, kind: CardKind = CardKind.TYPED_ROOT) -> bool:
+    """Whether an Enter on `text` is a slip of the finger: the answer is plainly half-typed.
+
+    Args:
+        text: The typed text.
+        kind: The card's kind.
+
+    Returns:
+        True for "L" or "S4-" on a root card, "uln" on a nerve card, "cau" on a site card, "AIS"
+        on a grade card; False for anything the parser understands, and for empty text.
+    """
+    if kind == CardKind.TYPED_NERVE:
+        return nerves.parse_nerve(text).kind == "unknown" and nerves.looks_incomplete_nerve(text)
+    if kind == CardKind.TYPED_SITE:
+        return sites.parse_site(text).kind == "unknown" and sites.looks_incomplete_site(text)
+    if kind == CardKind.TYPED_AIS:
+        return ais.parse_ais(text).kind == "unknown" and ais.looks_incomplete_ais(text)
+    return parse_root(text).kind == "unknown" and looks_incomplete(text)

@@ -20,6 +20,16 @@ class CardKind(StrEnum):
     """The student picks one of the numbered options; graded automatically."""
     REVEAL = "reveal"
     """The student recalls, reveals the back, and grades themself."""
+    TYPED_NERVE = "typed-nerve"
+    """The student types a peripheral nerve ("common peroneal"); forgiving spelling, graded automatically."""
+    TYPED_SITE = "typed-site"
+    """The student types a lesion site ("cauda equina", "root"); graded automatically."""
+    TYPED_AIS = "typed-ais"
+    """The student types an ASIA Impairment Scale grade ("AIS C"); graded automatically."""
+
+
+TYPED_KINDS = frozenset({CardKind.TYPED_ROOT, CardKind.TYPED_NERVE, CardKind.TYPED_SITE, CardKind.TYPED_AIS})
+"""The kinds answered by typing into the answer box."""
 
 
 def card_id(deck_id: str, template: str, fact_key: str) -> str:
@@ -63,6 +73,11 @@ class Card:
     """Ids of the other cards generated from the same fact (buried together on a study day)."""
     answer_root: str | None = None
     """The root the card's answer names, if any (for analytics and distractor choice)."""
+
+    @property
+    def is_typed(self) -> bool:
+        """Whether the card is answered by typing (a root, a nerve, a site or an AIS grade)."""
+        return self.kind in TYPED_KINDS
 
     @property
     def distractors(self) -> tuple[str, ...]:

@@ -21,15 +21,19 @@ from pathlib import Path
 from trainer.content.cards import Card, CardKind, CompiledDeck, DeckInfo, SourceRef, card_id
 from trainer.content.loader import load_deck
 from trainer.content.roots import LEVELS, distance, neighbours, position, region_of
+from trainer.content.nerves import display_nerve
 from trainer.content.schema import (
     FACT_TABLES,
+    Case,
     Claim,
     Deck,
     Dermatome,
     Disc,
     HandCard,
     Landmark,
+    Lesion,
     Myotome,
+    NerveFact,
     Radiculopathy,
     Reflex,
     Vignette,
@@ -134,6 +138,8 @@ class _Pools:
     """Per pool name: (option text, accept-set, fact key) of every fact, for reverse choice cards."""
     first_for_root: dict[str, dict[str, str]]
     """Per pool name: preferred root -> the text of the fact that gets the reverse card."""
+    territories: tuple[tuple[str, str], ...] = ()
+    """(nerve, skin territory) of every `[[nerve]]` with one, in key order, for choice cards."""
 
     @classmethod
     def of(cls, deck: Deck) -> _Pools:
@@ -143,10 +149,19 @@ class _Pools:
             return (text, tuple(item.roots), item.key if hasattr(item, "key") else item.level)  # type: ignore[attr-defined]
 
         discs = deck.items("disc")
+        # An item several roots supply together has its own slot (its range), so it never takes
+        # the place of the one-root item its first root would otherwise get.
+        together_of = {
+            (pool, f.key): tuple(f.together)
+            for pool, table in (("landmark", "landmark"), ("reflex", "reflex"), ("clinical", "myotome"))
+            for f in deck.items(table)
+            if getattr(f, "together", None)
+        }
         entries: dict[str, list[tuple[str, tuple[str, ...], str]]] = {
             "landmark": [entry(f, f.name) for f in deck.items("landmark")],
             "reflex": [entry(f, f.name) for f in deck.items("reflex")],
             "clinical": [entry(f, f.action) for f in deck.items("myotome") if f.frame == "clinical"],
+            "nonkey": [entry(f, f.action) for f in deck.items("myotome") if f.frame == "isncsci-nonkey"],
             "disc:posterolateral": [entry(f, f.level) for f in discs if f.herniation == "posterolateral"],
             "disc:far-lateral": [entry(f, f.level) for f in discs if f.herniation == "far-lateral"],
         }
@@ -155,8 +170,8 @@ class _Pools:
         first: dict[str, dict[str, str]] = {}
         for pool, items in entries.items():
             first[pool] = {}
-            for text, roots, _key in sorted(items, key=lambda e: e[2]):
-                first[pool].setdefault(roots[0], text)
+            for text, roots, key in sorted(items, key=lambda e: e[2]):
+                first[pool].setdefault(_slot(roots, together_of.get((pool, key), ())), text)
         return cls(
             region={d.root: d.region for d in dermatomes},
             region_accepts={d.root: (d.root, *d.also_accept) for d in dermatomes},
@@ -164,20 +179,41 @@ class _Pools:
             isncsci_action={m.roots[0]: m.action for m in isncsci},
             by_table=entries,
             first_for_root=first,
+            territories=tuple(
+                (f.nerve, f.territory) for f in sorted(deck.items("nerve"), key=lambda f: f.key) if f.territory
+            ),
         )
 
-    def reverse(self, pool: str, template: str, prompt: str, text: str, roots: Sequence[str], why: str) -> Iterable[_Draft]:
+    def reverse(
+        self,
+        pool: str,
+        template: str,
+        prompt: str,
+        text: str,
+        roots: Sequence[str],
+        why: str,
+        *,
+        together: Sequence[str] = (),
+    ) -> Iterable[_Draft]:
         """A root -> fact choice card, for one fact of each preferred root only.
 
         Asking "which of these reflexes tests S2?" once per root keeps every prompt distinct;
         distractors are facts of the nearest other roots whose accept-sets exclude the root asked.
+        For an item that several roots supply together (`together`), the prompt names the whole
+        range, and no distractor may share a root with the range or lie one level from it (the
+        S1-S2 ankle is not "wrong" beside the S2-S4 sphincter).
         """
         root = roots[0]
-        if self.first_for_root[pool].get(root) != text:
+        if self.first_for_root[pool].get(_slot(roots, together)) != text:
             return
+        near = [r for r in (*roots, *together) if r != "S4-5"]
+
+        def clear_of_range(other: tuple[str, ...]) -> bool:
+            return not together or all(distance(a, b) > 1 for a in other for b in near)
+
         candidates = [
             (t, r) for t, r, _ in sorted(self.by_table[pool], key=lambda e: e[2])
-            if root not in r and t.casefold() != text.casefold()
+            if root not in r and t.casefold() != text.casefold() and clear_of_range(r)
         ]
         candidates.sort(key=lambda item: (distance(root, item[1][0]), position(item[1][0])))
         options, option_roots, used_roots = [text], [root], set()
@@ -239,6 +275,16 @@ def _dermatome(fact: Dermatome, pools: _Pools) -> Iterable[_Draft]:
 
 
 def _landmark(fact: Landmark, pools: _Pools) -> Iterable[_Draft]:
+    if fact.together:
+        span = _span(fact.together)
+        why = _sentence(f"{_phrase(fact.name, capital=True)} is supplied by {span} together", fact.note)
+        yield _typed("landmark-to-root", f"Which dermatomes include {fact.name}?", fact.roots, why)
+        yield from pools.reverse(
+            "landmark", "root-to-landmark",
+            f"Which of these is supplied by the {span} dermatomes together?", fact.name, fact.roots, why,
+            together=fact.together,
+        )
+        return
     why = _sentence(f"{_phrase(fact.name, capital=True)} lies in {_either(fact.roots)}", fact.note)
     yield _typed("landmark-to-root", f"Which dermatome includes {fact.name}?", fact.roots, why)
     yield from pools.reverse(
@@ -249,14 +295,33 @@ def _landmark(fact: Landmark, pools: _Pools) -> Iterable[_Draft]:
 
 def _myotome(fact: Myotome, pools: _Pools) -> Iterable[_Draft]:
     muscles = f" ({', '.join(fact.muscles)})" if fact.muscles else ""
+    if fact.together:
+        span = _span(fact.together)
+        why = _sentence(f"{_phrase(fact.action, capital=True)}{muscles} is supplied by {span} together", fact.note)
+        yield _typed("action-to-root", f"Which roots supply {fact.action}{muscles}?", fact.roots, why, tags=(fact.frame,))
+        yield from pools.reverse(
+            "clinical", "root-to-weakness",
+            f"Which of these is supplied by the {span} roots together?",
+            fact.action, fact.roots, why, together=fact.together,
+        )
+        return
     if fact.frame == "isncsci":
         prompt = f"ISNCSCI motor exam: {fact.action}{muscles} is the key muscle function of which root?"
         frame = "In the ISNCSCI motor exam"
+    elif fact.frame == "isncsci-nonkey":
+        prompt = f"ISNCSCI 2019 non-key muscle functions: {fact.action}{muscles} is recorded at which root level?"
+        frame = "In the ISNCSCI 2019 non-key muscle list (used only to tell AIS B from C)"
     else:
         prompt = f"In radiculopathy, weakness of {fact.action}{muscles} points to which root?"
         frame = "In clinical radiculopathy teaching"
     why = _sentence(f"{frame}, {fact.action}{muscles} is {_either(fact.roots)}", fact.note)
-    yield _typed("action-to-root", prompt, fact.roots, why, tags=(fact.frame,))
+    yield _typed("action-to-root", prompt, fact.roots, why, tags=("isncsci" if fact.frame != "clinical" else "clinical",))
+    if fact.frame == "isncsci-nonkey":
+        yield from pools.reverse(
+            "nonkey", "root-to-nonkey",
+            f"Which of these is an ISNCSCI 2019 non-key muscle function recorded at {fact.roots[0]}?",
+            fact.action, fact.roots, why,
+        )
     if fact.frame == "clinical":
         yield from pools.reverse(
             "clinical", "root-to-weakness",
@@ -274,6 +339,16 @@ def _myotome(fact: Myotome, pools: _Pools) -> Iterable[_Draft]:
 
 
 def _reflex(fact: Reflex, pools: _Pools) -> Iterable[_Draft]:
+    if fact.together:
+        span = _span(fact.together)
+        why = _sentence(f"{_phrase(fact.name, capital=True)} tests {span} together", fact.note)
+        yield _typed("reflex-to-root", f"Which segments does {fact.name} test?", fact.roots, why)
+        yield from pools.reverse(
+            "reflex", "root-to-reflex",
+            f"Which of these reflexes tests the {span} segments together?", fact.name, fact.roots, why,
+            together=fact.together,
+        )
+        return
     why = _sentence(f"{_phrase(fact.name, capital=True)} tests {_either(fact.roots)}", fact.note)
     yield _typed("reflex-to-root", f"Which root does {fact.name} mainly test?", fact.roots, why)
     yield from pools.reverse(
@@ -344,6 +419,85 @@ def _claim(fact: Claim, _pools: _Pools) -> Iterable[_Draft]:
     )
 
 
+_ANSWER_KINDS = {
+    "root": CardKind.TYPED_ROOT,
+    "nerve": CardKind.TYPED_NERVE,
+    "site": CardKind.TYPED_SITE,
+    "ais": CardKind.TYPED_AIS,
+}
+
+
+def _case(fact: Case, _pools: _Pools) -> Iterable[_Draft]:
+    kind = _ANSWER_KINDS[fact.answer_kind]
+    yield _Draft(
+        template="case",
+        kind=kind,
+        prompt=fact.text,
+        answer=fact.answers[0],
+        accepted=tuple(fact.answers),
+        explanation=fact.explanation,
+        tags=(fact.answer_kind, *fact.tags),
+        answer_root=fact.answers[0] if kind is CardKind.TYPED_ROOT else None,
+    )
+
+
+def _nerve(fact: NerveFact, pools: _Pools) -> Iterable[_Draft]:
+    name = display_nerve(fact.nerve)
+    parts = [f"The {name}"]
+    if fact.territory:
+        parts.append(f"supplies the skin of {fact.territory}")
+    if fact.muscles:
+        parts.append(("and " if fact.territory else "") + f"moves {fact.muscles}")
+    if fact.roots:
+        parts.append(f"(roots {', '.join(fact.roots)})")
+    why = _sentence(" ".join(parts), fact.note)
+    if fact.territory:
+        yield _word("territory-to-nerve", CardKind.TYPED_NERVE, f"Which peripheral nerve supplies the skin of {fact.territory}?", [fact.nerve], why, tags=("nerve",))
+        others = [t for n, t in pools.territories if n != fact.nerve and t.casefold() != fact.territory.casefold()]
+        if len(others) >= CHOICE_DISTRACTORS:
+            # the nearest in key order: a stable choice that does not depend on file order
+            start = [n for n, _ in pools.territories].index(fact.nerve)
+            ring = [pools.territories[(start + i) % len(pools.territories)] for i in range(1, len(pools.territories))]
+            wrong = [t for n, t in ring if n != fact.nerve and t.casefold() != fact.territory.casefold()][:CHOICE_DISTRACTORS]
+            yield _Draft(
+                template="nerve-to-territory",
+                kind=CardKind.CHOICE,
+                prompt=f"Which skin area does the {name} supply?",
+                answer=fact.territory,
+                accepted=(fact.territory,),
+                explanation=why,
+                choices=(fact.territory, *wrong),
+                choice_roots=(None,) * (1 + len(wrong)),
+                tags=("nerve",),
+            )
+    if fact.muscles:
+        yield _word("muscle-to-nerve", CardKind.TYPED_NERVE, f"Which peripheral nerve supplies {fact.muscles}?", [fact.nerve], why, tags=("nerve",))
+    if fact.roots:
+        yield _typed("nerve-to-roots", f"Which spinal roots does the {name} carry?", fact.roots, why, tags=("nerve",))
+
+
+def _lesion(fact: Lesion, _pools: _Pools) -> Iterable[_Draft]:
+    yield _word(
+        "findings-to-site", CardKind.TYPED_SITE,
+        f"{fact.findings}\nWhere is the lesion: nerve root, plexus, peripheral nerve, spinal cord, conus or cauda equina?",
+        [fact.site], fact.explanation, tags=("localisation",),
+    )
+    if fact.nerve:
+        yield _word("findings-to-nerve", CardKind.TYPED_NERVE, f"{fact.findings}\nWhich peripheral nerve?", fact.nerve, fact.explanation, tags=("localisation",))
+    if fact.roots:
+        ask = "Which root?" if len(fact.roots) == 1 else "Which roots?"
+        yield _typed("findings-to-roots", f"{fact.findings}\n{ask}", fact.roots, fact.explanation, tags=("localisation",))
+    yield _Draft(
+        template="lesion-to-findings",
+        kind=CardKind.REVEAL,
+        prompt=f"What findings point to {fact.label}?",
+        answer=fact.findings,
+        accepted=(fact.findings,),
+        explanation=fact.explanation,
+        tags=("localisation",),
+    )
+
+
 def _hand_card(fact: HandCard, _pools: _Pools) -> Iterable[_Draft]:
     kind = CardKind(fact.kind)
     accepted = tuple(dict.fromkeys([fact.answer, *fact.accepted]))
@@ -374,6 +528,9 @@ _TEMPLATES: dict[str, Callable[..., Iterable[_Draft]]] = {
     "radiculopathy": _radiculopathy,
     "vignette": _vignette,
     "claim": _claim,
+    "nerve": _nerve,
+    "lesion": _lesion,
+    "case": _case,
     "card": _hand_card,
 }
 
@@ -391,6 +548,13 @@ def _typed(template: str, prompt: str, roots: Sequence[str], why: str, *, tags: 
         accepted=tuple(roots),
         explanation=why,
         answer_root=roots[0],
+    )
+
+
+def _word(template: str, kind: CardKind, prompt: str, answers: Sequence[str], why: str, *, tags: tuple[str, ...] = ()) -> _Draft:
+    """A typed card whose answer is a word (a nerve, a site, an AIS grade), not a root."""
+    return _Draft(
+        template=template, kind=kind, prompt=prompt, answer=answers[0], accepted=tuple(answers), explanation=why, tags=tags
     )
 
 
@@ -454,6 +618,17 @@ def _tags(table: str, draft: _Draft) -> tuple[str, ...]:
         tags.append("isncsci")
     tags.extend(draft.tags)
     return tuple(dict.fromkeys(tags))
+
+
+def _slot(roots: Sequence[str], together: Sequence[str]) -> str:
+    """The reverse-card slot of an item: its preferred root, or its range if roots share it."""
+    return f"together:{_span(together)}" if together else roots[0]
+
+
+def _span(roots: Sequence[str]) -> str:
+    """"S2 to S4": the range of roots that supply an item together, cranio-caudal."""
+    ordered = sorted(roots, key=position)
+    return f"{ordered[0]} to {ordered[-1]}"
 
 
 def _a(root: str) -> str:

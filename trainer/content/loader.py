@@ -15,6 +15,7 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
+import rtoml
 from pydantic import BaseModel, ValidationError
 
 from trainer.content.schema import FACT_TABLES, FORMAT_VERSION, Deck, DeckMeta, Source, fact_key
@@ -218,6 +219,12 @@ def _parse_toml(text: str | bytes, name: str) -> dict[str, Any]:
     if text.startswith("\ufeff"):
         text = text[1:]  # a byte-order mark from a Windows editor is not an error
     try:
+        # The fast parser reads valid files (same document, same key order as tomllib); anything it
+        # refuses is parsed again by tomllib, whose errors give the line and column reported below.
+        return rtoml.loads(text)
+    except Exception:  # noqa: BLE001 - any refusal falls back to the standard parser's verdict
+        pass
+    try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
@@ -339,8 +346,11 @@ class _ItemLines:
     def __init__(self, text: str) -> None:
         self._items: dict[str, list[int]] = defaultdict(list)
         self._tables: dict[str, int] = {}
+        line, counted = 1, 0
         for match in self._HEADER.finditer(text):
-            line = text.count("\n", 0, match.start()) + 1
+            # Count newlines only since the previous header: one pass over the file, not one per item.
+            line += text.count("\n", counted, match.start())
+            counted = match.start()
             name = self._normal(match.group(2))
             if match.group(1) == "[[":
                 self._items[name].append(line)

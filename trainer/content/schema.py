@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from trainer.content import ais, nerves, sites
 from trainer.content.roots import ALL_ROOTS, LEVELS, is_root, suggest_root
 
 FORMAT_VERSION = 1
@@ -174,13 +175,35 @@ class Dermatome(_Fact):
         return self
 
 
+JointRoots = Annotated[list[Root], AfterValidator(lambda v: _unique(v, "root"))]
+"""Roots that supply an item together (see `Landmark.together`)."""
+
+
+def _together_within_roots(item: Any) -> Any:
+    """Every root that supplies an item jointly must also be an accepted answer."""
+    outside = [r for r in item.together if r not in item.roots]
+    if outside:
+        raise ValueError(f"together: {_quoted(outside)} must also be listed in roots (the accepted answers)")
+    if len(item.together) == 1:
+        raise ValueError("together: list at least two roots (they supply the item jointly), or leave it out")
+    return item
+
+
 class Landmark(_Fact):
     """`[[landmark]]`: a body landmark and the dermatome(s) it lies in."""
 
     key: Key
     name: Text
     roots: RootSet
+    together: JointRoots = Field(default_factory=list)
+    """The roots that supply it together (a range such as S2-S4), as opposed to `roots`, the
+    accept-set where sources disagree: when set, cards ask "which roots" and never pin the item
+    on the first root alone."""
     note: str = ""
+
+    @model_validator(mode="after")
+    def _together_ok(self) -> Any:
+        return _together_within_roots(self)
 
 
 class Myotome(_Fact):
@@ -189,13 +212,21 @@ class Myotome(_Fact):
     key: Key
     action: Text
     muscles: list[Text] = Field(default_factory=list)
-    frame: Literal["isncsci", "clinical"]
+    frame: Literal["isncsci", "isncsci-nonkey", "clinical"]
+    """isncsci: a key muscle; isncsci-nonkey: an ISNCSCI 2019 non-key muscle function (used only
+    for AIS B vs C); clinical: what radiculopathy tables teach."""
     roots: RootSet
+    together: JointRoots = Field(default_factory=list)
+    """See `Landmark.together`."""
     note: str = ""
 
     @model_validator(mode="after")
+    def _together_ok(self) -> Any:
+        return _together_within_roots(self)
+
+    @model_validator(mode="after")
     def _isncsci_roots_have_key_muscles(self) -> Myotome:
-        if self.frame == "isncsci":
+        if self.frame in ("isncsci", "isncsci-nonkey"):
             outside = [r for r in self.roots if r not in ISNCSCI_MOTOR_LEVELS]
             if outside:
                 raise ValueError(
@@ -210,7 +241,13 @@ class Reflex(_Fact):
     key: Key
     name: Text
     roots: RootSet
+    together: JointRoots = Field(default_factory=list)
+    """See `Landmark.together`."""
     note: str = ""
+
+    @model_validator(mode="after")
+    def _together_ok(self) -> Any:
+        return _together_within_roots(self)
 
 
 _VERTEBRA = re.compile(r"^(C|T|L|S)(\d{1,2})$")
@@ -273,11 +310,101 @@ class Claim(_Fact):
     explanation: Text
 
 
+def _check_nerve(value: str) -> str:
+    if nerves.is_nerve(value):
+        return value
+    parsed = nerves.parse_nerve(value)
+    hint = f'; did you mean "{parsed.nerve}"?' if parsed.kind == "nerve" else ""
+    raise ValueError(f'"{value}" is not a nerve name this trainer knows{hint} (see docs/deck-format.md, "Nerves")')
+
+
+def _check_site(value: str) -> str:
+    if sites.is_site(value):
+        return value
+    parsed = sites.parse_site(value)
+    hint = f'; did you mean "{parsed.site}"?' if parsed.kind == "site" else ""
+    raise ValueError(f'"{value}" is not a lesion site ({", ".join(sites.SITES)}){hint}')
+
+
+def _check_grade(value: str) -> str:
+    if ais.is_grade(value):
+        return value
+    raise ValueError(f'"{value}" is not an AIS grade (A, B, C, D or E)')
+
+
+Nerve = Annotated[str, AfterValidator(_check_nerve)]
+"""A canonical peripheral nerve name, such as "ulnar" or "common fibular"."""
+
+Site = Annotated[str, AfterValidator(_check_site)]
+"""A canonical lesion site, such as "cauda equina" or "nerve root"."""
+
+_ANSWER_CHECKS = {"root": _check_root, "nerve": _check_nerve, "site": _check_site, "ais": _check_grade}
+"""Answer kind -> the check that an answer of that kind is canonical."""
+
+
+def _check_answers(values: list[str], kind: str | None) -> list[str]:
+    check = _ANSWER_CHECKS.get(kind or "")
+    problems = []
+    if check is not None:
+        for value in values:
+            try:
+                check(value)
+            except ValueError as error:
+                problems.append(str(error))
+    if problems:
+        raise ValueError("; ".join(problems))
+    return _unique(values, "answer")
+
+
+class Case(_Fact):
+    """`[[case]]`: a short case or question whose answer is a root, a nerve, a site or an AIS grade."""
+
+    key: Key
+    answer_kind: Literal["root", "nerve", "site", "ais"]
+    text: Text
+    answers: Annotated[list[str], Field(min_length=1, max_length=16)]
+    """The accept-set, canonical for the answer kind, preferred first."""
+    explanation: Text
+    tags: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]] = Field(default_factory=list)
+
+    @field_validator("answers")
+    @classmethod
+    def _answers_fit_kind(cls, answers: list[str], info: ValidationInfo) -> list[str]:
+        return _check_answers(answers, info.data.get("answer_kind"))
+
+
+class NerveFact(_Fact):
+    """`[[nerve]]`: a peripheral nerve, its skin territory, its muscles and its roots."""
+
+    key: Key
+    nerve: Nerve
+    territory: str = ""
+    """The skin it supplies ("the first web space"), if it has a cutaneous territory worth asking."""
+    muscles: str = ""
+    """What it moves ("serratus anterior"), if that is worth asking."""
+    roots: Annotated[list[Root], Field(max_length=12), AfterValidator(lambda v: _unique(v, "root"))] = Field(default_factory=list)
+    """The roots it carries, as the sources give them (leave out where no source gives them)."""
+    note: str = ""
+
+
+class Lesion(_Fact):
+    """`[[lesion]]`: structured findings and where they localise: a site, and a nerve or roots."""
+
+    key: Key
+    label: Text
+    """What the lesion is called, for the reverse card ("a common fibular nerve palsy at the fibular head")."""
+    findings: Text
+    site: Site
+    nerve: Annotated[list[Nerve], AfterValidator(lambda v: _unique(v, "nerve"))] = Field(default_factory=list)
+    roots: Annotated[list[Root], AfterValidator(lambda v: _unique(v, "root"))] = Field(default_factory=list)
+    explanation: Text
+
+
 class HandCard(_Fact):
     """`[[card]]`: a hand-written card, for anything the templates do not cover."""
 
     key: Key
-    kind: Literal["typed-root", "choice", "reveal"]
+    kind: Literal["typed-root", "typed-nerve", "typed-site", "typed-ais", "choice", "reveal"]
     prompt: Text
     answer: Text
     accepted: list[Text] = Field(default_factory=list)
@@ -292,11 +419,13 @@ class HandCard(_Fact):
     @field_validator("answer")
     @classmethod
     def _answer_fits_kind(cls, answer: str, info: ValidationInfo) -> str:
-        if info.data.get("kind") == "typed-root":
+        kind = info.data.get("kind")
+        check = _ANSWER_CHECKS.get((kind or "").removeprefix("typed-")) if str(kind).startswith("typed-") else None
+        if check is not None:
             try:
-                _check_root(answer)
+                check(answer)
             except ValueError as error:
-                raise ValueError(f"a typed-root card's answer is a root; {error}") from None
+                raise ValueError(f"a {kind} card's answer is a {kind.removeprefix('typed-')}; {error}") from None
         return answer
 
     @field_validator("accepted")
@@ -309,6 +438,8 @@ class HandCard(_Fact):
             bad = [a for a in accepted if not is_root(a)]
             if bad:
                 raise ValueError(f"a typed-root card accepts roots only; {_quoted(bad)} {'is not a root' if len(bad) == 1 else 'are not roots'}")
+        elif kind in ("typed-nerve", "typed-site", "typed-ais"):
+            _check_answers(list(accepted), kind.removeprefix("typed-"))
         _unique([a.casefold() for a in accepted], "accepted answer")
         return accepted
 
@@ -316,7 +447,7 @@ class HandCard(_Fact):
     @classmethod
     def _distractors_fit_kind(cls, distractors: list[str], info: ValidationInfo) -> list[str]:
         kind = info.data.get("kind")
-        if kind in ("typed-root", "reveal"):
+        if kind in ("typed-root", "typed-nerve", "typed-site", "typed-ais", "reveal"):
             if distractors:
                 raise ValueError(f"only choice cards have distractors (this is a {kind} card)")
             return distractors
@@ -353,6 +484,9 @@ FACT_TABLES: dict[str, type[_Fact]] = {
     "radiculopathy": Radiculopathy,
     "vignette": Vignette,
     "claim": Claim,
+    "nerve": NerveFact,
+    "lesion": Lesion,
+    "case": Case,
     "card": HandCard,
 }
 """Every array-of-tables a deck may hold, by its TOML name, in generation order."""

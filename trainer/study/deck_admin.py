@@ -7,6 +7,7 @@ UI-agnostic like the rest of `trainer.study`; the SQL is in `trainer.store.decks
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from trainer.clock import Clock
 from trainer.content.cards import CompiledDeck
@@ -16,21 +17,24 @@ from trainer.store.db import Store, store_errors
 from trainer.store.decks_repo import DeckRow
 from trainer.study.settings import load_settings
 
-__all__ = ["DeckAdminError", "DeckRow", "builtin_deck_id", "deck_structure", "list_decks", "remove_deck", "stored_deck"]
+__all__ = ["DeckAdminError", "DeckRow", "builtin_deck_files", "deck_structure", "list_decks", "remove_deck", "stored_deck"]
 
 
 class DeckAdminError(Exception):
     """A deck command cannot be done; the message is one sentence for the user."""
 
 
-def builtin_deck_id() -> str:
-    """The built-in deck's id, read from its file (without validating the whole deck)."""
+def builtin_deck_files() -> dict[str, Path]:
+    """Each built-in deck's id and file, the ids read from the files (without validating whole decks)."""
     import tomllib
 
-    from trainer.paths import builtin_deck_path
+    from trainer.paths import builtin_deck_paths
 
-    with builtin_deck_path().open("rb") as handle:
-        return str(tomllib.load(handle)["deck"]["id"])
+    found: dict[str, Path] = {}
+    for path in builtin_deck_paths():
+        with path.open("rb") as handle:
+            found[str(tomllib.load(handle)["deck"]["id"])] = path
+    return found
 
 
 @store_errors("list the decks")
@@ -70,8 +74,8 @@ def remove_deck(store: Store, deck_id: str, *, now: datetime, purge: bool = Fals
     Raises:
         DeckAdminError: The deck is the built-in one, or there is no such deck.
     """
-    if deck_id == builtin_deck_id():
-        raise DeckAdminError(f'"{deck_id}" is the built-in deck; it cannot be removed (suspend its cards instead)')
+    if deck_id in builtin_deck_files():
+        raise DeckAdminError(f'"{deck_id}" is a built-in deck; it cannot be removed (suspend its cards instead)')
     with store.session() as session:
         if not decks_repo.deck_exists(session=session, deck_id=deck_id):
             raise DeckAdminError(_unknown(deck_id, session=session))
@@ -103,17 +107,17 @@ def stored_deck(store: Store, deck_id: str) -> CompiledDeck:
 def deck_structure(store: Store, deck_id: str) -> Deck:
     """A deck's own structure (facts and hand-written cards), from the text it was imported from.
 
-    The built-in deck is read from its file.
+    A built-in deck is read from its file.
 
     Raises:
         DeckAdminError: There is no such deck, or it was imported before the trainer kept sources.
         trainer.content.loader.DeckError: The kept text no longer validates (a newer deck format).
     """
     from trainer.content.loader import load_deck, load_deck_text
-    from trainer.paths import builtin_deck_path
 
-    if deck_id == builtin_deck_id():
-        return load_deck(builtin_deck_path())
+    builtin = builtin_deck_files().get(deck_id)
+    if builtin is not None:
+        return load_deck(builtin)
     with store.session() as session:
         text = decks_repo.deck_source(session=session, deck_id=deck_id)
         if text is None:

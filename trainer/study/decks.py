@@ -18,7 +18,7 @@ __all__ = ["ensure_builtin_deck", "import_compiled_deck", "import_deck_file"]
 
 @store_errors("import the built-in deck")
 def ensure_builtin_deck(store: Store, *, now: datetime) -> None:
-    """Import the built-in deck if it is absent or its file changed; otherwise return at once.
+    """Import the built-in decks if any is absent or its file changed; otherwise return at once.
 
     The check hashes the deck file, the app version and the content layer's source (generated
     cards change when the generator does, even between releases), so an unchanged deck costs a
@@ -31,18 +31,18 @@ def ensure_builtin_deck(store: Store, *, now: datetime) -> None:
     Raises:
         trainer.content.loader.DeckError: If the built-in deck does not validate.
     """
-    from trainer.paths import builtin_deck_path
+    from trainer.paths import builtin_deck_paths
 
-    path = builtin_deck_path()
     key = builtin_deck_key()
     with store.session() as session:
         if repo.get_meta(session=session, key=BUILTIN_DECK_META) == key:
             return
     from trainer.content.generate import load_compiled_deck
 
-    deck = load_compiled_deck(path)
+    decks = [load_compiled_deck(path) for path in builtin_deck_paths()]
     with store.session() as session:
-        repo.sync_deck(session=session, deck=deck, now=now)
+        for deck in decks:
+            repo.sync_deck(session=session, deck=deck, now=now)
         repo.set_meta(session=session, key=BUILTIN_DECK_META, value=key)
         session.commit()
 
@@ -98,17 +98,18 @@ def import_compiled_deck(store: Store, deck: CompiledDeck, *, now: datetime, sou
     from pathlib import Path
 
     from trainer.content.loader import DeckError, DeckProblem, load_deck
-    from trainer.paths import builtin_deck_path
+    from trainer.paths import builtin_deck_paths
     from trainer.store import decks_repo
 
     path = deck.path or deck.info.id
-    builtin = builtin_deck_path()
-    if Path(path).resolve() != builtin.resolve() and deck.info.id == load_deck(builtin).meta.id:
+    builtins = builtin_deck_paths()
+    builtin_ids = {load_deck(b).meta.id for b in builtins}
+    if Path(path).resolve() not in {b.resolve() for b in builtins} and deck.info.id in builtin_ids:
         raise DeckError(
             [
                 DeckProblem(
                     str(path),
-                    f'deck id "{deck.info.id}" is the built-in deck\'s; give your deck its own id',
+                    f'deck id "{deck.info.id}" is a built-in deck\'s; give your deck its own id',
                     location="[deck], field 'id'",
                 )
             ]

@@ -21,8 +21,11 @@ def display_text(text: str) -> str:
     """The text with every control character replaced by a visible stand-in.
 
     Newlines are kept (prompts may have paragraphs) and tabs become a space. ESC becomes ␛,
-    other C0 controls their control picture, DEL ␡, and C1 controls or other non-printing
-    format characters that can reorder text (bidi overrides) the replacement character.
+    other C0 controls their control picture, DEL ␡, and C1 controls the replacement character.
+    Invisible format characters (right-to-left and left-to-right marks, bidi overrides and
+    isolates, zero-width spaces, soft hyphens, byte-order marks) are dropped: a terminal cannot
+    apply them, and showing each as "�" would litter right-to-left text with junk. ZWJ and
+    VS16 stay, for emoji sequences.
 
     Args:
         text: Untrusted text from a deck or the database.
@@ -41,9 +44,11 @@ def display_text(text: str) -> str:
             out.append(_C0_PICTURES[code])
         elif code == 0x7F:
             out.append("\u2421")
-        elif 0x80 <= code <= 0x9F or unicodedata.category(ch) == "Cf" and ch not in "\u200d\ufe0f":
-            # Keep ZWJ and VS16 (emoji sequences); drop bidi overrides and other invisible formatting.
+        elif 0x80 <= code <= 0x9F:
             out.append("\ufffd")
+        elif unicodedata.category(ch) == "Cf" and ch not in "\u200d\ufe0f":
+            # Keep ZWJ and VS16 (emoji sequences); drop bidi marks and other invisible formatting.
+            continue
         else:
             out.append(ch)
     return "".join(out)

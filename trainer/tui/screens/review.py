@@ -161,13 +161,13 @@ class ReviewScreen(Screen[None]):
         self.query_one(GradePanel).display = False
         self.query_one("#review-body", VerticalScroll).scroll_home(animate=False)
         typed, choices, reveal = self.query_one(TypedAnswer), self.query_one(ChoiceAnswer), self.query_one(RevealAnswer)
-        typed.display = card.kind == CardKind.TYPED_ROOT
+        typed.display = card.is_typed
         choices.display = card.kind == CardKind.CHOICE
         reveal.display = card.kind == CardKind.REVEAL
         self.shown_at = self.trainer.clock.now()
-        if card.kind == CardKind.TYPED_ROOT:
+        if card.is_typed:
             self._set_mode("typing")
-            typed.reset(cursor_blink=self.trainer.cursor_blink)
+            typed.reset(cursor_blink=self.trainer.cursor_blink, kind=card.kind)
         elif card.kind == CardKind.CHOICE:
             self._set_mode("choosing")
             choices.show(card.choices)

@@ -14,9 +14,16 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from trainer.content.answers import interpret
-from trainer.content.roots import looks_incomplete, parse_root
+from trainer.content.answers import interpret, looks_unfinished
+from trainer.content.cards import CardKind
 from trainer.tui.literal import display_text, literal
+
+_PLACEHOLDERS = {
+    CardKind.TYPED_ROOT: "Type a root, e.g. L4; ? if unsure",
+    CardKind.TYPED_NERVE: "Type a nerve, e.g. ulnar; ? if unsure",
+    CardKind.TYPED_SITE: "Type a site: root, plexus, nerve, cord, conus, cauda equina; ? if unsure",
+    CardKind.TYPED_AIS: "Type an AIS grade, A to E; ? if unsure",
+}
 
 
 class TypedAnswer(Vertical):
@@ -37,13 +44,19 @@ class TypedAnswer(Vertical):
         yield Input(placeholder="Type a root, e.g. L4; ? if unsure", id="typed-input")
         yield Static(id="typed-preview", markup=False)
 
-    def reset(self, *, cursor_blink: bool = True) -> None:
+    kind: CardKind = CardKind.TYPED_ROOT
+    """What the current card asks for: the preview and the "unfinished" check read it."""
+
+    def reset(self, *, cursor_blink: bool = True, kind: CardKind = CardKind.TYPED_ROOT) -> None:
         """Empty the input for a new card and give it focus.
 
         Args:
             cursor_blink: Whether the cursor blinks (tests switch it off for stable snapshots).
+            kind: The card's kind (a root, nerve, site or AIS grade).
         """
+        self.kind = kind
         box = self.query_one("#typed-input", Input)
+        box.placeholder = _PLACEHOLDERS.get(kind, _PLACEHOLDERS[CardKind.TYPED_ROOT])
         box.cursor_blink = cursor_blink
         box.disabled = False
         box.value = ""
@@ -71,9 +84,9 @@ class TypedAnswer(Vertical):
         if not text.strip():
             self._hint("Type a root such as L4, or ? if you don't know.")
             return
-        parsed = parse_root(text)
-        if parsed.kind == "unknown" and looks_incomplete(text):
-            self._hint(f"“{text.strip()}” is not finished yet: write the whole root, such as L4.")
+        if looks_unfinished(text, self.kind):
+            what = "root, such as L4" if self.kind == CardKind.TYPED_ROOT else "answer"
+            self._hint(f"“{text.strip()}” is not finished yet: write the whole {what}.")
             return
         self.post_message(self.Submitted(text))
 
@@ -81,7 +94,7 @@ class TypedAnswer(Vertical):
         self.query_one("#typed-preview", Static).update(literal(text, "$text-warning"))
 
     def _show_preview(self, text: str) -> None:
-        understood = interpret(text) if text.strip() else ""
+        understood = interpret(text, self.kind) if text.strip() else ""
         preview = self.query_one("#typed-preview", Static)
         if understood:
             preview.update(Content.assemble(("understood as: ", "dim"), (display_text(understood), "bold")))
