@@ -53,6 +53,7 @@ __all__ = [
     "Trend",
     "blueprint",
     "clock_text",
+    "confusion_pairs",
     "exam_eligible",
     "in_scope",
     "parse_scope",

@@ -1,0 +1,452 @@
+"""Statistics over a profile's review log, card states and exam answers: pure, no SQL, no clock.
+
+Two steps, so that the database can do the heavy one:
+
+1. `aggregate_reviews` folds review-log rows into per-study-day totals (`ReviewDays`): answers and
+   time per day, review-queue passes per day for mature and young cards, per root, and confusion
+   pairs. It is what SQL `GROUP BY study_day, ...` queries return (see bench/bench_stats.py for
+   the queries), so the store can hand over a few thousand grouped rows instead of a million
+   reviews; or the rows themselves can be folded here.
+2. `compute_stats` turns those totals, the card states and the exam answers into the figures the
+   Stats screen and `trainer stats --json` show (`Stats`, `stats_json`).
+
+Definitions (as Anki's, where Anki has one):
+- Retention is the pass rate (quality >= 3) of answers from the review queue ("due"), not of new
+  cards, same-day repeats or drills. Mature: the interval before the answer was >= 21 days; young:
+  shorter. A lapse (a failed review) lowers retention; the relearning that follows does not count.
+- Time studied adds each answer's response time, capped at 60 s (an answer left on screen while
+  the student made tea is not an hour of study), and the time spent on exam questions.
+- A confusion is a wrong answer that named another root than the card's: (expected, given).
+- The streak is the Home screen's (`trainer.study.queue.streak`): consecutive study days with an
+  answer, ending today, or yesterday while today has none yet.
+Study days are the ones stored with each answer (local zone and rollover hour at the time), so a
+DST change or travel never moves a past answer to another day.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+
+from trainer.content.roots import position
+from trainer.scheduling.sm2 import PASSING_QUALITY
+from trainer.study.exam import Confusion, confusion_pairs
+from trainer.study.queue import OverviewReader, streak
+
+__all__ = [
+    "FORECAST_DAYS",
+    "HEATMAP_DAYS",
+    "MATURE_INTERVAL",
+    "MAX_ANSWER_MS",
+    "CardStateRow",
+    "DayCount",
+    "ExamAnswerRow",
+    "ReviewDays",
+    "ReviewRow",
+    "RootMastery",
+    "Stats",
+    "aggregate_reviews",
+    "compute_stats",
+    "stats_json",
+    "summarize",
+]
+
+MATURE_INTERVAL = 21
+"""Days of interval from which a card is mature (Anki's definition)."""
+
+FORECAST_DAYS = 30
+"""Days the due forecast covers, today first."""
+
+HEATMAP_DAYS = 16 * 7
+"""Days of the reviews-per-day calendar: the last 16 weeks, today last."""
+
+MAX_ANSWER_MS = 60_000
+"""Longest time one answer counts toward time studied (Anki's default answer-time cap)."""
+
+REVIEW_QUEUE = "due"
+"""The `Review.queue` value of answers from the review queue (the ones retention counts)."""
+
+
+# --- input rows --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """The fields of one `trainer.store.models.Review` row that statistics read."""
+
+    card_id: str
+    reviewed_at: datetime
+    study_day: date
+    quality: int
+    response_ms: int | None
+    queue: str
+    """"due", "new" or "repeat"."""
+    interval_before: int
+    interval_after: int
+    given_root: str | None = None
+    expected_root: str | None = None
+    is_drill: bool = False
+    verdict: str | None = None
+    """"correct", "adjacent", "wrong", "blank", or None for a self-graded card."""
+    profile: str = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class CardStateRow:
+    """One active card's schedule (a `CardState` joined with its card's `answer_root`)."""
+
+    card_id: str
+    due_day: date | None
+    """None until the card's first answer."""
+    interval: int
+    suspended: bool
+    root: str | None = None
+    """The root the card's answer names (`Card.answer_root`), for the per-root table."""
+    profile: str = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class ExamAnswerRow:
+    """One answered exam question (exams never change SM-2 state, but they count as study and show confusions)."""
+
+    study_day: date
+    expected_root: str | None
+    given_root: str | None
+    correct: bool
+    time_ms: int
+    profile: str = "default"
+
+
+# --- step 1: per-day totals ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewDays:
+    """A review log folded into per-study-day totals (what SQL GROUP BY study_day returns)."""
+
+    answers: Counter[date] = field(default_factory=Counter)
+    """Answers per study day (every queue, drills included)."""
+    time_ms: Counter[date] = field(default_factory=Counter)
+    """Capped response time per study day."""
+    retention: dict[tuple[date, bool], list[int]] = field(default_factory=dict)
+    """(day, mature?) -> [passed, total] of review-queue answers that are not drills."""
+    roots: dict[tuple[date, str], list[int]] = field(default_factory=dict)
+    """(day, expected root) -> [passed, total] over all answers."""
+    confusions: Counter[tuple[date, str, str]] = field(default_factory=Counter)
+    """(day, expected root, given root) -> wrong answers naming that other root."""
+
+
+def _wrong(verdict: str | None, quality: int) -> bool:
+    # The checked verdict decides when there is one (a student may raise the grade of a wrong
+    # answer); a self-graded answer is wrong when failed.
+    if verdict is not None:
+        return verdict in ("wrong", "adjacent")
+    return quality < PASSING_QUALITY
+
+
+def aggregate_reviews(rows: Iterable[ReviewRow], *, profile: str = "default") -> ReviewDays:
+    """Fold one profile's review-log rows into per-day totals.
+
+    Args:
+        rows: Review rows (any order; rows of other profiles are skipped).
+        profile: The profile whose rows count.
+    """
+    days = ReviewDays()
+    answers, time_ms, retention, roots, confusions = days.answers, days.time_ms, days.retention, days.roots, days.confusions
+    for r in rows:
+        if r.profile != profile:
+            continue
+        day = r.study_day
+        answers[day] += 1
+        if r.response_ms:
+            time_ms[day] += min(r.response_ms, MAX_ANSWER_MS)
+        passed = r.quality >= PASSING_QUALITY
+        if r.queue == REVIEW_QUEUE and not r.is_drill:
+            cell = retention.get((day, r.interval_before >= MATURE_INTERVAL))
+            if cell is None:
+                cell = retention[(day, r.interval_before >= MATURE_INTERVAL)] = [0, 0]
+            cell[0] += passed
+            cell[1] += 1
+        expected = r.expected_root
+        if expected:
+            cell = roots.get((day, expected))
+            if cell is None:
+                cell = roots[(day, expected)] = [0, 0]
+            cell[0] += passed
+            cell[1] += 1
+            given = r.given_root
+            if given and given != expected and _wrong(r.verdict, r.quality):
+                confusions[(day, expected, given)] += 1
+    return days
+
+
+# --- step 2: the figures ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """A count on one study day."""
+
+    day: date
+    count: int
+
+
+@dataclass(frozen=True)
+class RootMastery:
+    """One row of the per-root mastery table."""
+
+    root: str
+    cards: int
+    """Active cards whose answer is this root (suspended ones included)."""
+    seen: int
+    """Of those, cards answered at least once."""
+    mature: int
+    """Of those, cards with an interval of 21 days or more."""
+    reviews: int
+    """Answers in the period (reviews and exam questions)."""
+    passed: int
+    """Of those, the ones passed (quality >= 3, or right in an exam)."""
+
+    @property
+    def accuracy(self) -> float | None:
+        """Passed out of answers in the period; None without answers."""
+        return self.passed / self.reviews if self.reviews else None
+
+    @property
+    def mastery(self) -> float:
+        """The share of the root's cards that are mature."""
+        return self.mature / self.cards if self.cards else 0.0
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Everything the Stats screen and `trainer stats --json` show."""
+
+    today: date
+    period_days: int | None
+    """The period retention, mastery accuracy, confusions and time cover (None = all history)."""
+    due_today: int
+    """Cards due today or overdue (not suspended), before any daily limit."""
+    forecast: tuple[DayCount, ...]
+    """Cards falling due on each of the next 30 days, today (with the overdue) first."""
+    streak_days: int
+    reviews_by_day: tuple[DayCount, ...]
+    """Answers on each of the last 112 study days, oldest first, zero days included."""
+    retention_mature: float | None
+    retention_mature_counts: tuple[int, int]
+    """(passed, total)."""
+    retention_young: float | None
+    retention_young_counts: tuple[int, int]
+    per_root: tuple[RootMastery, ...]
+    """Cranio-caudal; roots with neither cards nor answers left out."""
+    confusions: tuple[Confusion, ...]
+    """Reviews and exams together, most frequent first."""
+    confusion_days: Mapping[tuple[str, str], int]
+    """(expected, given) -> on how many study days it happened ("you keep answering L4 for L5")."""
+    time_studied_s: int
+    reviews_total: int
+    """Answers in the period."""
+
+
+class _Days:
+    """The one read `queue.streak` needs, over a set of study days."""
+
+    def __init__(self, days: Iterable[date]) -> None:
+        self._days = set(days)
+
+    def has_reviews_on(self, *, day: date) -> bool:
+        return day in self._days
+
+
+def _rate(passed: int, total: int) -> float | None:
+    return passed / total if total else None
+
+
+def _root_order(root: str) -> float:
+    try:
+        return position(root)
+    except ValueError:
+        return math.inf
+
+
+def compute_stats(
+    days: ReviewDays,
+    cards: Iterable[CardStateRow],
+    exams: Iterable[ExamAnswerRow] = (),
+    *,
+    today: date,
+    period_days: int | None = None,
+    places: Mapping[str, str] | None = None,
+    profile: str = "default",
+) -> Stats:
+    """The statistics on `today` for one profile.
+
+    Args:
+        days: Per-day review totals of this profile (`aggregate_reviews`, or the same from SQL).
+        cards: The active cards' states (rows of other profiles are skipped).
+        exams: Answered exam questions (rows of other profiles are skipped).
+        today: The current study day (from `trainer.clock.study_day`).
+        period_days: Count retention, per-root accuracy, confusions and time over the last
+            this many study days, today included; None for all history.
+        places: Root -> region, to explain confusions (`trainer.content.places.dermatome_places`).
+        profile: The profile.
+
+    Raises:
+        ValueError: If `period_days` is less than 1.
+    """
+    if period_days is not None and period_days < 1:
+        raise ValueError(f"The period must be at least one day (got {period_days}).")
+    start = today - timedelta(days=period_days - 1) if period_days is not None else date.min
+
+    def within(day: date) -> bool:
+        return start <= day <= today
+
+    exam_rows = [e for e in exams if e.profile == profile and within(e.study_day)]
+
+    due: Counter[int] = Counter()
+    per_root_cards: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for c in cards:
+        if c.profile != profile:
+            continue
+        if c.root:
+            cell = per_root_cards[c.root]
+            cell[0] += 1
+            cell[1] += c.due_day is not None
+            cell[2] += c.interval >= MATURE_INTERVAL
+        if c.due_day is None or c.suspended:
+            continue
+        offset = max(0, (c.due_day - today).days)
+        if offset < FORECAST_DAYS:
+            due[offset] += 1
+    forecast = tuple(DayCount(today + timedelta(days=i), due[i]) for i in range(FORECAST_DAYS))
+
+    heat = tuple(DayCount(today - timedelta(days=i), days.answers.get(today - timedelta(days=i), 0)) for i in range(HEATMAP_DAYS - 1, -1, -1))
+    current_streak = streak(cast(OverviewReader, _Days(d for d, n in days.answers.items() if n)), today)
+
+    kept = {True: [0, 0], False: [0, 0]}
+    for (day, mature), (passed, total) in days.retention.items():
+        if within(day):
+            kept[mature][0] += passed
+            kept[mature][1] += total
+
+    answered: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (day, root), (passed, total) in days.roots.items():
+        if within(day):
+            answered[root][0] += passed
+            answered[root][1] += total
+    for e in exam_rows:
+        if e.expected_root:
+            answered[e.expected_root][0] += e.correct
+            answered[e.expected_root][1] += 1
+    per_root = tuple(
+        RootMastery(
+            root=root,
+            cards=per_root_cards[root][0] if root in per_root_cards else 0,
+            seen=per_root_cards[root][1] if root in per_root_cards else 0,
+            mature=per_root_cards[root][2] if root in per_root_cards else 0,
+            reviews=answered[root][1] if root in answered else 0,
+            passed=answered[root][0] if root in answered else 0,
+        )
+        for root in sorted(set(per_root_cards) | set(answered), key=lambda r: (_root_order(r), r))
+    )
+
+    pairs: Counter[tuple[str, str]] = Counter()
+    pair_days: dict[tuple[str, str], set[date]] = defaultdict(set)
+    for (day, expected, given), count in days.confusions.items():
+        if within(day):
+            pairs[(expected, given)] += count
+            pair_days[(expected, given)].add(day)
+    for e in exam_rows:
+        if not e.correct and e.expected_root and e.given_root and e.given_root != e.expected_root:
+            pairs[(e.expected_root, e.given_root)] += 1
+            pair_days[(e.expected_root, e.given_root)].add(e.study_day)
+    confusions = confusion_pairs(pairs.elements(), places or {})
+
+    time_ms = sum(ms for day, ms in days.time_ms.items() if within(day)) + sum(e.time_ms for e in exam_rows)
+    return Stats(
+        today=today,
+        period_days=period_days,
+        due_today=forecast[0].count,
+        forecast=forecast,
+        streak_days=current_streak,
+        reviews_by_day=heat,
+        retention_mature=_rate(*kept[True]),
+        retention_mature_counts=(kept[True][0], kept[True][1]),
+        retention_young=_rate(*kept[False]),
+        retention_young_counts=(kept[False][0], kept[False][1]),
+        per_root=per_root,
+        confusions=confusions,
+        confusion_days={pair: len(d) for pair, d in pair_days.items()},
+        time_studied_s=(time_ms + 500) // 1000,
+        reviews_total=sum(n for day, n in days.answers.items() if within(day)),
+    )
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def stats_json(stats: Stats) -> dict[str, Any]:
+    """The JSON object of `trainer stats --json`.
+
+    Keys: due_today, forecast [{day, count}], streak_days, retention_mature and retention_young
+    (fractions 0..1 to 4 decimals, null without answers) with their counts, reviews_by_day
+    [{day, count}], per_root [{root, cards, seen, mature, mastery, reviews, passed, accuracy}],
+    confusions [{expected, given, count, days, text}], time_studied_s, and today, period_days,
+    reviews_total. Days are ISO dates.
+    """
+    return {
+        "today": stats.today.isoformat(),
+        "period_days": stats.period_days,
+        "due_today": stats.due_today,
+        "forecast": [{"day": d.day.isoformat(), "count": d.count} for d in stats.forecast],
+        "streak_days": stats.streak_days,
+        "retention_mature": _round(stats.retention_mature),
+        "retention_mature_counts": {"passed": stats.retention_mature_counts[0], "total": stats.retention_mature_counts[1]},
+        "retention_young": _round(stats.retention_young),
+        "retention_young_counts": {"passed": stats.retention_young_counts[0], "total": stats.retention_young_counts[1]},
+        "reviews_by_day": [{"day": d.day.isoformat(), "count": d.count} for d in stats.reviews_by_day],
+        "reviews_total": stats.reviews_total,
+        "per_root": [
+            {
+                "root": r.root, "cards": r.cards, "seen": r.seen, "mature": r.mature,
+                "mastery": round(r.mastery, 4), "reviews": r.reviews, "passed": r.passed,
+                "accuracy": _round(r.accuracy),
+            }
+            for r in stats.per_root
+        ],  # fmt: skip
+        "confusions": [
+            {
+                "expected": c.expected, "given": c.given, "count": c.count,
+                "days": stats.confusion_days.get((c.expected, c.given), 0), "text": c.explanation,
+            }
+            for c in stats.confusions
+        ],  # fmt: skip
+        "time_studied_s": stats.time_studied_s,
+    }
+
+
+def summarize(
+    reviews: Iterable[ReviewRow],
+    cards: Iterable[CardStateRow],
+    exams: Sequence[ExamAnswerRow] = (),
+    *,
+    today: date,
+    period_days: int | None = None,
+    places: Mapping[str, str] | None = None,
+    profile: str = "default",
+) -> Stats:
+    """Both steps over raw rows: `compute_stats(aggregate_reviews(reviews), ...)`."""
+    return compute_stats(
+        aggregate_reviews(reviews, profile=profile),
+        cards,
+        exams,
+        today=today,
+        period_days=period_days,
+        places=places,
+        profile=profile,
+    )
