@@ -22,6 +22,7 @@ from trainer.study.stats import (
     CardStateRow,
     ExamAnswerRow,
     ReviewRow,
+    aggregate_cards,
     aggregate_reviews,
     compute_stats,
     stats_json,
@@ -189,7 +190,10 @@ def test_nothing_studied_yet_gives_empty_figures_not_errors() -> None:
 def test_the_two_steps_give_the_same_as_one(places) -> None:
     """Aggregating first (as SQL would) changes nothing."""
     days = aggregate_reviews(ANA + BEN, profile="ana")
-    assert compute_stats(days, CARDS, EXAMS, today=TODAY, places=places, profile="ana") == summarize(
+    cards = aggregate_cards(CARDS, profile="ana")
+    assert cards.roots == {"L4": [3, 2, 1], "L5": [3, 3, 1], "S1": [1, 1, 0], "C6": [2, 2, 1]}
+    assert sum(cards.due.values()) == 7  # c4 suspended, c7 new
+    assert compute_stats(days, cards, EXAMS, today=TODAY, places=places, profile="ana") == summarize(
         ANA + BEN, CARDS, EXAMS, today=TODAY, places=places, profile="ana"
     )
 

@@ -4,11 +4,12 @@ Two steps, so that the database can do the heavy one:
 
 1. `aggregate_reviews` folds review-log rows into per-study-day totals (`ReviewDays`): answers and
    time per day, review-queue passes per day for mature and young cards, per root, and confusion
-   pairs. It is what SQL `GROUP BY study_day, ...` queries return (see bench/bench_stats.py for
-   the queries), so the store can hand over a few thousand grouped rows instead of a million
-   reviews; or the rows themselves can be folded here.
-2. `compute_stats` turns those totals, the card states and the exam answers into the figures the
-   Stats screen and `trainer stats --json` show (`Stats`, `stats_json`).
+   pairs; `aggregate_cards` folds card states into cards due per day and per-root card counts
+   (`CardTotals`). They are what SQL `GROUP BY` queries return (see bench/bench_stats.py for the
+   queries), so the store can hand over a few thousand grouped rows instead of a million reviews;
+   or the rows themselves can be folded here (`summarize` does both steps).
+2. `compute_stats` turns those totals and the exam answers into the figures the Stats screen and
+   `trainer stats --json` show (`Stats`, `stats_json`).
 
 Definitions (as Anki's, where Anki has one):
 - Retention is the pass rate (quality >= 3) of answers from the review queue ("due"), not of new
@@ -43,12 +44,14 @@ __all__ = [
     "MATURE_INTERVAL",
     "MAX_ANSWER_MS",
     "CardStateRow",
+    "CardTotals",
     "DayCount",
     "ExamAnswerRow",
     "ReviewDays",
     "ReviewRow",
     "RootMastery",
     "Stats",
+    "aggregate_cards",
     "aggregate_reviews",
     "compute_stats",
     "stats_json",
@@ -184,6 +187,40 @@ def aggregate_reviews(rows: Iterable[ReviewRow], *, profile: str = "default") ->
     return days
 
 
+@dataclass
+class CardTotals:
+    """Card states folded into the two groupings the figures need (what SQL GROUP BY returns)."""
+
+    due: Counter[date] = field(default_factory=Counter)
+    """Due day -> cards due then (answered, not suspended). Days past the forecast may be left out."""
+    roots: dict[str, list[int]] = field(default_factory=dict)
+    """Root -> [cards, seen (answered at least once), mature (interval >= 21)], suspended included."""
+
+
+def aggregate_cards(rows: Iterable[CardStateRow], *, profile: str = "default") -> CardTotals:
+    """Fold one profile's active card states into per-due-day and per-root totals.
+
+    Args:
+        rows: Card-state rows of active (not retired) cards; rows of other profiles are skipped.
+        profile: The profile whose rows count.
+    """
+    totals = CardTotals()
+    due, roots = totals.due, totals.roots
+    for c in rows:
+        if c.profile != profile:
+            continue
+        if c.root:
+            cell = roots.get(c.root)
+            if cell is None:
+                cell = roots[c.root] = [0, 0, 0]
+            cell[0] += 1
+            cell[1] += c.due_day is not None
+            cell[2] += c.interval >= MATURE_INTERVAL
+        if c.due_day is not None and not c.suspended:
+            due[c.due_day] += 1
+    return totals
+
+
 # --- step 2: the figures ------------------------------------------------------------------------------
 
 
@@ -275,7 +312,7 @@ def _root_order(root: str) -> float:
 
 def compute_stats(
     days: ReviewDays,
-    cards: Iterable[CardStateRow],
+    cards: CardTotals,
     exams: Iterable[ExamAnswerRow] = (),
     *,
     today: date,
@@ -287,7 +324,7 @@ def compute_stats(
 
     Args:
         days: Per-day review totals of this profile (`aggregate_reviews`, or the same from SQL).
-        cards: The active cards' states (rows of other profiles are skipped).
+        cards: This profile's card-state totals (`aggregate_cards`, or the same from SQL).
         exams: Answered exam questions (rows of other profiles are skipped).
         today: The current study day (from `trainer.clock.study_day`).
         period_days: Count retention, per-root accuracy, confusions and time over the last
@@ -308,21 +345,12 @@ def compute_stats(
     exam_rows = [e for e in exams if e.profile == profile and within(e.study_day)]
 
     due: Counter[int] = Counter()
-    per_root_cards: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for c in cards:
-        if c.profile != profile:
-            continue
-        if c.root:
-            cell = per_root_cards[c.root]
-            cell[0] += 1
-            cell[1] += c.due_day is not None
-            cell[2] += c.interval >= MATURE_INTERVAL
-        if c.due_day is None or c.suspended:
-            continue
-        offset = max(0, (c.due_day - today).days)
+    for day, count in cards.due.items():
+        offset = max(0, (day - today).days)
         if offset < FORECAST_DAYS:
-            due[offset] += 1
+            due[offset] += count
     forecast = tuple(DayCount(today + timedelta(days=i), due[i]) for i in range(FORECAST_DAYS))
+    per_root_cards = cards.roots
 
     heat = tuple(DayCount(today - timedelta(days=i), days.answers.get(today - timedelta(days=i), 0)) for i in range(HEATMAP_DAYS - 1, -1, -1))
     current_streak = streak(cast(OverviewReader, _Days(d for d, n in days.answers.items() if n)), today)
@@ -440,10 +468,10 @@ def summarize(
     places: Mapping[str, str] | None = None,
     profile: str = "default",
 ) -> Stats:
-    """Both steps over raw rows: `compute_stats(aggregate_reviews(reviews), ...)`."""
+    """Both steps over raw rows: `compute_stats(aggregate_reviews(...), aggregate_cards(...), ...)`."""
     return compute_stats(
         aggregate_reviews(reviews, profile=profile),
-        cards,
+        aggregate_cards(cards, profile=profile),
         exams,
         today=today,
         period_days=period_days,
