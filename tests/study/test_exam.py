@@ -340,6 +340,22 @@ class TestResume:
         with pytest.raises(ExamStateError, match="no longer in your decks"):
             ExamAttempt.from_dict(saved, {}, at(10))
 
+    @pytest.mark.parametrize(
+        ("damage", "message"),
+        [
+            (lambda d: d.update(format=2), "saved in format 2"),
+            (lambda d: d.pop("time_used_ms"), "saved state is damaged"),
+            (lambda d: d.update(started_at="yesterday"), "saved state is damaged"),
+            (lambda d: d["questions"][0].update(time_ms="lots"), "saved state is damaged"),
+        ],
+    )
+    def test_a_damaged_saved_state_is_a_clear_error(self, deck, damage, message) -> None:
+        """A corrupted row gives one sentence, never a traceback."""
+        saved = new_attempt(deck).to_dict(at(5))
+        damage(saved)
+        with pytest.raises(ExamStateError, match=message):
+            ExamAttempt.from_dict(saved, {c.id: c for c in deck.cards}, at(10))
+
 
 def test_start_exam_records_the_blueprint_and_only_the_decks_it_uses(deck) -> None:
     """The attempt carries seed, scope and the versions of the decks its questions come from."""

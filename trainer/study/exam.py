@@ -517,7 +517,6 @@ class ExamAttempt:
         """Start the clock again after `pause` (no effect if running or submitted)."""
         if not self.submitted and self._running_since is None:
             self._running_since = now
-            self._flush(now)
 
     # --- acting -----------------------------------------------------------------------------------
 
@@ -637,8 +636,18 @@ class ExamAttempt:
         Raises:
             ExamStateError: An unknown format, or a question whose card is missing.
         """
-        if data.get("format") != ATTEMPT_FORMAT:
-            raise ExamStateError(f"Cannot resume an exam saved in format {data.get('format')!r}.")
+        if not isinstance(data, Mapping) or data.get("format") != ATTEMPT_FORMAT:
+            found = data.get("format") if isinstance(data, Mapping) else type(data).__name__
+            raise ExamStateError(f"Cannot resume an exam saved in format {found!r}.")
+        try:
+            return cls._restore(data, cards, now)
+        except (KeyError, TypeError, ValueError) as error:
+            if isinstance(error, ExamStateError):
+                raise
+            raise ExamStateError(f"Cannot resume the exam: its saved state is damaged ({error!r}).") from None
+
+    @classmethod
+    def _restore(cls, data: Mapping[str, Any], cards: Mapping[str, Card], now: datetime) -> ExamAttempt:
         missing = [q["card_id"] for q in data["questions"] if q["card_id"] not in cards]
         if missing:
             raise ExamStateError(
@@ -646,27 +655,27 @@ class ExamAttempt:
                 f"({', '.join(missing[:3])}{', …' if len(missing) > 3 else ''})."
             )
         attempt = cls(
-            attempt_id=data["id"],
+            attempt_id=str(data["id"]),
             cards=[cards[q["card_id"]] for q in data["questions"]],
             time_limit_s=int(data["time_limit_s"]),
             started_at=datetime.fromisoformat(data["started_at"]),
             seed=int(data["seed"]),
-            scope=data["scope"],
+            scope=parse_scope(data["scope"]),
             weak=bool(data["weak"]),
-            student=StudentRef(**data["student"]),
-            decks=[DeckRef(**d) for d in data["decks"]],
+            student=StudentRef(id=str(data["student"]["id"]), profile=str(data["student"]["profile"])),
+            decks=[DeckRef(id=str(d["id"]), version=str(d["version"]), title=str(d.get("title", ""))) for d in data["decks"]],
         )
         for i, saved in enumerate(data["questions"]):
             q = attempt._questions[i]
             given = saved.get("given")
-            result = check(q.card, given) if given is not None else None
+            result = check(q.card, str(given)) if given is not None else None
             if result is not None and result.verdict is Verdict.BLANK:
                 given, result = None, None
             attempt._questions[i] = replace(
-                q, given=given, result=result, time_ms=int(saved["time_ms"]), flagged=bool(saved["flagged"])
+                q, given=given, result=result, time_ms=max(0, int(saved["time_ms"])), flagged=bool(saved["flagged"])
             )
         attempt._index = min(max(0, int(data["index"])), len(attempt._questions) - 1)
-        attempt._used_ms = min(int(data["time_used_ms"]), attempt.limit_ms)
+        attempt._used_ms = min(max(0, int(data["time_used_ms"])), attempt.limit_ms)
         if data.get("submitted_by"):
             attempt._close(datetime.fromisoformat(data["submitted_at"]), SubmittedBy(data["submitted_by"]))
         else:
