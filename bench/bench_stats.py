@@ -3,15 +3,15 @@
 Builds in memory a synthetic history of one profile (1,000,000 reviews over 400 study days,
 100,000 card states) and measures, each as the median of several runs:
 
-- pure, rows: `aggregate_reviews` folding 1,000,000 `ReviewRow`s in Python, then `compute_stats`
-  (the path if the store handed every review row to the study layer);
-- pure, totals: `compute_stats` + `stats_json` + `json.dumps` from per-day totals (the path if SQL
-  pre-aggregates by day): the pure part's own cost;
-- SQL: the proposed GROUP BY queries (below) on SQLite tables shaped like `review`, `card` and
-  `cardstate` (schema v2 adds `profile`), over all history and over the last 112 days, then
-  `compute_stats` on their rows: the whole `trainer stats --json` minus process start-up;
-- SQL with a rollup: the same GROUP BY results kept for closed study days in two cache tables,
-  with only today's answers read from the log (the proposal; see the note in `build_rollup`).
+- pure, rows: `aggregate_reviews` + `aggregate_cards` folding every row in Python, then
+  `compute_stats` (the path if the store handed every review row to the study layer);
+- pure, totals: `compute_stats` + `stats_json` + `json.dumps` from the totals: the pure part's cost;
+- SQL log: GROUP BY queries (LOG_QUERIES) on SQLite tables shaped like `review`, `card` and
+  `cardstate` (schema v2 adds `profile`), then `compute_stats`: `trainer stats --json` today
+  minus process start-up;
+- SQL proposed: the same figures kept per closed study day in two cache tables (ROLLUP_FILL),
+  read with ROLLUP_QUERIES plus today's answers from the log, and the card-state side with
+  PROPOSED_CARD_INDEXES. Every path is checked to give the same statistics as the pure fold.
 
 Run: `.venv/bin/python bench/bench_stats.py [--rows N] [--runs N]`. The database is a temporary
 file (WAL, as the app opens it) with a warm page cache, as on a second `trainer stats`.
@@ -38,7 +38,7 @@ from trainer.study.stats import (
     MAX_ANSWER_MS,
     CardStateRow,
     CardTotals,
-    ReviewDays,
+    ReviewTotals,
     ReviewRow,
     aggregate_cards,
     aggregate_reviews,
@@ -51,34 +51,55 @@ HISTORY_DAYS = 400
 CARDS = 100_000
 PROFILE = "default"
 
-# The proposed store queries. One scan groups by (day, expected root) with conditional sums, so the
-# per-day answers, time, retention cells and per-root cells all come from it; confusions are a
-# second, filtered scan. Both are plain SQL (CASE, not SQLite's scalar MIN), so PostgreSQL runs them
-# too. `since` is date.min for all history, or the first day of the period.
-DAY_ROOT_QUERY = f"""
-SELECT study_day, expected_root,
-       COUNT(*),
-       SUM(CASE WHEN response_ms > {MAX_ANSWER_MS} THEN {MAX_ANSWER_MS} ELSE COALESCE(response_ms, 0) END),
-       SUM(CASE WHEN quality >= 3 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN queue = 'due' AND NOT is_drill AND interval_before >= {MATURE_INTERVAL} THEN 1 ELSE 0 END),
-       SUM(CASE WHEN queue = 'due' AND NOT is_drill AND interval_before >= {MATURE_INTERVAL} AND quality >= 3 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN queue = 'due' AND NOT is_drill AND interval_before < {MATURE_INTERVAL} THEN 1 ELSE 0 END),
-       SUM(CASE WHEN queue = 'due' AND NOT is_drill AND interval_before < {MATURE_INTERVAL} AND quality >= 3 THEN 1 ELSE 0 END)
-FROM review
-WHERE profile = :profile AND study_day >= :since
-GROUP BY study_day, expected_root
-"""
-CONFUSION_QUERY = """
-SELECT study_day, expected_root, given_root, COUNT(*)
-FROM review
-WHERE profile = :profile AND study_day >= :since
-  AND expected_root IS NOT NULL AND given_root IS NOT NULL AND given_root <> expected_root
-  AND (verdict IN ('wrong', 'adjacent') OR (verdict IS NULL AND quality < 3))
-GROUP BY study_day, expected_root, given_root
-"""
-# Days with any answer before the period, for the streak (only needed when a period is set; the
-# streak walks back from today and stops at the first day without answers).
-DAYS_QUERY = "SELECT DISTINCT study_day FROM review WHERE profile = :profile AND study_day < :since AND study_day >= :floor"
+# The store queries, straight over the review log. Plain SQL (CASE, not SQLite's scalar MIN), so
+# PostgreSQL runs them too. Per-day counts cover all history (calendar, streak); the others the
+# period from :since (date.min for all history). Each returns one field of `ReviewTotals`.
+CAPPED_MS = f"CASE WHEN response_ms > {MAX_ANSWER_MS} THEN {MAX_ANSWER_MS} ELSE COALESCE(response_ms, 0) END"
+LOG_QUERIES = {
+    "days": f"""SELECT study_day, COUNT(*), SUM({CAPPED_MS}) FROM review
+        WHERE profile = :profile AND study_day >= :from_day GROUP BY study_day""",
+    "retention": f"""SELECT interval_before >= {MATURE_INTERVAL}, SUM(CASE WHEN quality >= 3 THEN 1 ELSE 0 END), COUNT(*)
+        FROM review WHERE profile = :profile AND study_day >= :since AND queue = 'due' AND NOT is_drill
+        GROUP BY interval_before >= {MATURE_INTERVAL}""",
+    "roots": """SELECT expected_root, SUM(CASE WHEN quality >= 3 THEN 1 ELSE 0 END), COUNT(*) FROM review
+        WHERE profile = :profile AND study_day >= :since AND expected_root IS NOT NULL GROUP BY expected_root""",
+    "confusions": """SELECT expected_root, given_root, COUNT(*), COUNT(DISTINCT study_day) FROM review
+        WHERE profile = :profile AND study_day >= :since
+          AND expected_root IS NOT NULL AND given_root IS NOT NULL AND given_root <> expected_root
+          AND (verdict IN ('wrong', 'adjacent') OR (verdict IS NULL AND quality < 3))
+        GROUP BY expected_root, given_root""",
+}
+
+# The proposal: the same figures per closed study day (before today) kept in two cache tables,
+# filled from the log once per day (a closed day's answers never change: answers are only added,
+# and undo reaches only today), so `trainer stats` reads a few thousand cache rows plus today's
+# answers. Computed from the log, so it cannot drift; rebuildable at any time.
+ROLLUP_FILL = {
+    "review_day": f"""INSERT INTO review_day
+        SELECT profile, study_day, expected_root, COUNT(*), SUM({CAPPED_MS}),
+               SUM(CASE WHEN quality >= 3 THEN 1 ELSE 0 END),
+               SUM(CASE WHEN queue = 'due' AND NOT is_drill AND interval_before >= {MATURE_INTERVAL} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN queue = 'due' AND NOT is_drill AND interval_before >= {MATURE_INTERVAL} AND quality >= 3 THEN 1 ELSE 0 END),
+               SUM(CASE WHEN queue = 'due' AND NOT is_drill AND interval_before < {MATURE_INTERVAL} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN queue = 'due' AND NOT is_drill AND interval_before < {MATURE_INTERVAL} AND quality >= 3 THEN 1 ELSE 0 END)
+        FROM review WHERE profile = :profile AND study_day >= :from_day AND study_day < :today
+        GROUP BY profile, study_day, expected_root""",
+    "review_day_confusion": """INSERT INTO review_day_confusion
+        SELECT profile, study_day, expected_root, given_root, COUNT(*) FROM review
+        WHERE profile = :profile AND study_day >= :from_day AND study_day < :today
+          AND expected_root IS NOT NULL AND given_root IS NOT NULL AND given_root <> expected_root
+          AND (verdict IN ('wrong', 'adjacent') OR (verdict IS NULL AND quality < 3))
+        GROUP BY profile, study_day, expected_root, given_root""",
+}
+ROLLUP_QUERIES = {
+    "days": "SELECT study_day, SUM(answers), SUM(time_ms) FROM review_day WHERE profile = :profile GROUP BY study_day",
+    "retention": """SELECT SUM(mature_p), SUM(mature_n), SUM(young_p), SUM(young_n) FROM review_day
+        WHERE profile = :profile AND study_day >= :since""",
+    "roots": """SELECT expected_root, SUM(passed), SUM(answers) FROM review_day
+        WHERE profile = :profile AND study_day >= :since AND expected_root IS NOT NULL GROUP BY expected_root""",
+    "confusions": """SELECT expected_root, given_root, SUM(n), COUNT(DISTINCT study_day) FROM review_day_confusion
+        WHERE profile = :profile AND study_day >= :since GROUP BY expected_root, given_root""",
+}
 
 
 def synthetic(rows: int, seed: int = 1) -> tuple[list[ReviewRow], list[CardStateRow]]:
@@ -223,81 +244,68 @@ def cards_from_sql(con: sqlite3.Connection, *, proposed: bool = False) -> CardTo
     return totals
 
 
-def add_day_root_rows(days: ReviewDays, result: Iterable[tuple]) -> None:
-    """Rows of DAY_ROOT_QUERY (or of the proposed rollup table, same columns) into `days`."""
-    for day_s, root, n, ms, passed, mature_n, mature_p, young_n, young_p in result:
+def _add(cell_map: dict, key: object, passed: int, total: int) -> None:
+    cell = cell_map.setdefault(key, [0, 0])
+    cell[0] += passed
+    cell[1] += total
+
+
+def _read_log(con: sqlite3.Connection, totals: ReviewTotals, since: date, from_day: date) -> None:
+    """Add the log queries' rows (answers per day from `from_day`, the rest from `since`) to `totals`."""
+    params = {"profile": PROFILE, "since": since.isoformat(), "from_day": from_day.isoformat()}
+    for day_s, n, ms in con.execute(LOG_QUERIES["days"], params):
         day = date.fromisoformat(day_s)
-        days.answers[day] += n
-        days.time_ms[day] += ms
-        if root is not None:
-            days.roots[(day, root)] = [passed, n]
-        for mature, total, ok in ((True, mature_n, mature_p), (False, young_n, young_p)):
-            if total:
-                cell = days.retention.setdefault((day, mature), [0, 0])
-                cell[0] += ok
-                cell[1] += total
+        totals.answers[day] += n
+        totals.time_ms[day] += ms
+    for mature, passed, total in con.execute(LOG_QUERIES["retention"], params):
+        _add(totals.retention, bool(mature), passed, total)
+    for root, passed, total in con.execute(LOG_QUERIES["roots"], params):
+        _add(totals.roots, root, passed, total)
+    for expected, given, n, days in con.execute(LOG_QUERIES["confusions"], params):
+        _add(totals.confusions, (expected, given), n, days)
 
 
-def days_from_sql(con: sqlite3.Connection, since: date) -> ReviewDays:
-    """The proposed queries' rows -> `ReviewDays` (what a store reader would return)."""
-    days = ReviewDays()
-    params = {"profile": PROFILE, "since": since.isoformat()}
-    add_day_root_rows(days, con.execute(DAY_ROOT_QUERY, params))
-    for day_s, expected, given, n in con.execute(CONFUSION_QUERY, params):
-        days.confusions[(date.fromisoformat(day_s), expected, given)] = n
-    if since > date.min:
-        floor = (since - timedelta(days=400)).isoformat()
-        for (day_s,) in con.execute(DAYS_QUERY, {**params, "floor": floor}):
-            # Presence is all the streak needs; these days are outside the period, so not counted.
-            days.answers[date.fromisoformat(day_s)] += 1
-    return days
+def totals_from_log(con: sqlite3.Connection, since: date) -> ReviewTotals:
+    """`ReviewTotals` straight from the review log."""
+    totals = ReviewTotals(since=since)
+    _read_log(con, totals, since, date.min)
+    return totals
 
 
 def build_rollup(con: sqlite3.Connection) -> None:
-    """The proposed cache: the two GROUP BY results for closed study days (before today), kept in tables.
-
-    A closed day's answers never change (answers are only added, and undo only reaches today), so
-    these rows are computed from the log once per day and never drift; today is read from the log.
-    """
-    params = {"profile": PROFILE, "since": date.min.isoformat()}
+    """The cache tables, filled for every closed day (the app would add yesterday's on the first stats of a day)."""
     con.execute(
-        """CREATE TABLE review_day_root (profile TEXT, study_day DATE, expected_root TEXT, answers INTEGER,
-            time_ms INTEGER, passed INTEGER, mature_n INTEGER, mature_p INTEGER, young_n INTEGER, young_p INTEGER)"""
+        """CREATE TABLE review_day (profile TEXT, study_day DATE, expected_root TEXT, answers INTEGER, time_ms INTEGER,
+            passed INTEGER, mature_n INTEGER, mature_p INTEGER, young_n INTEGER, young_p INTEGER)"""
     )
     con.execute("CREATE TABLE review_day_confusion (profile TEXT, study_day DATE, expected_root TEXT, given_root TEXT, n INTEGER)")
-    con.executemany(
-        "INSERT INTO review_day_root VALUES (?,?,?,?,?,?,?,?,?,?)",
-        ((PROFILE, *r) for r in con.execute(DAY_ROOT_QUERY, params) if r[0] < TODAY.isoformat()),
-    )
-    con.executemany(
-        "INSERT INTO review_day_confusion VALUES (?,?,?,?,?)",
-        ((PROFILE, *r) for r in con.execute(CONFUSION_QUERY, params) if r[0] < TODAY.isoformat()),
-    )
-    con.execute("CREATE INDEX ix_rollup_root ON review_day_root (profile, study_day)")
-    con.execute("CREATE INDEX ix_rollup_conf ON review_day_confusion (profile, study_day)")
+    params = {"profile": PROFILE, "from_day": date.min.isoformat(), "today": TODAY.isoformat()}
+    for statement in ROLLUP_FILL.values():
+        con.execute(statement, params)
+    con.execute("CREATE INDEX ix_review_day ON review_day (profile, study_day)")
+    con.execute("CREATE INDEX ix_review_day_confusion ON review_day_confusion (profile, study_day)")
     con.commit()
 
 
-def days_from_rollup(con: sqlite3.Connection) -> ReviewDays:
-    """Closed days from the rollup tables, today from the log."""
-    days = ReviewDays()
-    add_day_root_rows(
-        days,
-        con.execute(
-            "SELECT study_day, expected_root, answers, time_ms, passed, mature_n, mature_p, young_n, young_p"
-            " FROM review_day_root WHERE profile = :profile",
-            {"profile": PROFILE},
-        ),
-    )
-    for day_s, expected, given, n in con.execute(
-        "SELECT study_day, expected_root, given_root, n FROM review_day_confusion WHERE profile = :profile", {"profile": PROFILE}
-    ):
-        days.confusions[(date.fromisoformat(day_s), expected, given)] = n
-    today = {"profile": PROFILE, "since": TODAY.isoformat()}
-    add_day_root_rows(days, con.execute(DAY_ROOT_QUERY, today))
-    for day_s, expected, given, n in con.execute(CONFUSION_QUERY, today):
-        days.confusions[(date.fromisoformat(day_s), expected, given)] = n
-    return days
+def totals_from_rollup(con: sqlite3.Connection, since: date) -> ReviewTotals:
+    """`ReviewTotals` from the cache tables for closed days, plus today's answers from the log."""
+    totals = ReviewTotals(since=since)
+    params = {"profile": PROFILE, "since": since.isoformat()}
+    for day_s, n, ms in con.execute(ROLLUP_QUERIES["days"], params):
+        day = date.fromisoformat(day_s)
+        totals.answers[day] += n
+        totals.time_ms[day] += ms
+    for mature_p, mature_n, young_p, young_n in con.execute(ROLLUP_QUERIES["retention"], params):
+        if mature_n:
+            _add(totals.retention, True, mature_p, mature_n)
+        if young_n:
+            _add(totals.retention, False, young_p, young_n)
+    for root, passed, total in con.execute(ROLLUP_QUERIES["roots"], params):
+        _add(totals.roots, root, passed, total)
+    for expected, given, n, days in con.execute(ROLLUP_QUERIES["confusions"], params):
+        _add(totals.confusions, (expected, given), n, days)
+    _read_log(con, totals, max(since, TODAY), TODAY)
+    return totals
 
 
 def median_ms(fn: Callable[[], object], runs: int) -> tuple[float, float]:
@@ -321,52 +329,55 @@ def main() -> None:
     rows, card_rows = synthetic(args.rows)
     print(f"built {len(rows):,} review rows and {len(card_rows):,} card states in {time.perf_counter() - t0:.1f} s")
 
-    days = aggregate_reviews(rows)
+    everything = aggregate_reviews(rows)
     cards = aggregate_cards(card_rows)
-    print(f"per-day totals: {len(days.roots):,} (day, root) cells, {len(days.confusions):,} confusion cells")
+    print(f"totals: {len(everything.answers)} days, {len(everything.confusions)} confusion pairs")
 
-    def to_json(d: ReviewDays, c: CardTotals, period: int | None = None) -> str:
-        return json.dumps(stats_json(compute_stats(d, c, today=TODAY, period_days=period)))
+    def to_json(t: ReviewTotals, c: CardTotals) -> str:
+        return json.dumps(stats_json(compute_stats(t, c, today=TODAY)))
 
     results: dict[str, tuple[float, float]] = {}
     results[f"pure: fold {len(rows):,} rows + {len(card_rows):,} states, compute, json"] = median_ms(
         lambda: to_json(aggregate_reviews(rows), aggregate_cards(card_rows)), max(1, args.runs // 2)
     )
-    results["pure: compute + json from totals (the pure part)"] = median_ms(lambda: to_json(days, cards), args.runs * 4)
+    results["pure: compute + json from totals (the pure part)"] = median_ms(lambda: to_json(everything, cards), args.runs * 4)
 
     t0 = time.perf_counter()
     con, path = build_db(rows, card_rows)
     print(f"built the SQLite file in {time.perf_counter() - t0:.1f} s ({os.path.getsize(path) / 1e6:.0f} MB)")
-    results["SQL: card-state queries -> CardTotals"] = median_ms(lambda: cards_from_sql(con), args.runs)
-    recent = TODAY - timedelta(days=HEATMAP_DAYS - 1)
-    for label, since, period in (("all history", date.min, None), (f"last {HEATMAP_DAYS} days", recent, HEATMAP_DAYS)):
-        results[f"SQL: review GROUP BY, {label} -> ReviewDays"] = median_ms(lambda s=since: days_from_sql(con, s), args.runs)
-        results[f"SQL: review GROUP BY, {label}, cards, compute, json"] = median_ms(
-            lambda s=since, p=period: to_json(days_from_sql(con, s), cards_from_sql(con), p), args.runs
-        )
-    reference = compute_stats(days, cards, today=TODAY)
-    same_sql = compute_stats(days_from_sql(con, date.min), cards_from_sql(con), today=TODAY) == reference
+    results["SQL log: card-state queries -> CardTotals"] = median_ms(lambda: cards_from_sql(con), args.runs)
+    results["SQL log: review queries, all history -> ReviewTotals"] = median_ms(
+        lambda: totals_from_log(con, date.min), args.runs
+    )
+    results["SQL log: all of it, compute, json"] = median_ms(
+        lambda: to_json(totals_from_log(con, date.min), cards_from_sql(con)), args.runs
+    )
+    reference = compute_stats(everything, cards, today=TODAY)
+    same_log = compute_stats(totals_from_log(con, date.min), cards_from_sql(con), today=TODAY) == reference
+
     t0 = time.perf_counter()
     build_rollup(con)
     for statement in PROPOSED_CARD_INDEXES:
         con.execute(statement)
     con.commit()
     con.execute("ANALYZE")
-    print(f"built the closed-day rollup and the proposed card indexes in {time.perf_counter() - t0:.1f} s")
-    results["SQL: card-state queries, proposed indexes -> CardTotals"] = median_ms(
+    print(f"built the closed-day cache and the proposed card indexes in {time.perf_counter() - t0:.1f} s")
+    results["SQL proposed: card-state queries -> CardTotals"] = median_ms(
         lambda: cards_from_sql(con, proposed=True), args.runs * 2
     )
-    results["SQL: rollup of closed days + today's rows -> ReviewDays"] = median_ms(lambda: days_from_rollup(con), args.runs * 2)
-    results["SQL: rollup + today, proposed cards, compute, json"] = median_ms(
-        lambda: to_json(days_from_rollup(con), cards_from_sql(con, proposed=True)), args.runs * 2
+    results["SQL proposed: closed-day cache + today's rows -> ReviewTotals"] = median_ms(
+        lambda: totals_from_rollup(con, date.min), args.runs * 2
     )
-    same_rollup = compute_stats(days_from_rollup(con), cards_from_sql(con, proposed=True), today=TODAY) == reference
+    results["SQL proposed: all of it, compute, json (trainer stats --json)"] = median_ms(
+        lambda: to_json(totals_from_rollup(con, date.min), cards_from_sql(con, proposed=True)), args.runs * 2
+    )
+    same_rollup = compute_stats(totals_from_rollup(con, date.min), cards_from_sql(con, proposed=True), today=TODAY) == reference
     con.close()
 
-    print(f"\n{'measurement':<62} {'median ms':>10} {'min ms':>8}")
+    print(f"\n{'measurement':<66} {'median ms':>10} {'min ms':>8}")
     for label, (med, low) in results.items():
-        print(f"{label:<62} {med:>10.1f} {low:>8.1f}")
-    print(f"\nSQL totals give the same statistics as the pure fold: {same_sql}; the rollup too: {same_rollup}")
+        print(f"{label:<66} {med:>10.1f} {low:>8.1f}")
+    print(f"\nThe log queries give the same statistics as the pure fold: {same_log}; the cache too: {same_rollup}")
 
 
 if __name__ == "__main__":

@@ -161,6 +161,8 @@ class TestBlueprint:
         counts = root_counts(plan)
         assert plan.weak
         assert counts["L5"] == 6 and counts["L4"] == 1
+        assert blueprint(deck.cards, questions=5, seed=3, weights={}).weak  # asked for, no history yet
+        assert not blueprint(deck.cards, questions=5, seed=3).weak
         assert all(counts[r] == 3 for r in counts if r not in ("L4", "L5", "S3"))
 
 

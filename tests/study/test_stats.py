@@ -25,6 +25,7 @@ from trainer.study.stats import (
     aggregate_cards,
     aggregate_reviews,
     compute_stats,
+    period_start,
     stats_json,
     summarize,
 )
@@ -144,7 +145,7 @@ class TestAnaAllHistory:
     def test_confusions_from_reviews_and_exams_with_the_days_they_recur(self, ana) -> None:
         """L5<-L4 three times (R8, R11, the exam) on two days; then L4<-L5 (R7) and S1<-L5 (R4) once."""
         assert [(c.expected, c.given, c.count) for c in ana.confusions] == [("L5", "L4", 3), ("L4", "L5", 1), ("S1", "L5", 1)]
-        assert ana.confusion_days == {("L5", "L4"): 2, ("L4", "L5"): 1, ("S1", "L5"): 1}
+        assert ana.confusion_days == {("L5", "L4"): 2, ("L4", "L5"): 1, ("S1", "L5"): 1}  # days from reviews
         assert ana.confusions[0].explanation == (
             "you answered L4 where the answer was L5 (3 times): L4 is the medial shin and calf down to the "
             "medial malleolus, L5 the lateral calf and the dorsum of the foot"
@@ -187,14 +188,19 @@ def test_nothing_studied_yet_gives_empty_figures_not_errors() -> None:
     assert len(empty.reviews_by_day) == 112 and not any(d.count for d in empty.reviews_by_day)
 
 
-def test_the_two_steps_give_the_same_as_one(places) -> None:
-    """Aggregating first (as SQL would) changes nothing."""
-    days = aggregate_reviews(ANA + BEN, profile="ana")
+def test_the_totals_are_what_the_sql_queries_would_return(places) -> None:
+    """The intermediate totals, by hand: per day all history, the rest over the period; then the same figures."""
+    week = aggregate_reviews(ANA + BEN, since=period_start(TODAY, 7), profile="ana")
+    assert week.since == date(2026, 3, 27)
+    assert week.answers[date(2026, 3, 24)] == 2 and week.time_ms[date(2026, 3, 26)] == 60_000
+    assert week.retention == {True: [0, 1], False: [2, 3]}
+    assert week.roots == {"S1": [1, 2], "C6": [1, 1], "L4": [1, 2], "L5": [2, 4]}  # L5: R8 R9 R10 R11
+    assert week.confusions == {("S1", "L5"): [1, 1], ("L4", "L5"): [1, 1], ("L5", "L4"): [2, 2]}
     cards = aggregate_cards(CARDS, profile="ana")
     assert cards.roots == {"L4": [3, 2, 1], "L5": [3, 3, 1], "S1": [1, 1, 0], "C6": [2, 2, 1]}
     assert sum(cards.due.values()) == 7  # c4 suspended, c7 new
-    assert compute_stats(days, cards, EXAMS, today=TODAY, places=places, profile="ana") == summarize(
-        ANA + BEN, CARDS, EXAMS, today=TODAY, places=places, profile="ana"
+    assert compute_stats(week, cards, EXAMS, today=TODAY, places=places, profile="ana") == summarize(
+        ANA + BEN, CARDS, EXAMS, today=TODAY, period_days=7, places=places, profile="ana"
     )
 
 

@@ -146,7 +146,7 @@ class Blueprint:
     available: int
     """How many eligible cards the scope holds (fewer questions than requested when this is smaller)."""
     weak: bool = False
-    """Whether weakness weights tilted the per-root counts."""
+    """Whether weakness weights were given (a "weak" exam), even if all of them were equal."""
 
 
 def _key(seed: int, *parts: str) -> bytes:
@@ -193,6 +193,7 @@ def blueprint(
     if questions < 1:
         raise ValueError(f"An exam needs at least one question (got {questions}).")
     scope = parse_scope(scope)
+    weights_given = weights is not None
     weights = dict(weights or {})
     bad = sorted(root for root, w in weights.items() if not (w >= 0 and math.isfinite(w)))
     if bad:
@@ -252,7 +253,7 @@ def blueprint(
 
     chosen.sort(key=lambda c: _key(seed, "order", c.id))
     return Blueprint(
-        cards=tuple(chosen), seed=seed, scope=scope, requested=questions, available=len(pool), weak=bool(weights)
+        cards=tuple(chosen), seed=seed, scope=scope, requested=questions, available=len(pool), weak=weights_given
     )
 
 
@@ -840,14 +841,17 @@ def _tallies(items: Iterable[tuple[str, bool]], order: Sequence[str] | None = No
     return tuple(Tally(k, right[k], total[k]) for k in keys if total[k])
 
 
-def confusion_pairs(pairs: Iterable[tuple[str, str]], places: Mapping[str, str]) -> tuple[Confusion, ...]:
+def confusion_pairs(
+    pairs: Iterable[tuple[str, str]] | Mapping[tuple[str, str], int], places: Mapping[str, str]
+) -> tuple[Confusion, ...]:
     """Count (expected, given) root pairs and explain each by place, most frequent first.
 
     Args:
-        pairs: One (expected root, given root) per wrong answer that named a different root.
+        pairs: One (expected root, given root) per wrong answer that named a different root, or
+            such pairs already counted (a mapping pair -> count).
         places: Root -> region (see `trainer.content.places.dermatome_places`).
     """
-    counts = Counter(pairs)
+    counts = Counter(pairs) if not isinstance(pairs, Mapping) else Counter(dict(pairs))
 
     def rank(root: str) -> float:
         try:

@@ -2,9 +2,9 @@
 
 Two steps, so that the database can do the heavy one:
 
-1. `aggregate_reviews` folds review-log rows into per-study-day totals (`ReviewDays`): answers and
-   time per day, review-queue passes per day for mature and young cards, per root, and confusion
-   pairs; `aggregate_cards` folds card states into cards due per day and per-root card counts
+1. `aggregate_reviews` folds review-log rows into totals (`ReviewTotals`): answers and time per
+   study day, and over the period review-queue passes of mature and young cards, passes per root
+   and confusion pairs with the days they happened on; `aggregate_cards` folds card states into cards due per day and per-root card counts
    (`CardTotals`). They are what SQL `GROUP BY` queries return (see bench/bench_stats.py for the
    queries), so the store can hand over a few thousand grouped rows instead of a million reviews;
    or the rows themselves can be folded here (`summarize` does both steps).
@@ -27,7 +27,7 @@ DST change or travel never moves a past answer to another day.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -47,13 +47,14 @@ __all__ = [
     "CardTotals",
     "DayCount",
     "ExamAnswerRow",
-    "ReviewDays",
+    "ReviewTotals",
     "ReviewRow",
     "RootMastery",
     "Stats",
     "aggregate_cards",
     "aggregate_reviews",
     "compute_stats",
+    "period_start",
     "stats_json",
     "summarize",
 ]
@@ -124,23 +125,42 @@ class ExamAnswerRow:
     profile: str = "default"
 
 
-# --- step 1: per-day totals ---------------------------------------------------------------------------
+# --- step 1: totals -------------------------------------------------------------------------------------
+
+
+def period_start(today: date, period_days: int | None) -> date:
+    """The first study day of a period of `period_days` ending `today` (date.min for all history).
+
+    Raises:
+        ValueError: If `period_days` is less than 1.
+    """
+    if period_days is None:
+        return date.min
+    if period_days < 1:
+        raise ValueError(f"The period must be at least one day (got {period_days}).")
+    return today - timedelta(days=period_days - 1)
 
 
 @dataclass
-class ReviewDays:
-    """A review log folded into per-study-day totals (what SQL GROUP BY study_day returns)."""
+class ReviewTotals:
+    """A review log folded into what the figures need: small enough for SQL to return whole.
 
+    Per-day counts cover all history (the calendar and the streak need them); the rest covers the
+    period from `since` on. Each field is one GROUP BY of the proposed queries (bench/bench_stats.py).
+    """
+
+    since: date = date.min
+    """First study day of the period the period totals cover (date.min: all history)."""
     answers: Counter[date] = field(default_factory=Counter)
-    """Answers per study day (every queue, drills included)."""
+    """Answers per study day, all history (every queue, drills included)."""
     time_ms: Counter[date] = field(default_factory=Counter)
-    """Capped response time per study day."""
-    retention: dict[tuple[date, bool], list[int]] = field(default_factory=dict)
-    """(day, mature?) -> [passed, total] of review-queue answers that are not drills."""
-    roots: dict[tuple[date, str], list[int]] = field(default_factory=dict)
-    """(day, expected root) -> [passed, total] over all answers."""
-    confusions: Counter[tuple[date, str, str]] = field(default_factory=Counter)
-    """(day, expected root, given root) -> wrong answers naming that other root."""
+    """Capped response time per study day, all history."""
+    retention: dict[bool, list[int]] = field(default_factory=dict)
+    """Mature? -> [passed, total] of review-queue answers that are not drills, in the period."""
+    roots: dict[str, list[int]] = field(default_factory=dict)
+    """Expected root -> [passed, total] over all answers in the period."""
+    confusions: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    """(expected, given) -> [wrong answers naming that other root, study days it happened on], in the period."""
 
 
 def _wrong(verdict: str | None, quality: int) -> bool:
@@ -151,15 +171,18 @@ def _wrong(verdict: str | None, quality: int) -> bool:
     return quality < PASSING_QUALITY
 
 
-def aggregate_reviews(rows: Iterable[ReviewRow], *, profile: str = "default") -> ReviewDays:
-    """Fold one profile's review-log rows into per-day totals.
+def aggregate_reviews(rows: Iterable[ReviewRow], *, since: date = date.min, profile: str = "default") -> ReviewTotals:
+    """Fold one profile's review-log rows into totals.
 
     Args:
         rows: Review rows (any order; rows of other profiles are skipped).
+        since: First study day of the period (`period_start`); date.min for all history.
         profile: The profile whose rows count.
     """
-    days = ReviewDays()
-    answers, time_ms, retention, roots, confusions = days.answers, days.time_ms, days.retention, days.roots, days.confusions
+    totals = ReviewTotals(since=since)
+    answers, time_ms, retention, roots = totals.answers, totals.time_ms, totals.retention, totals.roots
+    pair_days: dict[tuple[str, str], set[date]] = {}
+    pair_count: Counter[tuple[str, str]] = Counter()
     for r in rows:
         if r.profile != profile:
             continue
@@ -167,24 +190,29 @@ def aggregate_reviews(rows: Iterable[ReviewRow], *, profile: str = "default") ->
         answers[day] += 1
         if r.response_ms:
             time_ms[day] += min(r.response_ms, MAX_ANSWER_MS)
+        if day < since:
+            continue
         passed = r.quality >= PASSING_QUALITY
         if r.queue == REVIEW_QUEUE and not r.is_drill:
-            cell = retention.get((day, r.interval_before >= MATURE_INTERVAL))
+            cell = retention.get(r.interval_before >= MATURE_INTERVAL)
             if cell is None:
-                cell = retention[(day, r.interval_before >= MATURE_INTERVAL)] = [0, 0]
+                cell = retention[r.interval_before >= MATURE_INTERVAL] = [0, 0]
             cell[0] += passed
             cell[1] += 1
         expected = r.expected_root
         if expected:
-            cell = roots.get((day, expected))
+            cell = roots.get(expected)
             if cell is None:
-                cell = roots[(day, expected)] = [0, 0]
+                cell = roots[expected] = [0, 0]
             cell[0] += passed
             cell[1] += 1
             given = r.given_root
             if given and given != expected and _wrong(r.verdict, r.quality):
-                confusions[(day, expected, given)] += 1
-    return days
+                pair = (expected, given)
+                pair_count[pair] += 1
+                pair_days.setdefault(pair, set()).add(day)
+    totals.confusions = {pair: [n, len(pair_days[pair])] for pair, n in pair_count.items()}
+    return totals
 
 
 @dataclass
@@ -283,7 +311,8 @@ class Stats:
     confusions: tuple[Confusion, ...]
     """Reviews and exams together, most frequent first."""
     confusion_days: Mapping[tuple[str, str], int]
-    """(expected, given) -> on how many study days it happened ("you keep answering L4 for L5")."""
+    """(expected, given) -> on how many study days reviews gave it ("you keep answering L4 for L5");
+    exam answers add to a pair's count, not to its days."""
     time_studied_s: int
     reviews_total: int
     """Answers in the period."""
@@ -311,33 +340,26 @@ def _root_order(root: str) -> float:
 
 
 def compute_stats(
-    days: ReviewDays,
+    reviews: ReviewTotals,
     cards: CardTotals,
     exams: Iterable[ExamAnswerRow] = (),
     *,
     today: date,
-    period_days: int | None = None,
     places: Mapping[str, str] | None = None,
     profile: str = "default",
 ) -> Stats:
     """The statistics on `today` for one profile.
 
     Args:
-        days: Per-day review totals of this profile (`aggregate_reviews`, or the same from SQL).
+        reviews: This profile's review totals (`aggregate_reviews`, or the same from SQL); their
+            `since` sets the period of retention, per-root accuracy, confusions and time.
         cards: This profile's card-state totals (`aggregate_cards`, or the same from SQL).
-        exams: Answered exam questions (rows of other profiles are skipped).
+        exams: Answered exam questions (rows of other profiles and outside the period are skipped).
         today: The current study day (from `trainer.clock.study_day`).
-        period_days: Count retention, per-root accuracy, confusions and time over the last
-            this many study days, today included; None for all history.
         places: Root -> region, to explain confusions (`trainer.content.places.dermatome_places`).
         profile: The profile.
-
-    Raises:
-        ValueError: If `period_days` is less than 1.
     """
-    if period_days is not None and period_days < 1:
-        raise ValueError(f"The period must be at least one day (got {period_days}).")
-    start = today - timedelta(days=period_days - 1) if period_days is not None else date.min
+    start = reviews.since
 
     def within(day: date) -> bool:
         return start <= day <= today
@@ -350,67 +372,58 @@ def compute_stats(
         if offset < FORECAST_DAYS:
             due[offset] += count
     forecast = tuple(DayCount(today + timedelta(days=i), due[i]) for i in range(FORECAST_DAYS))
-    per_root_cards = cards.roots
 
-    heat = tuple(DayCount(today - timedelta(days=i), days.answers.get(today - timedelta(days=i), 0)) for i in range(HEATMAP_DAYS - 1, -1, -1))
-    current_streak = streak(cast(OverviewReader, _Days(d for d, n in days.answers.items() if n)), today)
+    answers = reviews.answers
+    heat = tuple(
+        DayCount(day, answers.get(day, 0)) for day in (today - timedelta(days=i) for i in range(HEATMAP_DAYS - 1, -1, -1))
+    )
+    current_streak = streak(cast(OverviewReader, _Days(d for d, n in answers.items() if n)), today)
 
-    kept = {True: [0, 0], False: [0, 0]}
-    for (day, mature), (passed, total) in days.retention.items():
-        if within(day):
-            kept[mature][0] += passed
-            kept[mature][1] += total
+    mature = reviews.retention.get(True, [0, 0])
+    young = reviews.retention.get(False, [0, 0])
 
-    answered: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for (day, root), (passed, total) in days.roots.items():
-        if within(day):
-            answered[root][0] += passed
-            answered[root][1] += total
+    answered = {root: list(cell) for root, cell in reviews.roots.items()}
     for e in exam_rows:
         if e.expected_root:
-            answered[e.expected_root][0] += e.correct
-            answered[e.expected_root][1] += 1
+            cell = answered.setdefault(e.expected_root, [0, 0])
+            cell[0] += e.correct
+            cell[1] += 1
+    per_root_cards = cards.roots
     per_root = tuple(
         RootMastery(
             root=root,
-            cards=per_root_cards[root][0] if root in per_root_cards else 0,
-            seen=per_root_cards[root][1] if root in per_root_cards else 0,
-            mature=per_root_cards[root][2] if root in per_root_cards else 0,
-            reviews=answered[root][1] if root in answered else 0,
-            passed=answered[root][0] if root in answered else 0,
+            cards=per_root_cards.get(root, (0, 0, 0))[0],
+            seen=per_root_cards.get(root, (0, 0, 0))[1],
+            mature=per_root_cards.get(root, (0, 0, 0))[2],
+            reviews=answered.get(root, (0, 0))[1],
+            passed=answered.get(root, (0, 0))[0],
         )
         for root in sorted(set(per_root_cards) | set(answered), key=lambda r: (_root_order(r), r))
     )
 
-    pairs: Counter[tuple[str, str]] = Counter()
-    pair_days: dict[tuple[str, str], set[date]] = defaultdict(set)
-    for (day, expected, given), count in days.confusions.items():
-        if within(day):
-            pairs[(expected, given)] += count
-            pair_days[(expected, given)].add(day)
+    pairs: Counter[tuple[str, str]] = Counter({pair: cell[0] for pair, cell in reviews.confusions.items()})
     for e in exam_rows:
         if not e.correct and e.expected_root and e.given_root and e.given_root != e.expected_root:
             pairs[(e.expected_root, e.given_root)] += 1
-            pair_days[(e.expected_root, e.given_root)].add(e.study_day)
-    confusions = confusion_pairs(pairs.elements(), places or {})
+    confusions = confusion_pairs(pairs, places or {})
 
-    time_ms = sum(ms for day, ms in days.time_ms.items() if within(day)) + sum(e.time_ms for e in exam_rows)
+    time_ms = sum(ms for day, ms in reviews.time_ms.items() if within(day)) + sum(e.time_ms for e in exam_rows)
     return Stats(
         today=today,
-        period_days=period_days,
+        period_days=None if start == date.min else (today - start).days + 1,
         due_today=forecast[0].count,
         forecast=forecast,
         streak_days=current_streak,
         reviews_by_day=heat,
-        retention_mature=_rate(*kept[True]),
-        retention_mature_counts=(kept[True][0], kept[True][1]),
-        retention_young=_rate(*kept[False]),
-        retention_young_counts=(kept[False][0], kept[False][1]),
+        retention_mature=_rate(mature[0], mature[1]),
+        retention_mature_counts=(mature[0], mature[1]),
+        retention_young=_rate(young[0], young[1]),
+        retention_young_counts=(young[0], young[1]),
         per_root=per_root,
         confusions=confusions,
-        confusion_days={pair: len(d) for pair, d in pair_days.items()},
+        confusion_days={pair: cell[1] for pair, cell in reviews.confusions.items()},
         time_studied_s=(time_ms + 500) // 1000,
-        reviews_total=sum(n for day, n in days.answers.items() if within(day)),
+        reviews_total=sum(n for day, n in answers.items() if within(day)),
     )
 
 
@@ -470,11 +483,10 @@ def summarize(
 ) -> Stats:
     """Both steps over raw rows: `compute_stats(aggregate_reviews(...), aggregate_cards(...), ...)`."""
     return compute_stats(
-        aggregate_reviews(reviews, profile=profile),
+        aggregate_reviews(reviews, since=period_start(today, period_days), profile=profile),
         aggregate_cards(cards, profile=profile),
         exams,
         today=today,
-        period_days=period_days,
         places=places,
         profile=profile,
     )
