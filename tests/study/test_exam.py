@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from trainer.clock import FixedClock
 from trainer.content.cards import Card, CardKind
 from trainer.content.generate import load_compiled_deck
 from trainer.content.loader import load_deck
@@ -281,6 +282,18 @@ class TestTimer:
         assert report.time_used_s == 60
         assert [q.time_ms for q in report.questions][:2] == [25_000, 35_000]
         assert report.score.correct == 1
+
+    def test_the_injected_clock_drives_the_timer_as_a_face_would(self, deck) -> None:
+        """With the app's FixedClock: ticks every second, the warning in the last minute, then timeout."""
+        clock = FixedClock(T0)
+        exam = start_exam(blueprint(deck.cards, questions=5, seed=1), time_limit_s=90, now=clock.now(), student=STUDENT)
+        shown = []
+        while not exam.check_time(clock.now()):
+            shown.append((clock_text(exam.time_left_ms(clock.now())), exam.warning(clock.now())))
+            clock.advance(timedelta(seconds=1))
+        assert shown[0] == ("1:30", False) and shown[29] == ("1:01", False) and shown[30] == ("1:00", True)
+        assert shown[-1] == ("0:01", True) and len(shown) == 90
+        assert exam.submitted_by is SubmittedBy.TIMEOUT and exam.submitted_at == T0 + timedelta(seconds=90)
 
     def test_an_answer_after_the_time_is_up_is_refused_and_submits(self, deck) -> None:
         """Answering past the limit changes nothing: the exam is submitted by timeout instead."""

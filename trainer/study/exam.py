@@ -165,14 +165,14 @@ def blueprint(
 ) -> Blueprint:
     """Choose an exam's questions.
 
-    Slots go to roots one at a time, each to the root with the highest weight / (2 x slots already
-    given + 1) (Sainte-Laguë, the divisor method fairest to small weights; with equal weights every
-    root gets one before any gets two, so per-root counts differ by at most one); cards naming no
-    root form one more such group. A root never gets more slots
-    than it has facts while another root still has an unused fact, so two cards of one fact
-    (siblings) are asked only when the scope has too few facts. Within a root, the template
-    used least so far (in the root, then in the whole exam) goes first. Ties are broken by keys
-    derived from the seed and the card ids, so the same seed and cards give the same exam.
+    Slots go to roots one at a time, each to the root with the highest weight / (2 x its slots + 1)
+    (Sainte-Laguë, the divisor method fairest to small weights; with equal weights every root gets
+    one before any gets two, so per-root counts differ by at most one); cards naming no root form
+    one more such group. A root never gets more slots than it has facts while another root still
+    has an unused fact, so two cards of one fact (siblings) are asked only when the scope has too
+    few facts. Within a root, the template used least so far (in the root, then in the whole
+    exam) goes first. Ties are broken by keys derived from the seed and the card ids, so the same
+    seed and cards give the same exam.
 
     Args:
         candidates: Cards to choose from (any order; reveal cards and cards outside the scope
@@ -180,8 +180,8 @@ def blueprint(
         questions: How many questions (at least 1); fewer if the scope has fewer cards.
         seed: The seed; the same seed gives the same questions in the same order.
         scope: A scope accepted by `parse_scope`.
-        weights: Optional root -> weight (> 0 tilts toward that root; default 1.0), e.g. from
-            `weakness_weights`. Cards naming no root weigh 1.0.
+        weights: Optional root -> weight, e.g. from `weakness_weights`: above 1.0 a root is asked
+            more, below less; roots not named and cards naming no root weigh 1.0.
 
     Returns:
         The blueprint.

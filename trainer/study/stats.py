@@ -4,10 +4,11 @@ Two steps, so that the database can do the heavy one:
 
 1. `aggregate_reviews` folds review-log rows into totals (`ReviewTotals`): answers and time per
    study day, and over the period review-queue passes of mature and young cards, passes per root
-   and confusion pairs with the days they happened on; `aggregate_cards` folds card states into cards due per day and per-root card counts
-   (`CardTotals`). They are what SQL `GROUP BY` queries return (see bench/bench_stats.py for the
-   queries), so the store can hand over a few thousand grouped rows instead of a million reviews;
-   or the rows themselves can be folded here (`summarize` does both steps).
+   and confusion pairs with the days they happened on; `aggregate_cards` folds card states into
+   cards due per day and per-root card counts (`CardTotals`). They are what SQL `GROUP BY`
+   queries return (bench/bench_stats.py has the queries), so the store can hand over about a
+   thousand grouped rows instead of a million reviews; or the rows themselves can be folded here
+   (`summarize` does both steps).
 2. `compute_stats` turns those totals and the exam answers into the figures the Stats screen and
    `trainer stats --json` show (`Stats`, `stats_json`).
 
@@ -17,7 +18,8 @@ Definitions (as Anki's, where Anki has one):
   shorter. A lapse (a failed review) lowers retention; the relearning that follows does not count.
 - Time studied adds each answer's response time, capped at 60 s (an answer left on screen while
   the student made tea is not an hour of study), and the time spent on exam questions.
-- A confusion is a wrong answer that named another root than the card's: (expected, given).
+- A confusion is a wrong answer that named another root than the card's: (expected, given). An
+  answer another source accepts (L3 on a knee card whose canonical root is L4) is right, not one.
 - The streak is the Home screen's (`trainer.study.queue.streak`): consecutive study days with an
   answer, ending today, or yesterday while today has none yet.
 Study days are the ones stored with each answer (local zone and rollover hour at the time), so a
