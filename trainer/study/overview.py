@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
@@ -72,11 +72,16 @@ class HomeOverview:
     """The profile's name when the database holds several (Home names it), else None."""
 
 
-def streak(reader: Reader, today: date) -> int:
-    """Consecutive study days with at least one answer, ending today, or yesterday if today has none yet."""
-    day = today if reader.has_reviews_on(day=today) else today - timedelta(days=1)
+def streak(has_reviews_on: Callable[[date], bool], today: date) -> int:
+    """Consecutive study days with at least one answer, ending today, or yesterday if today has none yet.
+
+    Args:
+        has_reviews_on: Whether a study day has an answer (one index probe per day, or a set lookup).
+        today: The current study day.
+    """
+    day = today if has_reviews_on(today) else today - timedelta(days=1)
     count = 0
-    while reader.has_reviews_on(day=day):
+    while has_reviews_on(day):
         count += 1
         day -= timedelta(days=1)
     return count
@@ -107,7 +112,7 @@ def home_overview_from(reader: Reader, settings: Settings, today: date, *, profi
         today=today,
         counts=counts,
         # A streak may end yesterday: today's reviews may simply not have happened yet.
-        streak=streak(reader, today),
+        streak=streak(lambda day: reader.has_reviews_on(day=day), today),
         minutes=math.ceil(counts.total * seconds / 60),
         decks=[DeckOverview(*row) for row in reader.deck_overview(today=today)],
         reviewed_today=reader.count_reviews(day=today),
