@@ -147,6 +147,30 @@ def _rasterise(bodymap: BodyMap, view: str, layer: str, width: int, height: int)
             if index is None:
                 index = covers[key] = len(covers)
             cells.append(index)
+    # Small terminals: a finger is narrower than a pixel. Every key point keeps its own pixel for
+    # its root, and a zone that got no pixel at all gets the one under its label point, so each
+    # root can still be highlighted and pointed at (on both sides of the body).
+    def claim(point: Point, zone_id: str) -> None:
+        for px in (point, (1.0 - point[0], point[1])):
+            x = min(width - 1, max(0, int(px[0] * width)))
+            y = min(height - 1, max(0, int(px[1] * height)))
+            if cells[y * width + x] == OUTSIDE:
+                continue
+            key = (zone_id,)
+            cells[y * width + x] = covers.setdefault(key, len(covers))
+
+    if layer == "dermatome":
+        for point in bodymap.key_points:
+            if point.view != view:
+                continue
+            own = next((z for z in zones if z.root == point.root and z.contains(point.at)), None)
+            if own is not None:
+                claim(point.at, own.id)
+    present = {i for i in set(cells) if i != OUTSIDE}
+    shown = {zone_id for cover, index in covers.items() if index in present for zone_id in cover}
+    for zone in zones:
+        if zone.id not in shown:
+            claim(zone.label_at, zone.id)
     ordered = tuple(sorted(covers, key=covers.__getitem__))
     return Raster(view=view, layer=layer, width=width, height=height, cells=tuple(cells), covers=ordered)
 
