@@ -152,12 +152,14 @@ def _rasterise(bodymap: BodyMap, view: str, layer: str, width: int, height: int)
     # root can still be highlighted and pointed at (on both sides of the body).
     def claim(point: Point, zone_id: str) -> None:
         for px in (point, (1.0 - point[0], point[1])):
-            x = min(width - 1, max(0, int(px[0] * width)))
-            y = min(height - 1, max(0, int(px[1] * height)))
-            if cells[y * width + x] == OUTSIDE:
-                continue
-            key = (zone_id,)
-            cells[y * width + x] = covers.setdefault(key, len(covers))
+            x0 = min(width - 1, max(0, int(px[0] * width)))
+            y0 = min(height - 1, max(0, int(px[1] * height)))
+            # The point's pixel, else the nearest pixel on the body (a thin zone at the skin's edge).
+            for dx, dy in _NEAREST:
+                x, y = x0 + dx, y0 + dy
+                if 0 <= x < width and 0 <= y < height and cells[y * width + x] != OUTSIDE:
+                    cells[y * width + x] = covers.setdefault((zone_id,), len(covers))
+                    break
 
     if layer == "dermatome":
         for point in bodymap.key_points:
@@ -173,6 +175,10 @@ def _rasterise(bodymap: BodyMap, view: str, layer: str, width: int, height: int)
             claim(zone.label_at, zone.id)
     ordered = tuple(sorted(covers, key=covers.__getitem__))
     return Raster(view=view, layer=layer, width=width, height=height, cells=tuple(cells), covers=ordered)
+
+
+_NEAREST = sorted(((dx, dy) for dx in range(-2, 3) for dy in range(-2, 3)), key=lambda d: (d[0] ** 2 + d[1] ** 2, d))
+"""Pixel offsets within two pixels, nearest first."""
 
 
 def _pixels(start: float, end: float, width: int) -> range:
