@@ -622,3 +622,46 @@ def targets_in_order(bodymap: BodyMap, layer: str) -> Sequence[str]:
     if layer == "dermatome":
         return bodymap.roots()
     return tuple(n.id for n in bodymap.nerves)
+
+
+# --- what a screen highlights -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """One highlighted area of a figure: every zone of a root or of a nerve, with its label."""
+
+    target: str
+    """A root ("L4") or a nerve id ("ulnar")."""
+    label: str
+    """Shown on the map beside the area and in the legend, e.g. "A  L4 (your answer)"."""
+    slot: int = 0
+    """Which highlight colour: 0 for the first area, 1 for the second."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """What a map shows for a question or an answer: the base layer and up to two highlights."""
+
+    highlights: tuple[Highlight, ...] = ()
+    layer: str = "dermatome"
+    """The layer drawn under the highlights."""
+    labels: bool = False
+    """Label every zone (on demand: "no fact by colour alone")."""
+
+
+def answer_figure(root: str) -> Figure:
+    """The answer's zone highlighted and labelled, for feedback after a card about `root`."""
+    return Figure(highlights=(Highlight(root, f"{root}  the answer", 0),))
+
+
+def confusion_figure(given: str, expected: str) -> Figure:
+    """Both zones of a confusion, each labelled: "you answered L4: here is L4, here is L5"."""
+    if given == expected:
+        return answer_figure(expected)
+    return Figure(
+        highlights=(
+            Highlight(given, f"A  {given}  your answer", 0),
+            Highlight(expected, f"B  {expected}  the answer", 1),
+        )
+    )
