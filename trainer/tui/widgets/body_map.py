@@ -341,7 +341,9 @@ class BodyMap(Widget):
             style = _style(_ink_on(colour), colour, True)
             for (r, c), char in zip(cells, text, strict=False):
                 overlay[(r, c)] = (char, style)
-                taken.add((r, c))
+            # Keep a blank cell either side, so "T4" and "C4" never run together as "T4C4".
+            row_of = cells[0][0]
+            taken.update((row_of, c) for c in range(cells[0][1] - 1, cells[-1][1] + 2))
 
         for highlight in figure.highlights:
             zones = [z for z in self.bodymap.zones_of(highlight.target) if z.view == view]
@@ -352,7 +354,10 @@ class BodyMap(Widget):
             short = highlight.label.split("  ")[0] if "  " in highlight.label else highlight.target
             place(short, anchor, HIGHLIGHT_COLOURS[highlight.slot % 2])
         if figure.labels:
+            highlighted = {h.target for h in figure.highlights}
             for zone in self.bodymap.zones_in(view, figure.layer):
+                if zone.target in highlighted:
+                    continue
                 point = self.bodymap.key_point(zone.root) if zone.root else None
                 anchor = point.at if point is not None and point.view == view and zone.contains(point.at) else zone.label_at
                 text = zone.root or _short_nerve(zone.target)
