@@ -20,6 +20,12 @@ class CardKind(StrEnum):
     """The student picks one of the numbered options; graded automatically."""
     REVEAL = "reveal"
     """The student recalls, reveals the back, and grades themself."""
+    MAP_ZONE = "map-zone"
+    """A zone is highlighted on the body map; the student types its root (see `map_cards`)."""
+    MAP_LOCATE = "map-locate"
+    """The student moves a cursor onto a root's zone and presses Enter (see `map_cards`)."""
+    MAP_ROOT_OR_NERVE = "map-root-or-nerve"
+    """Two areas are highlighted, a dermatome and a nerve territory; the student picks the root's (see `map_cards`)."""
 
 
 def card_id(deck_id: str, template: str, fact_key: str) -> str:
