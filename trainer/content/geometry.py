@@ -76,7 +76,7 @@ def _union(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return merged
 
 
-def overlap_area(a: Sequence[Sequence[Point]], b: Sequence[Sequence[Point]], *, rows: int = 1500) -> float:
+def overlap_area(a: Sequence[Sequence[Point]], b: Sequence[Sequence[Point]], *, rows: int = 800) -> float:
     """The area two shapes share, each shape the union of its polygons.
 
     Measured by horizontal scanlines: exact along each line, sampled every 1/`rows` vertically,

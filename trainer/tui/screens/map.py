@@ -256,9 +256,10 @@ class MapScreen(Screen[None]):
         zones = bodymap.zones_of(nerve_id)
         parts: list[Content] = [Content(nerve.name).stylize("bold $accent")]
         parts.append(Content.assemble(("Territory", "bold"), "\n  ", literal("; ".join(dict.fromkeys(z.region for z in zones)))))
-        roots = ", ".join(nerve.roots) if nerve.roots else "not given in the references"
-        if nerve.roots_note:
-            roots += f" ({nerve.roots_note})"
+        if nerve.roots:
+            roots = ", ".join(nerve.roots) + (f" ({nerve.roots_note})" if nerve.roots_note else "")
+        else:
+            roots = nerve.roots_note or "not given in the references"
         parts.append(Content.assemble(("Roots", "bold"), "\n  ", literal(roots)))
         if nerve.contrasts:
             parts.append(Content.assemble(("Taught against", "bold"), "\n  ", literal(", ".join(f"the {r} dermatome" for r in nerve.contrasts))))
