@@ -4,7 +4,8 @@ Run: `.venv/bin/python bench/bench_bodymap.py [--runs N]`. Prints medians (and t
 - raster, cold: both views' geometry at the widget's size, with the raster cache cleared;
 - render, cold: the BodyMap widget painting every line from nothing (cache cleared), in a headless app;
 - render, warm: the same after the highlighted root changes (the raster is cached, as in the explorer);
-- keypress -> repaint: the explorer selecting the next root and painting it (Pilot press + refresh);
+- keypress -> repaint: the explorer selecting the next root and painting it (Pilot press + refresh),
+  beside Pilot's baseline for a key that does nothing (the difference is the explorer's own cost);
 - load + validate the map file (what the explorer's worker does once, off the UI thread).
 """
 
@@ -41,7 +42,12 @@ async def _widget_times(size: tuple[int, int], terminal: tuple[int, int], runs: 
         def compose(self) -> ComposeResult:
             yield BodyMap(bodymap)
 
-    times: dict[str, list[float]] = {"render, cold": [], "render, warm": [], "keypress -> repaint": []}
+    times: dict[str, list[float]] = {
+        "render, cold": [],
+        "render, warm": [],
+        "keypress -> repaint": [],
+        "Pilot baseline (unbound key)": [],
+    }
     async with Host().run_test(size=size) as pilot:
         widget = pilot.app.query_one(BodyMap)
         await pilot.pause()
@@ -60,6 +66,11 @@ async def _widget_times(size: tuple[int, int], terminal: tuple[int, int], runs: 
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         for _ in range(runs):
+            # Pilot's own cost (posting the key, waiting for idle) is measured with a key that does nothing.
+            start = time.perf_counter()
+            await pilot.press("x")
+            await pilot.pause()
+            times["Pilot baseline (unbound key)"].append((time.perf_counter() - start) * 1000)
             start = time.perf_counter()
             await pilot.press("down")
             await pilot.pause()
