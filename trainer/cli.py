@@ -617,3 +617,64 @@ def profile_rename(ctx: click.Context, old: str, new: str, db: str | None) -> No
     finally:
         store.close()
     click.echo(f"Renamed profile {old!r} to {new.strip()!r}")
+
+
+# --- map command (TUI explorer; no database) ---------------------------------------------------
+
+
+@main.command("map")
+@click.argument("target", required=False, metavar="[ROOT|NERVE]")
+@click.option("--check", "check", metavar="FILE", default=None, help="Validate a body-map file instead of opening the map.")
+def map_command(target: str | None, check: str | None) -> None:
+    """Explore the body map: dermatomes (and cutaneous nerves) drawn in the terminal.
+
+    ROOT is a spinal level such as L4 or "S4-5"; NERVE is a nerve's id or name, such as ulnar or
+    "lateral femoral cutaneous". Arrow keys browse, n shows nerve territories, l labels, q quits.
+    """
+    from trainer.content.bodymap import load_bodymap
+    from trainer.content.loader import DeckError
+    from trainer.study.atlas import builtin_map_path
+
+    try:
+        bodymap = load_bodymap(check or builtin_map_path())
+    except DeckError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    if check is not None:
+        click.echo(f"{check}: ok ({len(bodymap.zones)} zones, {len(bodymap.key_points)} key points, {len(bodymap.nerves)} nerves)")
+        return
+    resolved = None
+    if target is not None:
+        resolved = _map_target(bodymap, target)
+    from trainer.tui.map_app import MapApp
+
+    MapApp(resolved).run()
+
+
+def _map_target(bodymap, text: str) -> str:  # bodymap: trainer.content.bodymap.BodyMap
+    """The root or nerve id `text` names, or exit 2 with a hint."""
+    from trainer.content.roots import LEVELS, parse_root
+
+    parsed = parse_root(text)
+    if parsed.kind == "root":
+        root = parsed.roots[0]
+        if root in LEVELS:
+            return root
+        click.echo(f"trainer map: {root} has no zone on the map (the map shows the ISNCSCI levels C2 to S4-5).", err=True)
+        sys.exit(2)
+    nerve = bodymap.find_nerve(text)
+    if nerve is not None:
+        return nerve.id
+    hint = bodymap.suggest_nerve(text)
+    if parsed.kind == "disc":
+        disc = parsed.text.removesuffix(" disc")
+        click.echo(f"trainer map: {disc} names a disc, not a root; try one of {', '.join(parsed.roots)}.", err=True)
+        sys.exit(2)
+    if parsed.note.startswith("not a spinal root"):
+        reason = f'"{text}" is {parsed.note}'
+    else:
+        reason = f'"{text}" is neither a root (like L4) nor a nerve on the map'
+    extra = f'; did you mean "{hint}"?' if hint else ". Nerves: " + ", ".join(n.id for n in bodymap.nerves)
+    click.echo(f"trainer map: {reason}{extra}", err=True)
+    sys.exit(2)

@@ -29,6 +29,8 @@ def builtin_deck_path() -> Path:
 def builtin_deck_paths() -> list[Path]:
     """Every built-in deck file: each `*.toml` directly in the decks directory, the core deck first.
 
+    Body-map zones live in `decks/maps/`, not here: they are drawn, not studied as a deck.
+
     The examples under `decks/examples/` are not built-in: they are for instructors to copy.
     """
     core = builtin_deck_path()

@@ -26,6 +26,12 @@ class CardKind(StrEnum):
     """The student types a lesion site ("cauda equina", "root"); graded automatically."""
     TYPED_AIS = "typed-ais"
     """The student types an ASIA Impairment Scale grade ("AIS C"); graded automatically."""
+    MAP_ZONE = "map-zone"
+    """A zone is highlighted on the body map; the student types its root (see `map_cards`)."""
+    MAP_LOCATE = "map-locate"
+    """The student moves a cursor onto a root's zone and presses Enter (see `map_cards`)."""
+    MAP_ROOT_OR_NERVE = "map-root-or-nerve"
+    """Two areas are highlighted, a dermatome and a nerve territory; the student picks the root's (see `map_cards`)."""
 
 
 TYPED_KINDS = frozenset({CardKind.TYPED_ROOT, CardKind.TYPED_NERVE, CardKind.TYPED_SITE, CardKind.TYPED_AIS})

@@ -31,10 +31,11 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "start_review", "Start review", tooltip="Start today's review", id="home.start"),
+        Binding("m", "body_map", "Body map", tooltip="Explore the dermatomes on the body map", id="home.map"),
         Binding("question_mark", "help", "Help", key_display="?", id="home.help"),
         Binding("q", "app.quit", "Quit", tooltip="Leave the trainer (everything is saved)", id="home.quit"),
     ]
-    """Enter starts; q quits (Ctrl+Q works everywhere)."""
+    """Enter starts; m opens the body map; q quits (Ctrl+Q works everywhere)."""
 
     @dataclass
     class OverviewLoaded(Message):
@@ -155,6 +156,12 @@ class HomeScreen(Screen[None]):
     def action_start_review(self) -> None:
         """Open the review on today's first card (once the store is open: a moment on the first run)."""
         self.trainer.start_review()
+
+    def action_body_map(self) -> None:
+        """Open the map explorer."""
+        from trainer.tui.screens.map import MapScreen
+
+        self.app.push_screen(MapScreen())
 
     def action_help(self) -> None:
         """Show the keys."""
