@@ -39,6 +39,7 @@ from trainer.content.schema import (
     Vignette,
     fact_key,
 )
+from trainer.content.sites import SITES
 
 CHOICE_DISTRACTORS = 3
 """Wrong options on a generated choice card (four options in all, as in most exam MCQs)."""
@@ -449,7 +450,8 @@ def _nerve(fact: NerveFact, pools: _Pools) -> Iterable[_Draft]:
     if fact.muscles:
         parts.append(("and " if fact.territory else "") + f"moves {fact.muscles}")
     if fact.roots:
-        parts.append(f"(roots {', '.join(fact.roots)})")
+        # cranio-caudal in the sentence; the accept-set keeps the deck's order (preferred first)
+        parts.append(f"({'roots' if len(fact.roots) > 1 else 'root'} {', '.join(sorted(fact.roots, key=position))})")
     why = _sentence(" ".join(parts), fact.note)
     if fact.territory:
         yield _word("territory-to-nerve", CardKind.TYPED_NERVE, f"Which peripheral nerve supplies the skin of {fact.territory}?", [fact.nerve], why, tags=("nerve",))
@@ -476,11 +478,16 @@ def _nerve(fact: NerveFact, pools: _Pools) -> Iterable[_Draft]:
         yield _typed("nerve-to-roots", f"Which spinal roots does the {name} carry?", fact.roots, why, tags=("nerve",))
 
 
+# Every site, in pathway order, for every lesion: a list that named only some would give the answer
+# away whenever the answer is one of the others (the brain, a polyneuropathy).
+_SITE_CHOICES = ", ".join(SITES[:-1]) + " or " + SITES[-1]
+
+
 def _lesion(fact: Lesion, _pools: _Pools) -> Iterable[_Draft]:
     yield _word(
         "findings-to-site", CardKind.TYPED_SITE,
-        f"{fact.findings}\nWhere is the lesion: nerve root, plexus, peripheral nerve, spinal cord, conus or cauda equina?",
-        [fact.site], fact.explanation, tags=("localisation",),
+        f"{fact.findings}\nWhere is the lesion: {_SITE_CHOICES}?",
+        list(dict.fromkeys([fact.site, *fact.also_sites])), fact.explanation, tags=("localisation",),
     )
     if fact.nerve:
         yield _word("findings-to-nerve", CardKind.TYPED_NERVE, f"{fact.findings}\nWhich peripheral nerve?", fact.nerve, fact.explanation, tags=("localisation",))

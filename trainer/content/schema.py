@@ -395,6 +395,8 @@ class Lesion(_Fact):
     """What the lesion is called, for the reverse card ("a common fibular nerve palsy at the fibular head")."""
     findings: Text
     site: Site
+    also_sites: Annotated[list[Site], AfterValidator(lambda v: _unique(v, "site"))] = Field(default_factory=list)
+    """Other sites a cited source supports for these findings, accepted after `site` (the preferred one)."""
     nerve: Annotated[list[Nerve], AfterValidator(lambda v: _unique(v, "nerve"))] = Field(default_factory=list)
     roots: Annotated[list[Root], AfterValidator(lambda v: _unique(v, "root"))] = Field(default_factory=list)
     explanation: Text
