@@ -14,8 +14,20 @@ import click
 DB_HELP = "Database: a file path or any SQLAlchemy URL. Default: $TRAINER_DB, else the user data dir."
 
 
+def _db_value(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Refuse `--db ''`: an empty value is a mistake (an unset variable), never "use the default"."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty; give a database file path or URL, or leave --db out for the default.")
+    return value
+
+
+def _db_option(function):  # type: ignore[no-untyped-def]
+    """The `--db` option, as every command that opens the database takes it."""
+    return click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP, callback=_db_value)(function)
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@_db_option
 @click.version_option(package_name="dermatome-trainer", prog_name="trainer")
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
@@ -112,7 +124,7 @@ def deck_preview(path: str, as_json: bool) -> None:
 
 @deck.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
-@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@_db_option
 @click.pass_context
 def deck_import(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> None:
     """Import deck files into your collection, to study them with the built-in deck.
@@ -164,9 +176,8 @@ def _config_fail(message: str) -> None:
     sys.exit(1)
 
 
-def _config_db_option(function):  # type: ignore[no-untyped-def]
-    """`--db` on `config` and on each of its commands, so it may follow either."""
-    return click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)(function)
+_config_db_option = _db_option
+"""`--db` on `config` and on each of its commands, so it may follow either."""
 
 
 def _config_db(ctx: click.Context, db: str | None) -> str | None:
@@ -177,12 +188,15 @@ def _config_db(ctx: click.Context, db: str | None) -> str | None:
     return db
 
 
-def _config_store(ctx: click.Context, db: str | None):  # -> trainer.store.db.Store
-    """Open the database named by the nearest --db (or its defaults), or fail cleanly."""
+def _config_store(ctx: click.Context, db: str | None, *, read_only: bool = False):  # -> trainer.store.db.Store
+    """Open the database named by the nearest --db (or its defaults), or fail cleanly.
+
+    `read_only` for commands that only read: nothing is created, and a read-only file can be read.
+    """
     from trainer.store.db import StoreError, open_store, resolve_db_url
 
     try:
-        return open_store(resolve_db_url(_config_db(ctx, db)))
+        return open_store(resolve_db_url(_config_db(ctx, db)), read_only=read_only)
     except StoreError as error:
         _config_fail(error.message)
 
@@ -200,7 +214,7 @@ def config(ctx: click.Context, db: str | None) -> None:
     from trainer.store.db import StoreError, store_errors
     from trainer.study.settings import load_settings, setting_items
 
-    store = _config_store(ctx, db)
+    store = _config_store(ctx, db, read_only=True)
     try:
         with store_errors("read the settings"), store.session() as session:
             items = setting_items(load_settings(session))
@@ -222,7 +236,7 @@ def config_get(ctx: click.Context, name: str, db: str | None) -> None:
     from trainer.store.db import StoreError, store_errors
     from trainer.study.settings import SettingError, load_settings, setting_text
 
-    store = _config_store(ctx, db)
+    store = _config_store(ctx, db, read_only=True)
     try:
         with store_errors("read the settings"), store.session() as session:
             value = setting_text(load_settings(session), name)
@@ -264,7 +278,7 @@ def config_set(ctx: click.Context, name: str, value: str, db: str | None) -> Non
 
 
 @main.command()
-@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@_db_option
 @click.pass_context
 def review(ctx: click.Context, db: str | None) -> None:
     """Open the trainer straight on the first card of today's review."""

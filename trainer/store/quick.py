@@ -25,7 +25,7 @@ from typing import Any
 
 from trainer.content.cards import Card, CardKind, SourceRef
 from trainer.scheduling.sm2 import Sm2State
-from trainer.store.location import SCHEMA_VERSION, requested_database
+from trainer.store.location import SCHEMA_VERSION, read_only_uri, requested_database
 
 
 _CHUNK = 500
@@ -71,7 +71,8 @@ def open_quick(db: str | None) -> QuickReader | None:
     if path is None or not path.is_file():
         return None
     try:
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        # read_only_uri: a refused file (damaged, foreign, newer) must not get -wal/-shm files beside it.
+        connection = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
     except sqlite3.Error:
         return None
     reader = QuickReader(connection)
