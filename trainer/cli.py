@@ -124,19 +124,27 @@ def deck_preview(path: str, as_json: bool) -> None:
 
 @deck.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
+@click.option(
+    "--yes",
+    "-y",
+    "yes",
+    is_flag=True,
+    help="Import without asking, even a file that would retire cards of a deck already in your collection.",
+)
 @_db_option
 @click.pass_context
-def deck_import(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> None:
+def deck_import(ctx: click.Context, paths: tuple[str, ...], yes: bool, db: str | None) -> None:
     """Import deck files into your collection, to study them with the built-in deck.
 
     Each file is validated first and imported whole or not at all. Re-importing an edited deck
-    keeps progress on its cards (ids come from the deck id and fact keys, not the wording).
-    Exits 1 if any file could not be imported.
+    keeps progress on its cards (ids come from the deck id and fact keys, not the wording). A
+    file that reuses the id of a deck in your collection and would retire some of its cards is
+    imported only after you say yes (or with --yes). Exits 1 if any file was not imported.
     """
     from trainer.clock import SystemClock
     from trainer.content.loader import DeckError
     from trainer.store.db import StoreError, open_store, resolve_db_url
-    from trainer.study.review import import_deck_file
+    from trainer.study.decks import import_deck_file
 
     try:
         store = open_store(resolve_db_url(db or ctx.obj.get("db")))
@@ -147,7 +155,9 @@ def deck_import(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> N
     try:
         for path in paths:
             try:
-                report = import_deck_file(store, path, now=SystemClock().now())
+                report = import_deck_file(
+                    store, path, now=SystemClock().now(), confirm=None if yes else _confirm_retiring
+                )
             except DeckError as error:
                 failed = True
                 for problem in error.problems:
@@ -158,13 +168,46 @@ def deck_import(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> N
                 failed = True
                 click.echo(f"{path}: not imported: {error.message}", err=True)
                 continue
+            if report is None:
+                failed = True
+                continue
             click.echo(
                 f"{path}: imported ({report.added} new, {report.updated} updated, "
-                f"{report.retired} retired, {report.unchanged} unchanged cards)"
+                f"{report.retired} retired, {report.unchanged} unchanged {_plural(report.unchanged, 'card')})"
             )
     finally:
         store.close()
     sys.exit(1 if failed else 0)
+
+
+def _stdin_is_interactive() -> bool:
+    """True when a person can answer a question on stdin (not a pipe, a file or a script)."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _confirm_retiring(preview) -> bool:  # preview: trainer.study.decks.ImportPreview
+    """Ask before a file retires cards of a deck already in the collection; never ask a script."""
+    from trainer.tui.literal import display_text  # deck text must not reach the terminal as escape codes
+
+    retired = preview.report.retired
+    stored = display_text(preview.stored_title or "")
+    what = (
+        f"{preview.path}: deck id '{display_text(preview.deck_id)}' is already in your collection (\"{stored}\"); "
+        f"importing this file retires {retired} of its {_plural(retired, 'card')} "
+        "(kept with their progress, no longer asked)."
+    )
+    if not _stdin_is_interactive():
+        click.echo(f"{what} Not imported: run again with --yes to import it anyway.", err=True)
+        return False
+    if click.confirm(f"{what} Import it?", default=False, err=True):
+        return True
+    click.echo(f"{preview.path}: not imported", err=True)
+    return False
+
+
+def _plural(count: int, noun: str) -> str:
+    """`noun` or its plural, to follow `count` ("1 card", "2 cards")."""
+    return noun if count == 1 else f"{noun}s"
 
 
 # --- config commands (study settings) ----------------------------------------------------------

@@ -66,7 +66,8 @@ from trainer.study.queue import (
     home_overview_from,
 )
 from trainer.study.settings import Settings, load_settings, study_zone
-from trainer.study.startup import BUILTIN_DECK_META, builtin_deck_key
+# Re-exported for old imports: deck import lives in trainer.study.decks (issue 7); import it from there.
+from trainer.study.decks import ensure_builtin_deck, import_deck_file  # noqa: F401
 
 __all__ = [
     "DEFAULT_SECONDS_PER_CARD",
@@ -547,77 +548,3 @@ def home_overview(store: Store, clock: Clock) -> HomeOverview:
     session_view = ReviewSession(store, clock)
     with store.session() as session:
         return home_overview_from(_SessionReader(session), session_view._queue, session_view.today())
-
-
-@store_errors("import the built-in deck")
-def ensure_builtin_deck(store: Store, *, now: datetime) -> None:
-    """Import the built-in deck if it is absent or its file changed; otherwise return at once.
-
-    The check hashes the deck file, the app version and the content layer's source (generated
-    cards change when the generator does, even between releases), so an unchanged deck costs a
-    few small reads, not an import of the validator and a compile (about 250 ms).
-
-    Args:
-        store: The open store.
-        now: The import instant, from the face's clock (`clock.now()`).
-
-    Raises:
-        trainer.content.loader.DeckError: If the built-in deck does not validate.
-    """
-    from trainer.paths import builtin_deck_path
-
-    path = builtin_deck_path()
-    key = builtin_deck_key()
-    with store.session() as session:
-        if repo.get_meta(session=session, key=BUILTIN_DECK_META) == key:
-            return
-    from trainer.content.generate import load_compiled_deck
-
-    deck = load_compiled_deck(path)
-    with store.session() as session:
-        repo.sync_deck(session=session, deck=deck, now=now)
-        repo.set_meta(session=session, key=BUILTIN_DECK_META, value=key)
-        session.commit()
-
-
-@store_errors("import the deck")
-def import_deck_file(store: Store, path: str, *, now: datetime) -> repo.SyncReport:
-    """Validate a deck file and import it into the store: all of it, or nothing.
-
-    Cards are matched by their stable ids, so re-importing an edited deck keeps every student's
-    progress on reworded cards and retires (never deletes) cards that were removed.
-
-    Args:
-        store: The open store.
-        path: The deck file.
-        now: The import instant (from the face's clock).
-
-    Returns:
-        What the import changed, in cards.
-
-    Raises:
-        trainer.content.loader.DeckError: The file is not a valid deck, or it claims the
-            built-in deck's id (it would replace the built-in cards); nothing was imported.
-    """
-    from pathlib import Path
-
-    from trainer.content.generate import load_compiled_deck
-    from trainer.content.loader import DeckError, DeckProblem, load_deck
-    from trainer.paths import builtin_deck_path
-
-    deck = load_compiled_deck(path)
-    builtin = builtin_deck_path()
-    if Path(path).resolve() != builtin.resolve() and deck.info.id == load_deck(builtin).meta.id:
-        raise DeckError(
-            [
-                DeckProblem(
-                    str(path),
-                    f'deck id "{deck.info.id}" is the built-in deck\'s; give your deck its own id',
-                    location="[deck], field 'id'",
-                )
-            ]
-        )
-    with store.session() as session:
-        report = repo.sync_deck(session=session, deck=deck, now=now)
-        session.commit()
-    return report

@@ -263,7 +263,7 @@ def _open(db: str | None, *, clock: Clock | None, import_builtin: bool) -> tuple
         The open store, and the clock made here (None when `clock` was given).
     """
     from trainer.store.db import open_store, resolve_db_url
-    from trainer.study.review import ensure_builtin_deck
+    from trainer.study.decks import ensure_builtin_deck
 
     store = open_store(resolve_db_url(db))
     try:
