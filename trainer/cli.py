@@ -11,6 +11,8 @@ import sys
 
 import click
 
+from trainer.words import counted
+
 DB_HELP = "Database: a file path or any SQLAlchemy URL. Default: $TRAINER_DB, else the user data dir."
 
 
@@ -81,7 +83,7 @@ def deck_validate(paths: tuple[str, ...]) -> None:
         for key in unused_sources(deck):
             click.echo(f"{path}: warning: [sources.{key}] is never cited", err=True)
         compiled = compile_deck(deck, path=path)
-        click.echo(f"{path}: ok ({len(compiled.cards)} cards from deck '{compiled.info.id}')")
+        click.echo(f"{path}: ok ({counted(len(compiled.cards), 'card')} from deck '{compiled.info.id}')")
     sys.exit(1 if failed else 0)
 
 
@@ -111,7 +113,8 @@ def deck_preview(path: str, as_json: bool) -> None:
     from trainer.tui.literal import display_text  # escape codes in a deck must not reach the terminal
 
     # Text(...) everywhere: deck text is shown literally, square brackets are not Rich markup.
-    table = Table(title=Text(display_text(f"{compiled.info.title} ({len(compiled.cards)} cards)")), show_lines=True)
+    title = f"{compiled.info.title} ({counted(len(compiled.cards), 'card')})"
+    table = Table(title=Text(display_text(title)), show_lines=True)
     for column in ("id", "kind", "prompt", "answer"):
         table.add_column(column, overflow="fold")
     for card in compiled.cards:
@@ -173,7 +176,7 @@ def deck_import(ctx: click.Context, paths: tuple[str, ...], yes: bool, db: str |
                 continue
             click.echo(
                 f"{path}: imported ({report.added} new, {report.updated} updated, "
-                f"{report.retired} retired, {report.unchanged} unchanged {_plural(report.unchanged, 'card')})"
+                f"{report.retired} retired, {counted(report.unchanged, 'unchanged card')})"
             )
     finally:
         store.close()
@@ -193,7 +196,7 @@ def _confirm_retiring(preview) -> bool:  # preview: trainer.study.decks.ImportPr
     stored = display_text(preview.stored_title or "")
     what = (
         f"{preview.path}: deck id '{display_text(preview.deck_id)}' is already in your collection (\"{stored}\"); "
-        f"importing this file retires {retired} of its {_plural(retired, 'card')} "
+        f"importing this file retires {retired} of its cards "
         "(kept with their progress, no longer asked)."
     )
     if not _stdin_is_interactive():
@@ -203,11 +206,6 @@ def _confirm_retiring(preview) -> bool:  # preview: trainer.study.decks.ImportPr
         return True
     click.echo(f"{preview.path}: not imported", err=True)
     return False
-
-
-def _plural(count: int, noun: str) -> str:
-    """`noun` or its plural, to follow `count` ("1 card", "2 cards")."""
-    return noun if count == 1 else f"{noun}s"
 
 
 # --- config commands (study settings) ----------------------------------------------------------

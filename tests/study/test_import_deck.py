@@ -48,7 +48,7 @@ def test_a_broken_deck_is_not_imported_and_the_good_one_still_is(tmp_path: Path)
     db = tmp_path / "t.db"
     result = _import(db, BROKEN, EXAMPLE)
     assert result.exit_code == 1
-    assert f"{BROKEN}:22:" in result.stderr and f"{BROKEN}: not imported" in result.stderr
+    assert f"{BROKEN}:23:" in result.stderr and f"{BROKEN}: not imported" in result.stderr
     assert f"{EXAMPLE}: imported (38 new" in result.stdout
     assert "Traceback" not in result.output
 

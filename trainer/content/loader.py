@@ -111,7 +111,12 @@ def validate_document(document: dict[str, Any], *, name: str, text: str = "") ->
     fmt = document.get("format", FORMAT_VERSION)
     if not isinstance(fmt, int) or isinstance(fmt, bool):
         problems.append(
-            DeckProblem(name, f"must be a whole number, like format = {FORMAT_VERSION}", location="format")
+            DeckProblem(
+                name,
+                f"must be a whole number, like format = {FORMAT_VERSION}",
+                location="format",
+                line=lines.field(None, "format"),
+            )
         )
     elif fmt != FORMAT_VERSION:
         problems.append(
@@ -119,10 +124,11 @@ def validate_document(document: dict[str, Any], *, name: str, text: str = "") ->
                 name,
                 f"deck format {fmt!r} is not supported (this trainer reads format {FORMAT_VERSION})",
                 location="format",
+                line=lines.field(None, "format"),
             )
         )
 
-    meta = _validate_one(DeckMeta, document.get("deck"), name, "[deck]", lines.table("deck"), problems)
+    meta = _validate_one(DeckMeta, document.get("deck"), name, "[deck]", lines.table("deck"), problems, lines=lines)
 
     sources: dict[str, Source] = {}
     raw_sources = document.get("sources", {})
@@ -143,7 +149,7 @@ def validate_document(document: dict[str, Any], *, name: str, text: str = "") ->
                 )
             )
             continue
-        source = _validate_one(Source, raw, name, where, lines.table(f"sources.{key}"), problems)
+        source = _validate_one(Source, raw, name, where, lines.table(f"sources.{key}"), problems, lines=lines)
         if source is not None:
             sources[key] = source
 
@@ -161,7 +167,7 @@ def validate_document(document: dict[str, Any], *, name: str, text: str = "") ->
         for index, raw in enumerate(raw_items):
             label = _item_label(table, index, raw)
             line = lines.item(table, index)
-            item = _validate_one(model, raw, name, label, line, problems, context=context)
+            item = _validate_one(model, raw, name, label, line, problems, context=context, lines=lines)
             if item is None:
                 continue
             key = fact_key(table, item)
@@ -282,8 +288,12 @@ def _validate_one(
     problems: list[DeckProblem],
     *,
     context: dict[str, Any] | None = None,
+    lines: _ItemLines | None = None,
 ) -> Any:
-    """Validate one item; on failure append its problems and return None."""
+    """Validate one item; on failure append its problems and return None.
+
+    Each problem with a field points at the field's own line (`lines`), else at the item's `line`.
+    """
     if raw is None:
         problems.append(DeckProblem(file, "is missing", location=label, line=line))
         return None
@@ -305,24 +315,29 @@ def _validate_one(
                 field, message = message.split(": ", 1)
                 loc = [field]
             where = f"{label}, field '{'.'.join(loc)}'" if loc else label
-            problems.append(DeckProblem(file, message, location=where, line=line))
+            field_line = lines.field(line, loc[0]) if (loc and lines is not None and line is not None) else None
+            problems.append(DeckProblem(file, message, location=where, line=field_line or line))
         return None
 
 
 class _ItemLines:
-    """Finds the line where each `[[table]]` item or `[table]` starts, for error locations.
+    """Finds the line where each `[[table]]` item or `[table]` starts, and each field inside it.
 
-    Only the common layout (a header line per item) is located; items written as inline tables
-    get no line number, and their problems still name the item and field.
+    Only the common layout (a header line per item, one `field = value` per line) is located;
+    items written as inline tables get no line number, and their problems still name the item
+    and field.
     """
 
     _HEADER = re.compile(r"^[ \t]*(\[\[?)[ \t]*([^\]\n]+?)[ \t]*\]\]?", re.MULTILINE)
 
     def __init__(self, text: str) -> None:
+        self._text_lines = text.split("\n")
         self._items: dict[str, list[int]] = defaultdict(list)
         self._tables: dict[str, int] = {}
+        self._headers: list[int] = []
         for match in self._HEADER.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
+            self._headers.append(line)
             name = self._normal(match.group(2))
             if match.group(1) == "[[":
                 self._items[name].append(line)
@@ -340,3 +355,17 @@ class _ItemLines:
     def table(self, table: str) -> int | None:
         name = self._normal(table)
         return self._tables.get(name) or (self._items.get(name) or [None])[0]
+
+    def field(self, header: int | None, field: str) -> int | None:
+        """The line of `field = ...` in the table whose header is on line `header` (None: the top level).
+
+        The table's body runs from its header to the line before the next header.
+        """
+        start = header or 0
+        following = [line for line in self._headers if line > start]
+        end = following[0] - 1 if following else len(self._text_lines)
+        pattern = re.compile(rf"""^[ \t]*["']?{re.escape(field)}["']?[ \t]*=""")
+        for number in range(start + 1, end + 1):
+            if pattern.match(self._text_lines[number - 1]):
+                return number
+        return None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -88,6 +88,8 @@ class TrainerApp(App[None]):
         """Settings' fast_ms/slow_ms from the quick look, for grading before the store is open."""
         self.error: str | None = None
         """Why the store could not be opened, for `run_tui` to print after the app has closed."""
+        self._screenshot_folder = "the Downloads folder"
+        """Where the latest screenshot was being saved, to name it if saving fails."""
         self._first: FirstScreen | None = None
         """The quick look's data, until the first screen takes it (`take_first_screen`)."""
 
@@ -174,6 +176,46 @@ class TrainerApp(App[None]):
             self.pop_screen()
         else:
             self.switch_screen(HomeScreen())
+
+    # --- screenshots (the palette's "Screenshot") ---------------------------------------------
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Save an SVG of the screen in the Downloads folder, creating the folder if it is missing.
+
+        Textual saves into `platformdirs.user_downloads_path()` and, when that folder does not
+        exist (a fresh account, a server), fails with "Failed to save screenshot" and no reason.
+        Its own toast says where the file went once it is saved.
+        """
+        if path is None:
+            from platformdirs import user_downloads_path
+
+            folder = user_downloads_path()
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                self.notify(
+                    f"Could not create {folder} for the screenshot: {error.strerror or error}.",
+                    title="Screenshot",
+                    severity="error",
+                )
+                return None
+            path = str(folder)
+        self._screenshot_folder = path
+        return super().deliver_screenshot(filename, path, time_format)
+
+    @on(events.DeliveryFailed)
+    def _screenshot_failed(self, event: events.DeliveryFailed) -> None:
+        """Say why a screenshot was not saved, and where it was meant to go (Textual gives no reason)."""
+        if event.name != "screenshot":
+            return
+        event.prevent_default()
+        error = event.exception
+        reason = getattr(error, "strerror", None) or str(error)
+        self.notify(
+            f"Could not save the screenshot in {self._screenshot_folder}: {reason}.", title="Screenshot", severity="error"
+        )
 
     # --- the command palette -----------------------------------------------------------------
 
