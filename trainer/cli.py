@@ -11,13 +11,27 @@ import sys
 
 import click
 
+from trainer.words import counted
+
 DB_HELP = "Database: a file path or any SQLAlchemy URL. Default: $TRAINER_DB, else the user data dir."
 
 PROFILE_HELP = "Profile (one student) in the database. Default: $TRAINER_PROFILE, else 'default'."
 
 
+def _db_value(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Refuse `--db ''`: an empty value is a mistake (an unset variable), never "use the default"."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty; give a database file path or URL, or leave --db out for the default.")
+    return value
+
+
+def _db_option(function):  # type: ignore[no-untyped-def]
+    """The `--db` option, as every command that opens the database takes it."""
+    return click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP, callback=_db_value)(function)
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@_db_option
 @click.option("--profile", "profile", metavar="NAME", default=None, help=PROFILE_HELP)
 @click.version_option(package_name="dermatome-trainer", prog_name="trainer")
 @click.pass_context
@@ -97,7 +111,7 @@ def deck_validate(paths: tuple[str, ...]) -> None:
         for key in unused_sources(deck):
             click.echo(f"{path}: warning: [sources.{key}] is never cited", err=True)
         compiled = compile_deck(deck, path=path)
-        click.echo(f"{path}: ok ({len(compiled.cards)} cards from deck '{compiled.info.id}')")
+        click.echo(f"{path}: ok ({counted(len(compiled.cards), 'card')} from deck '{compiled.info.id}')")
     sys.exit(1 if failed else 0)
 
 
@@ -127,7 +141,8 @@ def deck_preview(path: str, as_json: bool) -> None:
     from trainer.tui.literal import display_text  # escape codes in a deck must not reach the terminal
 
     # Text(...) everywhere: deck text is shown literally, square brackets are not Rich markup.
-    table = Table(title=Text(display_text(f"{compiled.info.title} ({len(compiled.cards)} cards)")), show_lines=True)
+    title = f"{compiled.info.title} ({counted(len(compiled.cards), 'card')})"
+    table = Table(title=Text(display_text(title)), show_lines=True)
     for column in ("id", "kind", "prompt", "answer"):
         table.add_column(column, overflow="fold")
     for card in compiled.cards:
@@ -145,7 +160,14 @@ def deck_preview(path: str, as_json: bool) -> None:
 @click.option("--deck-id", "deck_id", default=None, help="Spreadsheets: the deck id (default: from the file name).")
 @click.option("--title", "title", default=None, help="Spreadsheets: the deck title (default: the file name).")
 @click.option("--source", "source", default=None, metavar="CITATION", help="Spreadsheets: the citation for rows with no source cell.")
-@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@click.option(
+    "--yes",
+    "-y",
+    "yes",
+    is_flag=True,
+    help="Import without asking, even a file that would retire cards of a deck already in your collection.",
+)
+@_db_option
 @click.pass_context
 def deck_import(
     ctx: click.Context,
@@ -155,14 +177,16 @@ def deck_import(
     deck_id: str | None,
     title: str | None,
     source: str | None,
+    yes: bool,
     db: str | None,
 ) -> None:
     """Import deck files (.toml) or spreadsheets (.csv, .tsv, Anki's .txt export) into your collection.
 
     Each file is validated first and imported whole or not at all. Re-importing an edited deck
     keeps progress on its cards (ids come from the deck id and fact keys, or a sheet's id
-    column, not the wording); a card no longer there is retired. Exits 1 if any file could not
-    be imported.
+    column, not the wording); a card no longer there is retired. A deck file that reuses the id
+    of a deck in your collection and would retire some of its cards is imported only after you
+    say yes (or with --yes). Exits 1 if any file could not be imported.
     """
     from trainer.clock import SystemClock
     from trainer.content.loader import DeckError
@@ -201,7 +225,7 @@ def deck_import(
                 if is_sheet(path):
                     report = import_sheet(store, path, options, now=now)
                 else:
-                    report = import_deck_file(store, path, now=now)
+                    report = import_deck_file(store, path, now=now, confirm=None if yes else _confirm_retiring)
             except DeckError as error:
                 failed = True
                 for problem in error.problems:
@@ -212,9 +236,12 @@ def deck_import(
                 failed = True
                 click.echo(f"{path}: not imported: {error.message}", err=True)
                 continue
+            if report is None:
+                failed = True
+                continue
             click.echo(
                 f"{path}: imported ({report.added} new, {report.updated} updated, "
-                f"{report.retired} retired, {report.unchanged} unchanged cards)"
+                f"{report.retired} retired, {counted(report.unchanged, 'unchanged card')})"
             )
     finally:
         store.close()
@@ -241,12 +268,15 @@ def deck_new(name: str, output: str | None) -> None:
     click.echo(f"{path}: starter deck written. Edit it, then: trainer deck validate {path}")
 
 
-def _deck_store(ctx: click.Context, db: str | None, command: str):  # -> trainer.store.db.Store
-    """Open the database named by --db (the command's, else `trainer --db`), or exit 1 with one line."""
+def _deck_store(ctx: click.Context, db: str | None, command: str, *, read_only: bool = False):  # -> Store
+    """Open the database named by --db (the command's, else `trainer --db`), or exit 1 with one line.
+
+    `read_only` for commands that only read: nothing is created, and a read-only file can be read.
+    """
     from trainer.store.db import StoreError, open_store, resolve_db_url
 
     try:
-        return open_store(resolve_db_url(db or (ctx.obj or {}).get("db")))
+        return open_store(resolve_db_url(db or (ctx.obj or {}).get("db")), read_only=read_only)
     except StoreError as error:
         click.echo(f"trainer deck {command}: {error.message}", err=True)
         sys.exit(1)
@@ -254,7 +284,7 @@ def _deck_store(ctx: click.Context, db: str | None, command: str):  # -> trainer
 
 @deck.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print the decks as a JSON list.")
-@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@_db_option
 @click.pass_context
 def deck_list(ctx: click.Context, as_json: bool, db: str | None) -> None:
     """List your decks: id, title, version, cards, and today's new, due and suspended counts."""
@@ -265,7 +295,7 @@ def deck_list(ctx: click.Context, as_json: bool, db: str | None) -> None:
     from trainer.store.db import StoreError
     from trainer.study.deck_admin import list_decks
 
-    store = _deck_store(ctx, db, "list")
+    store = _deck_store(ctx, db, "list", read_only=True)
     try:
         profile_id = _profile_id(ctx, store, lambda message: _fail_with("trainer deck list", message))
         rows = list_decks(store, SystemClock(), profile_id=profile_id)
@@ -295,7 +325,7 @@ def deck_list(ctx: click.Context, as_json: bool, db: str | None) -> None:
 @click.argument("deck_id", metavar="ID")
 @click.option("--purge", is_flag=True, help="Also delete the cards' progress and review history (cannot be undone).")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
-@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@_db_option
 @click.pass_context
 def deck_remove(ctx: click.Context, deck_id: str, purge: bool, yes: bool, db: str | None) -> None:
     """Remove a deck from study: its cards are retired, their review history kept.
@@ -333,7 +363,7 @@ def deck_remove(ctx: click.Context, deck_id: str, purge: bool, yes: bool, db: st
 @click.argument("deck_id", metavar="ID")
 @click.option("--format", "fmt", type=click.Choice(["apkg", "csv", "toml"]), required=True, help="apkg: Anki package; csv: Anki's CSV import; toml: a deck file.")
 @click.option("--output", "-o", "output", required=True, type=click.Path(dir_okay=False, writable=True, path_type=str), help="The file to write (replaced if it exists).")
-@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@_db_option
 @click.pass_context
 def deck_export(ctx: click.Context, deck_id: str, fmt: str, output: str, db: str | None) -> None:
     """Export a deck of your collection (see `trainer deck list` for the ids).
@@ -413,6 +443,31 @@ def class_report(paths: tuple[str, ...], fmt: str, output: str | None, threshold
     click.echo(f"{output}: class report of {report.attempts} attempts ({len(skipped)} files skipped)")
 
 
+def _stdin_is_interactive() -> bool:
+    """True when a person can answer a question on stdin (not a pipe, a file or a script)."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _confirm_retiring(preview) -> bool:  # preview: trainer.study.decks.ImportPreview
+    """Ask before a file retires cards of a deck already in the collection; never ask a script."""
+    from trainer.tui.literal import display_text  # deck text must not reach the terminal as escape codes
+
+    retired = preview.report.retired
+    stored = display_text(preview.stored_title or "")
+    what = (
+        f"{preview.path}: deck id '{display_text(preview.deck_id)}' is already in your collection (\"{stored}\"); "
+        f"importing this file retires {retired} of its cards "
+        "(kept with their progress, no longer asked)."
+    )
+    if not _stdin_is_interactive():
+        click.echo(f"{what} Not imported: run again with --yes to import it anyway.", err=True)
+        return False
+    if click.confirm(f"{what} Import it?", default=False, err=True):
+        return True
+    click.echo(f"{preview.path}: not imported", err=True)
+    return False
+
+
 # --- config commands (study settings) ----------------------------------------------------------
 
 
@@ -422,9 +477,8 @@ def _config_fail(message: str) -> None:
     sys.exit(1)
 
 
-def _config_db_option(function):  # type: ignore[no-untyped-def]
-    """`--db` on `config` and on each of its commands, so it may follow either."""
-    return click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)(function)
+_config_db_option = _db_option
+"""`--db` on `config` and on each of its commands, so it may follow either."""
 
 
 def _config_db(ctx: click.Context, db: str | None) -> str | None:
@@ -435,12 +489,15 @@ def _config_db(ctx: click.Context, db: str | None) -> str | None:
     return db
 
 
-def _config_store(ctx: click.Context, db: str | None):  # -> trainer.store.db.Store
-    """Open the database named by the nearest --db (or its defaults), or fail cleanly."""
+def _config_store(ctx: click.Context, db: str | None, *, read_only: bool = False):  # -> trainer.store.db.Store
+    """Open the database named by the nearest --db (or its defaults), or fail cleanly.
+
+    `read_only` for commands that only read: nothing is created, and a read-only file can be read.
+    """
     from trainer.store.db import StoreError, open_store, resolve_db_url
 
     try:
-        return open_store(resolve_db_url(_config_db(ctx, db)))
+        return open_store(resolve_db_url(_config_db(ctx, db)), read_only=read_only)
     except StoreError as error:
         _config_fail(error.message)
 
@@ -458,7 +515,7 @@ def config(ctx: click.Context, db: str | None) -> None:
     from trainer.store.db import StoreError, store_errors
     from trainer.study.settings import load_settings, setting_items
 
-    store = _config_store(ctx, db)
+    store = _config_store(ctx, db, read_only=True)
     profile_id = _profile_id(ctx, store, _config_fail)
     try:
         with store_errors("read the settings"), store.session() as session:
@@ -481,7 +538,7 @@ def config_get(ctx: click.Context, name: str, db: str | None) -> None:
     from trainer.store.db import StoreError, store_errors
     from trainer.study.settings import SettingError, load_settings, setting_text
 
-    store = _config_store(ctx, db)
+    store = _config_store(ctx, db, read_only=True)
     profile_id = _profile_id(ctx, store, _config_fail)
     try:
         with store_errors("read the settings"), store.session() as session:
@@ -525,7 +582,7 @@ def config_set(ctx: click.Context, name: str, value: str, db: str | None) -> Non
 
 
 @main.command()
-@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@_db_option
 @click.pass_context
 def review(ctx: click.Context, db: str | None) -> None:
     """Open the trainer straight on the first card of today's review."""
@@ -556,7 +613,7 @@ def profile() -> None:
 
 
 @profile.command("list")
-@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@_db_option
 @click.pass_context
 def profile_list(ctx: click.Context, db: str | None) -> None:
     """Show every profile with its number of answers."""
@@ -577,7 +634,7 @@ def profile_list(ctx: click.Context, db: str | None) -> None:
 
 @profile.command("add")
 @click.argument("name")
-@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@_db_option
 @click.pass_context
 def profile_add(ctx: click.Context, name: str, db: str | None) -> None:
     """Add a profile with a fresh schedule (every card new)."""
@@ -600,7 +657,7 @@ def profile_add(ctx: click.Context, name: str, db: str | None) -> None:
 @profile.command("rename")
 @click.argument("old")
 @click.argument("new")
-@click.option("--db", "db", metavar="PATH|URL", default=None, help=DB_HELP)
+@_db_option
 @click.pass_context
 def profile_rename(ctx: click.Context, old: str, new: str, db: str | None) -> None:
     """Rename a profile (its schedule, answers and settings stay with it)."""

@@ -16,31 +16,32 @@ from trainer.content.loader import DeckError, load_deck, load_deck_text, validat
 
 DECKS = Path(__file__).resolve().parent.parent / "data" / "decks"
 
-# (file, line the error must point at or None, every fragment the error line must contain)
+# (file, line the error must point at or None, every fragment the error line must contain): a field's
+# problem points at the field's own line, a problem of a whole item at the item's header
 BROKEN_DECKS = [
     ("bad_syntax.toml", 3, ["TOML syntax error"]),
-    ("bad_wrong_type.toml", 28, ['(key "knee")', "field 'roots'", "must be a list"]),
-    ("bad_unknown_root.toml", 22, ['(root "L7")', "field 'root'", '"L7" is not a spinal root; did you mean "L5"?']),
+    ("bad_wrong_type.toml", 31, ['(key "knee")', "field 'roots'", "must be a list"]),
+    ("bad_unknown_root.toml", 23, ['(root "L7")', "field 'root'", '"L7" is not a spinal root; did you mean "L5"?']),
     ("bad_duplicate_id.toml", 34, ['[[landmark]] #2 (key "knee")', 'duplicate id "knee"', "#1"]),
-    ("bad_unknown_source.toml", 16, ['(root "L4")', "field 'sources'", 'unknown source key "KSP8"; did you mean "KSP08"?']),
+    ("bad_unknown_source.toml", 20, ['(root "L4")', "field 'sources'", 'unknown source key "KSP8"; did you mean "KSP08"?']),
     ("bad_missing_field.toml", 22, ['(root "L5")', "field 'region'", "is required"]),
-    ("bad_empty_prompt.toml", 34, ['[[card]] #1 (key "blank")', "field 'prompt'", "must not be empty"]),
-    ("bad_unknown_field.toml", 16, ["field 'regoin'", "is not a field of this table", 'did you mean "region"?']),
+    ("bad_empty_prompt.toml", 37, ['[[card]] #1 (key "blank")', "field 'prompt'", "must not be empty"]),
+    ("bad_unknown_field.toml", 19, ["field 'regoin'", "is not a field of this table", 'did you mean "region"?']),
     ("bad_binary.toml", 1, ["is not UTF-8 text"]),
     ("bad_missing_deck.toml", None, ["[deck]", "is missing"]),
-    ("bad_empty_sources_list.toml", 9, ["field 'sources'", "must not be empty"]),
+    ("bad_empty_sources_list.toml", 13, ["field 'sources'", "must not be empty"]),
     ("bad_unknown_table.toml", 28, ["unknown table [landmarks]", "did you mean [landmark]?"]),
-    ("bad_too_few_distractors.toml", 34, ['(key "few")', "field 'distractors'", "needs at least 3 (it has 2)"]),
-    ("bad_distractor_is_answer.toml", 34, ['(key "clash")', "field 'distractors'", '"thumb" is also an accepted answer']),
-    ("bad_disc_level.toml", 34, ['[[disc]] #1 (level "L5-L6" posterolateral)', "field 'level'", "no L6 vertebra"]),
-    ("bad_deck_id.toml", 2, ["[deck]", "field 'id'", '"My Deck!" is not a deck id', 'try "my-deck"']),
-    ("bad_not_isncsci_level.toml", 22, ["field 'root'", '"S5" is not an ISNCSCI sensory level']),
-    ("bad_frame.toml", 34, ['(key "df")', "field 'frame'", "'isncsci-nonkey' or 'clinical'"]),
+    ("bad_too_few_distractors.toml", 39, ['(key "few")', "field 'distractors'", "needs at least 3 (it has 2)"]),
+    ("bad_distractor_is_answer.toml", 39, ['(key "clash")', "field 'distractors'", '"thumb" is also an accepted answer']),
+    ("bad_disc_level.toml", 35, ['[[disc]] #1 (level "L5-L6" posterolateral)', "field 'level'", "no L6 vertebra"]),
+    ("bad_deck_id.toml", 3, ["[deck]", "field 'id'", '"My Deck!" is not a deck id', 'try "my-deck"']),
+    ("bad_not_isncsci_level.toml", 23, ["field 'root'", '"S5" is not an ISNCSCI sensory level']),
+    ("bad_frame.toml", 37, ['(key "df")', "field 'frame'", "'isncsci-nonkey' or 'clinical'"]),
     ("bad_empty_file.toml", None, ["[deck]", "is missing"]),
-    ("bad_verdict_type.toml", 34, ['(key "c1")', "field 'verdict'", "must be true or false"]),
-    ("bad_typed_answer_not_root.toml", 34, ["field 'answer'", "a typed-root card's answer is a root", '"L4-5" is not a spinal root']),
-    ("bad_future_format.toml", None, ["format", "deck format 2 is not supported"]),
-    ("bad_too_many_options.toml", 34, ['(key "many")', "field 'distractors'", "at most 9 options (keys 1-9); this one has 10"]),
+    ("bad_verdict_type.toml", 37, ['(key "c1")', "field 'verdict'", "must be true or false"]),
+    ("bad_typed_answer_not_root.toml", 38, ["field 'answer'", "a typed-root card's answer is a root", '"L4-5" is not a spinal root']),
+    ("bad_future_format.toml", 1, ["format", "deck format 2 is not supported"]),
+    ("bad_too_many_options.toml", 39, ['(key "many")', "field 'distractors'", "at most 9 options (keys 1-9); this one has 10"]),
 ]
 
 
@@ -282,3 +283,95 @@ class TestValidateCommand:
         assert result.exit_code == 0, result.output
         assert "\x1b" not in result.stdout
         assert "front" in result.stdout
+
+
+class TestFieldLines:
+    """Each field's problem points at the field's own line (issue 12: one pointed at line 1)."""
+
+    # Every line marked "# <-" holds a mistake; [deck] is on line 1, as many authors start a deck.
+    MARKED = '''[deck]
+id = "Not An Id"  # <-
+title = "Field lines"
+version = "1.0"
+license = 5  # <-
+authors = "me"  # <-
+
+[sources.A]
+citation = ""  # <-
+strength = "weird"  # <-
+
+[[dermatome]]
+key_point = "over the medial malleolus"
+region = "the medial leg"
+root = "L9"  # <-
+sources = ["NOPE"]  # <-
+
+[[card]]
+key = "k"
+kind = "typed-root"
+prompt = "Which root?"
+answer = "C8"
+explanation = "E."
+sources = ["A"]
+colour = "red"  # <-
+tags = ["Bad Tag"]  # <-
+'''
+
+    def test_every_field_problem_is_on_its_own_marked_line(self) -> None:
+        """Nine mistakes, nine problems, each on the line of its field (none on line 1, the [deck] header)."""
+        marked = [number for number, line in enumerate(self.MARKED.split("\n"), start=1) if "# <-" in line]
+        with pytest.raises(DeckError) as caught:
+            load_deck_text(self.MARKED, name="lines.toml")
+        assert sorted(p.line for p in caught.value.problems) == marked
+
+    def test_a_format_problem_points_at_the_format_line(self) -> None:
+        """The top-level `format` field, which had no line at all."""
+        text = "# my deck\n\nformat = 7\n" + (DECKS / "good_minimal.toml").read_text(encoding="utf-8")
+        with pytest.raises(DeckError) as caught:
+            load_deck_text(text, name="f.toml")
+        assert [str(p) for p in caught.value.problems] == [
+            "f.toml:3: format: deck format 7 is not supported (this trainer reads format 1)"
+        ]
+
+    def test_a_missing_field_points_at_its_items_header(self) -> None:
+        """A field that is not there has no line of its own: the item's header is the nearest place."""
+        text = (DECKS / "good_minimal.toml").read_text(encoding="utf-8").replace(
+            'key_point = "over the medial malleolus"\n', "", 1
+        )
+        with pytest.raises(DeckError) as caught:
+            load_deck_text(text, name="m.toml")
+        header = text.split("\n").index("[[dermatome]]") + 1
+        assert [p.line for p in caught.value.problems] == [header]
+
+
+class TestOneCardWording:
+    """"1 card", not "1 cards", in what `deck validate`, `preview` and `import` print."""
+
+    ONE_CARD = '''[deck]
+id = "one-card"
+title = "One card"
+version = "1.0"
+
+[sources.A]
+citation = "A source."
+
+[[card]]
+key = "c8-exit"
+kind = "typed-root"
+prompt = "Which root leaves the spinal canal between C7 and T1?"
+answer = "C8"
+explanation = "C1 to C7 exit above their vertebrae, so C8 exits between C7 and T1."
+sources = ["A"]
+'''
+
+    def test_validate_preview_and_import_say_1_card(self, tmp_path: Path) -> None:
+        """Each command's count of one card."""
+        deck = tmp_path / "one.toml"
+        deck.write_text(self.ONE_CARD, encoding="utf-8")
+        validated = CliRunner().invoke(main, ["deck", "validate", str(deck)])
+        assert validated.stdout == f"{deck}: ok (1 card from deck 'one-card')\n"
+        previewed = CliRunner().invoke(main, ["deck", "preview", str(deck)], terminal_width=200)
+        assert "One card (1 card)" in previewed.stdout
+        db = ["--db", str(tmp_path / "t.db"), "deck", "import", str(deck)]
+        assert "(1 new, 0 updated, 0 retired, 0 unchanged cards)" in CliRunner().invoke(main, db).stdout
+        assert "(0 new, 0 updated, 0 retired, 1 unchanged card)" in CliRunner().invoke(main, db).stdout

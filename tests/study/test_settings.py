@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from trainer.cli import main
 from trainer.scheduling.grading import FAST_MS, SLOW_MS
 from trainer.store import repo
+from trainer.store.db import open_store
 from trainer.study.settings import Settings, SettingError, load_settings, set_setting
 
 
@@ -74,6 +75,7 @@ class TestConfigCommand:
 
     def test_bare_config_lists_every_setting(self, tmp_path: Path) -> None:
         """One line per setting, with its value and what it means."""
+        open_store(f"sqlite:///{tmp_path / 'cli.db'}").close()
         result = self._run(tmp_path)
         assert result.exit_code == 0
         lines = result.output.splitlines()
@@ -95,6 +97,7 @@ class TestConfigCommand:
     )
     def test_an_error_is_one_line_on_stderr_and_exit_status_1(self, tmp_path: Path, args, message) -> None:
         """No traceback, nothing on stdout."""
+        open_store(f"sqlite:///{tmp_path / 'cli.db'}").close()
         result = self._run(tmp_path, *args)
         assert (result.exit_code, result.stdout, result.stderr) == (1, "", message)
 
@@ -162,7 +165,7 @@ class TestConfigDbOption:
         import trainer.store.db as db
 
         path = tmp_path / "busy.db"
-        assert CliRunner().invoke(main, ["config", "--db", str(path)]).exit_code == 0
+        assert CliRunner().invoke(main, ["config", "--db", str(path), "set", "new_per_day", "4"]).exit_code == 0
         real_open = db.open_store
         monkeypatch.setattr(db, "open_store", lambda url, **kw: real_open(url, busy_timeout_ms=100, **kw))
         other = sqlite3.connect(path, isolation_level=None)

@@ -112,7 +112,12 @@ def validate_document(document: dict[str, Any], *, name: str, text: str = "") ->
     fmt = document.get("format", FORMAT_VERSION)
     if not isinstance(fmt, int) or isinstance(fmt, bool):
         problems.append(
-            DeckProblem(name, f"must be a whole number, like format = {FORMAT_VERSION}", location="format")
+            DeckProblem(
+                name,
+                f"must be a whole number, like format = {FORMAT_VERSION}",
+                location="format",
+                line=lines.field(None, "format"),
+            )
         )
     elif fmt != FORMAT_VERSION:
         problems.append(
@@ -120,10 +125,11 @@ def validate_document(document: dict[str, Any], *, name: str, text: str = "") ->
                 name,
                 f"deck format {fmt!r} is not supported (this trainer reads format {FORMAT_VERSION})",
                 location="format",
+                line=lines.field(None, "format"),
             )
         )
 
-    meta = _validate_one(DeckMeta, document.get("deck"), name, "[deck]", lines.table("deck"), problems)
+    meta = _validate_one(DeckMeta, document.get("deck"), name, "[deck]", lines.table("deck"), problems, lines=lines)
 
     sources: dict[str, Source] = {}
     raw_sources = document.get("sources", {})
@@ -144,7 +150,7 @@ def validate_document(document: dict[str, Any], *, name: str, text: str = "") ->
                 )
             )
             continue
-        source = _validate_one(Source, raw, name, where, lines.table(f"sources.{key}"), problems)
+        source = _validate_one(Source, raw, name, where, lines.table(f"sources.{key}"), problems, lines=lines)
         if source is not None:
             sources[key] = source
 
@@ -162,7 +168,7 @@ def validate_document(document: dict[str, Any], *, name: str, text: str = "") ->
         for index, raw in enumerate(raw_items):
             label = _item_label(table, index, raw)
             line = lines.item(table, index)
-            item = _validate_one(model, raw, name, label, line, problems, context=context)
+            item = _validate_one(model, raw, name, label, line, problems, context=context, lines=lines)
             if item is None:
                 continue
             key = fact_key(table, item)
@@ -289,8 +295,12 @@ def _validate_one(
     problems: list[DeckProblem],
     *,
     context: dict[str, Any] | None = None,
+    lines: _ItemLines | None = None,
 ) -> Any:
-    """Validate one item; on failure append its problems and return None."""
+    """Validate one item; on failure append its problems and return None.
+
+    Each problem with a field points at the field's own line (`lines`), else at the item's `line`.
+    """
     if raw is None:
         problems.append(DeckProblem(file, "is missing", location=label, line=line))
         return None
@@ -300,7 +310,8 @@ def _validate_one(
     item, field_problems = validate_item(model, raw, context=context)
     for field, message in field_problems:
         where = f"{label}, field '{field}'" if field else label
-        problems.append(DeckProblem(file, message, location=where, line=line))
+        field_line = lines.field(line, field.split(".")[0]) if (field and lines is not None and line is not None) else None
+        problems.append(DeckProblem(file, message, location=where, line=field_line or line))
     return item
 
 
@@ -335,22 +346,26 @@ def validate_item(
 
 
 class _ItemLines:
-    """Finds the line where each `[[table]]` item or `[table]` starts, for error locations.
+    """Finds the line where each `[[table]]` item or `[table]` starts, and each field inside it.
 
-    Only the common layout (a header line per item) is located; items written as inline tables
-    get no line number, and their problems still name the item and field.
+    Only the common layout (a header line per item, one `field = value` per line) is located;
+    items written as inline tables get no line number, and their problems still name the item
+    and field.
     """
 
     _HEADER = re.compile(r"^[ \t]*(\[\[?)[ \t]*([^\]\n]+?)[ \t]*\]\]?", re.MULTILINE)
 
     def __init__(self, text: str) -> None:
+        self._text_lines = text.split("\n")
         self._items: dict[str, list[int]] = defaultdict(list)
         self._tables: dict[str, int] = {}
+        self._headers: list[int] = []
         line, counted = 1, 0
         for match in self._HEADER.finditer(text):
             # Count newlines only since the previous header: one pass over the file, not one per item.
             line += text.count("\n", counted, match.start())
             counted = match.start()
+            self._headers.append(line)
             name = self._normal(match.group(2))
             if match.group(1) == "[[":
                 self._items[name].append(line)
@@ -368,3 +383,17 @@ class _ItemLines:
     def table(self, table: str) -> int | None:
         name = self._normal(table)
         return self._tables.get(name) or (self._items.get(name) or [None])[0]
+
+    def field(self, header: int | None, field: str) -> int | None:
+        """The line of `field = ...` in the table whose header is on line `header` (None: the top level).
+
+        The table's body runs from its header to the line before the next header.
+        """
+        start = header or 0
+        following = [line for line in self._headers if line > start]
+        end = following[0] - 1 if following else len(self._text_lines)
+        pattern = re.compile(rf"""^[ \t]*["']?{re.escape(field)}["']?[ \t]*=""")
+        for number in range(start + 1, end + 1):
+            if pattern.match(self._text_lines[number - 1]):
+                return number
+        return None

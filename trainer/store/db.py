@@ -23,7 +23,7 @@ from sqlalchemy.exc import NoSuchModuleError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
 from trainer.store import models
-from trainer.store.location import DEFAULT_PROFILE, DEFAULT_PROFILE_ID, SCHEMA_VERSION, requested_database
+from trainer.store.location import DEFAULT_PROFILE, DEFAULT_PROFILE_ID, SCHEMA_VERSION, read_only_uri, requested_database
 from trainer.store.models import Meta
 
 
@@ -100,9 +100,13 @@ class Store:
 
 
 def open_store(
-    url: str, *, now: Callable[[], datetime] | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    url: str,
+    *,
+    now: Callable[[], datetime] | None = None,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    read_only: bool = False,
 ) -> Store:
-    """Open (creating or migrating) the database at `url`.
+    """Open (creating or migrating) the database at `url`; or, `read_only`, open it only to read.
 
     Args:
         url: An SQLAlchemy URL, as `resolve_db_url` returns.
@@ -110,22 +114,34 @@ def open_store(
             backup is named after the old file's last modification (the store reads no clock).
         busy_timeout_ms: How long a write waits for another connection's transaction before it
             fails with a StoreError saying the database is busy (tests shorten it).
+        read_only: For commands that only read (`trainer config get`): nothing is created,
+            migrated or written, a missing file is "no database at PATH", and a file the user
+            may not write (a read-only file or folder) can still be read.
 
     Returns:
         The open store, at `SCHEMA_VERSION`.
 
     Raises:
-        StoreError: The file is not a database or is corrupt (left untouched), was written by a
-            newer version, or cannot be created or written.
+        StoreError: An in-memory database; the file is not a database or is corrupt (left
+            untouched), was written by a newer version, or cannot be created or written
+            (read-only: does not exist, or holds no current Dermatome Trainer data).
     """
     try:
         parsed = make_url(url)
     except SQLAlchemyError as error:
-        raise StoreError(f"{url!r} is neither a file path nor a database URL ({error}).") from error
+        raise StoreError(f"{url!r} is neither a file path nor a database URL ({_reason(error)}).") from error
+    if _in_memory(parsed):
+        # Not supported on purpose: every answer would vanish when the trainer closes, and the TUI
+        # uses the store from worker threads while an in-memory SQLite database exists only inside
+        # one connection (sharing one connection across threads would interleave transactions).
+        raise StoreError(
+            "An in-memory database (sqlite://) would lose every answer when the trainer closes; "
+            "give a file path instead, e.g. --db /tmp/trial.db"
+        )
     path: Path | None = None
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+    if parsed.get_backend_name() == "sqlite":
         path = Path(parsed.database)  # type: ignore[arg-type]
-        _check_sqlite_file(path)
+        _check_sqlite_file(path, read_only=read_only)
         if now is None and path.exists():
             # The store never reads the wall clock: without a clock from the caller, a migration
             # backup is named after the moment the old file was last written (read before the
@@ -133,11 +149,18 @@ def open_store(
             last_written = datetime.fromtimestamp(path.stat().st_mtime, UTC)
             now = lambda: last_written  # noqa: E731
     shown = path or parsed.render_as_string(hide_password=True)
-    engine = _create_engine(parsed, busy_timeout_ms)
+    if read_only and path is not None:
+        engine = _read_only_sqlite_engine(path, busy_timeout_ms)
+    else:
+        engine = _create_engine(parsed, busy_timeout_ms)
     if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas(on_file=path is not None, busy_timeout_ms=busy_timeout_ms))
+        on_file = path is not None and not read_only
+        event.listen(engine, "connect", _sqlite_pragmas(on_file=on_file, busy_timeout_ms=busy_timeout_ms))
     try:
-        _prepare_schema(engine, path=path, now=now)
+        if read_only:
+            _check_schema_to_read(engine, shown=shown)
+        else:
+            _prepare_schema(engine, path=path, now=now)
     except StoreError:
         engine.dispose()
         raise
@@ -146,6 +169,42 @@ def open_store(
         engine.dispose()
         raise StoreError(f"Cannot open the database {shown}: {_reason(error)}.") from error
     return Store(engine, path=path)
+
+
+def _in_memory(parsed: URL) -> bool:
+    """True for an in-memory SQLite URL (`sqlite://`, `sqlite:///:memory:`, `mode=memory`)."""
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    database = parsed.database or ""
+    return (
+        database in ("", ":memory:")
+        or database.startswith("file::memory:")
+        or parsed.query.get("mode") == "memory"
+    )
+
+
+def _read_only_sqlite_engine(path: Path, busy_timeout_ms: int) -> Engine:
+    """An engine whose every connection is read-only at the SQLite level (`read_only_uri`)."""
+    uri = read_only_uri(path)
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms / 1000, check_same_thread=False)
+
+    return create_engine(f"sqlite:///{path}", creator=connect)
+
+
+def _check_schema_to_read(engine: Engine, *, shown: object) -> None:
+    """A read-only open needs a database already at this code's schema (nothing is migrated)."""
+    with engine.connect() as connection:
+        version = _read_version(connection)
+    if version is None:
+        raise StoreError(f"{shown} holds no Dermatome Trainer data yet; run `trainer` with it once to set it up.")
+    if version > SCHEMA_VERSION:
+        raise _newer(version)
+    if version < SCHEMA_VERSION:
+        raise StoreError(
+            f"{shown} was written by an older Dermatome Trainer; run `trainer` with it once to upgrade it (a backup is kept)."
+        )
 
 
 DRIVER_PACKAGES = {
@@ -268,21 +327,28 @@ def plain_message(error: BaseException, action: str) -> str:
             "nothing was changed. Try again in a moment."
         )
     if "malformed" in lowered or "corrupt" in lowered or "not a database" in lowered:
+        # SQLite's own words ("database disk image is malformed") mean nothing to a student.
         return (
-            f"Could not {action}: the database file is damaged ({reason}). "
+            f"Could not {action}: the database file is damaged. "
             "Restore it from a backup (trainer.db.v*.bak beside it) or start a new one with --db."
         )
     return f"Could not {action}: database error ({reason})."
 
 
 def _reason(error: BaseException) -> str:
-    """The driver's own words for an error, without SQLAlchemy's SQL and background link."""
+    """The driver's own words for an error, on one line, without SQLAlchemy's SQL and background link."""
     original = getattr(error, "orig", None)
-    return str(original or error).strip().rstrip(".")
+    return " ".join(str(original or error).split()).rstrip(".")
 
 
-def _check_sqlite_file(path: Path) -> None:
-    """Refuse, before anything writes, a file we must not or cannot open as our database."""
+def _check_sqlite_file(path: Path, *, read_only: bool = False) -> None:
+    """Refuse, before anything writes, a file we must not or cannot open as our database.
+
+    Args:
+        path: The database file.
+        read_only: Only reading: the file must exist and be readable; it need not be writable,
+            and no folder is created.
+    """
     if path.exists():
         if not path.is_file():
             raise StoreError(f"Cannot open the database {path}: it is not a file.")
@@ -294,15 +360,21 @@ def _check_sqlite_file(path: Path) -> None:
             raise StoreError(
                 f"{path} is not a Dermatome Trainer database (not a SQLite file); it was left untouched."
             )
-        # Permissions first: a WAL database in a read-only folder cannot even be opened read-only
-        # (SQLite needs its -shm file), and that must not be reported as a damaged file.
+        if header:
+            # Before the permission checks: a corrupt, foreign or newer file is reported as what it
+            # is, and reading it creates nothing beside it (read_only_uri), even in a read-only folder.
+            _check_readable_schema(path)
+        if read_only:
+            if not header:
+                raise StoreError(f"{path} is empty: it holds no Dermatome Trainer data yet.")
+            return
         if not os.access(path, os.W_OK):
             raise StoreError(f"Cannot write to the database {path}: the file is read-only; check its permissions.")
         if not os.access(path.parent, os.W_OK):
             raise StoreError(f"Cannot write beside the database {path}: its folder is read-only.")
-        if header:
-            _check_readable_schema(path)
         return
+    if read_only:
+        raise StoreError(f"No database at {path}; nothing was created (check --db and $TRAINER_DB).")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -312,11 +384,15 @@ def _check_sqlite_file(path: Path) -> None:
 
 
 def _check_readable_schema(path: Path) -> None:
-    """Read the schema through a read-only connection; a corrupt or newer file fails here, unmodified."""
+    """Read the schema without writing or creating anything; a corrupt, foreign or newer file fails here.
+
+    The messages are one line in plain words: SQLite's own diagnostics (page numbers, several
+    lines from `quick_check`) mean nothing to a student and stay in the exception's cause.
+    """
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error as error:
-        raise StoreError(f"Cannot open the database {path}: {error}.") from error
+        raise StoreError(f"Cannot open the database {path}: check the permissions of the file and its folder.") from error
     try:
         # Reading the schema and the version touches the header, the schema pages and the meta
         # table: enough to catch a damaged or foreign file without a full (slow) integrity scan.
@@ -336,14 +412,27 @@ def _check_readable_schema(path: Path) -> None:
             result = connection.execute("PRAGMA quick_check(1)").fetchone()
             if result is None or result[0] != "ok":
                 raise sqlite3.DatabaseError(f"database disk image is malformed: {result[0] if result else '?'}")
+    except sqlite3.OperationalError as error:
+        if "unable to open" in str(error):
+            # A database with a WAL beside it, in a folder we may not write: SQLite needs its -shm file.
+            raise StoreError(
+                f"Cannot open the database {path}: SQLite needs to write beside it and its folder is read-only."
+            ) from error
+        raise _damaged(path) from error
     except sqlite3.DatabaseError as error:
-        raise StoreError(
-            f"{path} is corrupt or not a Dermatome Trainer database ({error}); it was left untouched."
-        ) from error
+        raise _damaged(path) from error
     finally:
         connection.close()
     if version is not None and version > SCHEMA_VERSION:
         raise _newer(version)
+
+
+def _damaged(path: Path) -> StoreError:
+    """The error for a file that looks like SQLite but cannot be read as a database."""
+    return StoreError(
+        f"{path} is corrupt (damaged) or not a Dermatome Trainer database; it was left untouched. "
+        "Restore it from a backup, or choose another file with --db."
+    )
 
 
 def _newer(version: int) -> StoreError:

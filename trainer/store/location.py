@@ -47,3 +47,16 @@ def requested_profile(profile: str | None) -> str:
     if not name:
         raise ValueError("The profile name is empty; give a name, or leave --profile out for the default profile.")
     return name
+
+
+def read_only_uri(path: Path) -> str:
+    """The sqlite3 URI that reads `path` without creating anything beside it.
+
+    SQLite opens a WAL database with `mode=ro` by creating `-wal` and `-shm` files beside it, and
+    a read-only connection cannot remove them on close. When no `-wal` file exists no connection
+    has the database open in WAL mode, so nothing is pending in a WAL and `immutable=1` reads the
+    file alone, creating nothing. When one exists (another window is open) `mode=ro` shares it.
+    """
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if wal.exists() else "immutable=1"
+    return f"{path.resolve().as_uri()}?{mode}"

@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from trainer.store.location import SCHEMA_VERSION, requested_database
+from trainer.store.location import SCHEMA_VERSION, read_only_uri, requested_database
 
 
 def database_file(db: str | None) -> Path | None:
@@ -57,7 +57,8 @@ def open_quick(db: str | None) -> Sqlite3Executor | None:
     if path is None or not path.is_file():
         return None
     try:
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        # read_only_uri: a refused file (damaged, foreign, newer) must not get -wal/-shm files beside it.
+        connection = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
     except sqlite3.Error:
         return None
     executor = Sqlite3Executor(connection)

@@ -1,19 +1,49 @@
-"""Decks in the collection: the built-in deck kept current, and instructors' decks imported.
+"""Importing decks into the collection: the built-in deck, instructors' deck files, and a preview of either.
 
-Cards are matched by their stable ids, so re-importing an edited deck keeps every student's
-progress on reworded cards and retires (never deletes) cards that were removed.
+An import matches cards by their stable ids, so re-importing an edited deck keeps every student's
+progress on reworded cards, and a card missing from the new file is retired (kept with its
+history, no longer asked), never deleted. What an import would do is computed by the same code
+that does it (`repo.sync_deck`), run in a transaction that is rolled back: the preview and the
+import cannot disagree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from trainer.content.cards import CompiledDeck
 from trainer.store import repo
 from trainer.store.db import Store, store_errors
+from trainer.store.models import Deck
 from trainer.study.startup import BUILTIN_DECK_META, builtin_deck_key
 
-__all__ = ["ensure_builtin_deck", "import_compiled_deck", "import_deck_file"]
+__all__ = ["ImportPreview", "ensure_builtin_deck", "import_compiled_deck", "import_deck_file", "preview_deck_file"]
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What importing a deck file would do, computed without writing anything."""
+
+    path: str
+    deck_id: str
+    title: str
+    """The title in the file."""
+    stored_title: str | None
+    """The title of the deck already in the collection under the same id; None for a new deck."""
+    report: repo.SyncReport
+    """The cards it would add, update, retire and leave unchanged."""
+
+    @property
+    def retires_cards(self) -> bool:
+        """True if the file reuses the id of a deck in the collection and would retire some of its cards.
+
+        A different file that happens to reuse a deck's id (or a new edition that dropped cards)
+        takes those cards out of the student's reviews, so faces ask before importing it.
+        """
+        return self.stored_title is not None and self.report.retired > 0
 
 
 @store_errors("import the built-in deck")
@@ -47,8 +77,34 @@ def ensure_builtin_deck(store: Store, *, now: datetime) -> None:
         session.commit()
 
 
+@store_errors("preview the import")
+def preview_deck_file(store: Store, path: str, *, now: datetime) -> ImportPreview:
+    """Validate a deck file and say what importing it would change, writing nothing.
+
+    Args:
+        store: The open store.
+        path: The deck file.
+        now: The instant the import would carry (from the face's clock).
+
+    Returns:
+        The deck, the title already stored under its id (if any), and the cards it would add,
+        update, retire and leave unchanged.
+
+    Raises:
+        trainer.content.loader.DeckError: The file is not a valid deck, or it claims the
+            built-in deck's id.
+    """
+    return _preview(store, path, _load_importable(path), now=now)
+
+
 @store_errors("import the deck")
-def import_deck_file(store: Store, path: str, *, now: datetime) -> repo.SyncReport:
+def import_deck_file(
+    store: Store,
+    path: str,
+    *,
+    now: datetime,
+    confirm: Callable[[ImportPreview], bool] | None = None,
+) -> repo.SyncReport | None:
     """Validate a deck file and import it into the store: all of it, or nothing.
 
     Cards are matched by their stable ids, so re-importing an edited deck keeps every student's
@@ -59,19 +115,25 @@ def import_deck_file(store: Store, path: str, *, now: datetime) -> repo.SyncRepo
         store: The open store.
         path: The deck file.
         now: The import instant (from the face's clock).
+        confirm: Asked, before anything is written and outside any transaction, when the file
+            would retire cards of a deck already in the collection (`ImportPreview.retires_cards`);
+            returning False imports nothing. None imports without asking.
 
     Returns:
-        What the import changed, in cards.
+        What the import changed, in cards; None if `confirm` declined.
 
     Raises:
         trainer.content.loader.DeckError: The file is not a valid deck, or it claims the
             built-in deck's id (it would replace the built-in cards); nothing was imported.
     """
-    from pathlib import Path
-
     from trainer.content.generate import load_compiled_deck
 
     deck = load_compiled_deck(path)
+    if confirm is not None:
+        _refuse_builtin_id(deck)
+        preview = _preview(store, path, deck, now=now)
+        if preview.retires_cards and not confirm(preview):
+            return None
     try:
         source: str | None = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
@@ -93,18 +155,42 @@ def import_compiled_deck(store: Store, deck: CompiledDeck, *, now: datetime, sou
         What the import changed, in cards.
 
     Raises:
-        trainer.content.loader.DeckError: The deck claims the built-in deck's id; nothing was imported.
+        trainer.content.loader.DeckError: The deck claims a built-in deck's id; nothing was imported.
     """
-    from pathlib import Path
+    from trainer.store import decks_repo
 
+    _refuse_builtin_id(deck)
+    with store.session() as session:
+        report = repo.sync_deck(session=session, deck=deck, now=now)
+        if source is not None:
+            decks_repo.put_deck_source(session=session, deck_id=deck.info.id, text=source)
+        session.commit()
+    return report
+
+
+def _load_importable(path: str) -> CompiledDeck:
+    """The compiled deck in `path`, refused if it would take over a built-in deck's id."""
+    from trainer.content.generate import load_compiled_deck
+
+    deck = load_compiled_deck(path)
+    _refuse_builtin_id(deck)
+    return deck
+
+
+def _refuse_builtin_id(deck: CompiledDeck) -> None:
+    """Refuse a deck (other than a built-in deck's own file) that claims a built-in deck's id.
+
+    Raises:
+        trainer.content.loader.DeckError: Naming the file and its `[deck]` id.
+    """
     from trainer.content.loader import DeckError, DeckProblem, load_deck
     from trainer.paths import builtin_deck_paths
-    from trainer.store import decks_repo
 
     path = deck.path or deck.info.id
     builtins = builtin_deck_paths()
-    builtin_ids = {load_deck(b).meta.id for b in builtins}
-    if Path(path).resolve() not in {b.resolve() for b in builtins} and deck.info.id in builtin_ids:
+    if Path(path).resolve() in {b.resolve() for b in builtins}:
+        return
+    if deck.info.id in {load_deck(b).meta.id for b in builtins}:
         raise DeckError(
             [
                 DeckProblem(
@@ -114,9 +200,15 @@ def import_compiled_deck(store: Store, deck: CompiledDeck, *, now: datetime, sou
                 )
             ]
         )
+
+
+def _preview(store: Store, path: str, deck: CompiledDeck, *, now: datetime) -> ImportPreview:
+    """Run the import in a transaction and roll it back: the preview is the import's own arithmetic."""
     with store.session() as session:
-        report = repo.sync_deck(session=session, deck=deck, now=now)
-        if source is not None:
-            decks_repo.put_deck_source(session=session, deck_id=deck.info.id, text=source)
-        session.commit()
-    return report
+        stored = session.get(Deck, deck.info.id)
+        stored_title = stored.title if stored is not None else None
+        try:
+            report = repo.sync_deck(session=session, deck=deck, now=now)
+        finally:
+            session.rollback()
+    return ImportPreview(path=path, deck_id=deck.info.id, title=deck.info.title, stored_title=stored_title, report=report)

@@ -116,6 +116,8 @@ class TrainerApp(App[None]):
         self._first_home: Any = None
         self._held: list[events.Key] = []
         self._holding = 0
+        self._screenshot_folder = "the Downloads folder"
+        """Where the latest screenshot was being saved, to name it if saving fails."""
 
     def on_mount(self) -> None:
         """Read the first screen's data (a few ms, no database layer), paint it, then open the store."""
@@ -299,6 +301,46 @@ class TrainerApp(App[None]):
             self._held.append(event)
             return
         await super().on_event(event)
+
+    # --- screenshots (the palette's "Screenshot") ---------------------------------------------
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Save an SVG of the screen in the Downloads folder, creating the folder if it is missing.
+
+        Textual saves into `platformdirs.user_downloads_path()` and, when that folder does not
+        exist (a fresh account, a server), fails with "Failed to save screenshot" and no reason.
+        Its own toast says where the file went once it is saved.
+        """
+        if path is None:
+            from platformdirs import user_downloads_path
+
+            folder = user_downloads_path()
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                self.notify(
+                    f"Could not create {folder} for the screenshot: {error.strerror or error}.",
+                    title="Screenshot",
+                    severity="error",
+                )
+                return None
+            path = str(folder)
+        self._screenshot_folder = path
+        return super().deliver_screenshot(filename, path, time_format)
+
+    @on(events.DeliveryFailed)
+    def _screenshot_failed(self, event: events.DeliveryFailed) -> None:
+        """Say why a screenshot was not saved, and where it was meant to go (Textual gives no reason)."""
+        if event.name != "screenshot":
+            return
+        event.prevent_default()
+        error = event.exception
+        reason = getattr(error, "strerror", None) or str(error)
+        self.notify(
+            f"Could not save the screenshot in {self._screenshot_folder}: {reason}.", title="Screenshot", severity="error"
+        )
 
     # --- the command palette -----------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Home", (("enter", "start today's review"), ("m", "the body map (arrows browse roots, n nerves, l labels)"), ("?", "this help"), ("ctrl+p", "command palette"), ("q", "quit"))),
@@ -60,3 +60,5 @@ class HelpScreen(ModalScreen[None]):
         lines += [Content(""), Content(GRADES).stylize("$text-muted"), Content(""), Content("Press escape to close.").stylize("italic")]
         with VerticalScroll(id="help-panel"):
             yield Static(Content("\n").join(lines), markup=False)
+        # Its own footer: otherwise the screen underneath shows its keys, which do nothing here.
+        yield Footer()

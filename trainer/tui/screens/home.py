@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from trainer.tui.literal import literal
+from trainer.words import counted
 
 if TYPE_CHECKING:
     from trainer.study.overview import HomeOverview
@@ -132,10 +133,10 @@ class HomeScreen(Screen[None]):
             (f"{counts.repeat}", "bold $accent"), " to repeat",
             "\n",
             ("Time   ", "bold"),
-            f"about {minutes} minute{'s' if minutes != 1 else ''}" if counts.total else "nothing left today",
+            f"about {counted(minutes, 'minute')}" if counts.total else "nothing left today",
             "\n",
             ("Streak ", "bold"),
-            f"{o.streak} day{'s' if o.streak != 1 else ''}",
+            counted(o.streak, "day"),
         )
         self.query_one("#home-today", Static).update(today)
         if o.profile:
@@ -145,7 +146,7 @@ class HomeScreen(Screen[None]):
             )
         decks = [Content("Decks").stylize("bold")]
         for deck in o.decks:
-            decks.append(literal(f"  {deck.title}  ({deck.cards} cards)"))
+            decks.append(literal(f"  {deck.title}  ({counted(deck.cards, 'card')})"))
         self.query_one("#home-decks", Static).update(Content("\n").join(decks))
         if counts.total:
             hint = Content.assemble(("Enter", "bold $accent"), " to start today's review · ", ("?", "bold $accent"), " for help")
