@@ -95,7 +95,7 @@ def test_rewording_a_row_keeps_the_progress_and_a_removed_row_retires_its_card(t
     edited = "\n".join(line for line in edited.splitlines() if not line.startswith("3,")) + "\n"
     sheet.write_text(edited, encoding="utf-8")
     result = _run(str(sheet), "--map", "Question no=key", db=db)
-    assert "(0 new, 1 updated, 1 retired, 1 unchanged cards)" in result.stdout
+    assert "(0 new, 1 updated, 1 retired, 1 unchanged card)" in result.stdout
     card_row, state = _state(db, first.id)
     assert card_row.prompt == "Which dermatome contains the medial malleolus?"
     assert state.repetitions == 1 and state.introduced_day is not None
