@@ -33,6 +33,20 @@ class TypedAnswer(Vertical):
     "L4-5 -> a disc, not a root" before committing to it.
     """
 
+    DEFAULT_CSS = """
+    TypedAnswer {
+        height: auto;
+        margin-top: 1;
+        Input {
+            width: 40;
+        }
+        #typed-preview {
+            padding-left: 2;
+        }
+    }
+    """
+    """Its own styles, so any screen that mounts it gets it styled."""
+
     @dataclass
     class Submitted(Message):
         """The student pressed Enter on their typed answer."""
@@ -105,6 +119,24 @@ class TypedAnswer(Vertical):
 class ChoiceAnswer(Vertical):
     """Numbered options, each wrapping under its own text; after answering, right and wrong are marked."""
 
+    DEFAULT_CSS = """
+    ChoiceAnswer {
+        height: auto;
+        margin-top: 1;
+        padding: 0 1;
+        .choice-row {
+            height: auto;
+        }
+        .choice-key {
+            width: 5;
+        }
+        .choice-text {
+            width: 1fr;
+        }
+    }
+    """
+    """Its own styles, so any screen that mounts it gets it styled."""
+
     MAX_OPTIONS = 9
     """Keys 1-9 pick an option, so a card never shows more."""
 
@@ -154,6 +186,15 @@ class ChoiceAnswer(Vertical):
 
 class RevealAnswer(Static):
     """The hint on a self-graded card until it is revealed (the feedback view then shows the back)."""
+
+    DEFAULT_CSS = """
+    RevealAnswer {
+        height: auto;
+        margin-top: 1;
+        padding: 0 1;
+    }
+    """
+    """Its own styles, so any screen that mounts it gets it styled."""
 
     def hide_answer(self) -> None:
         """Show the hint instead of the answer."""

@@ -12,6 +12,21 @@ from trainer.tui.literal import literal
 class CardView(Vertical):
     """Shows one card's prompt, never interpreting markup or escape codes in it."""
 
+    DEFAULT_CSS = """
+    CardView {
+        height: auto;
+        padding: 0 1;
+        border-left: thick $accent;
+        #card-meta {
+            color: $text-muted;
+        }
+        #card-prompt {
+            text-style: bold;
+        }
+    }
+    """
+    """Its own styles, so any screen that mounts it gets it styled."""
+
     def compose(self) -> ComposeResult:
         """A dim context line ("new · lumbar") above the prompt."""
         yield Static(id="card-meta", markup=False)

@@ -69,6 +69,15 @@ class GradeBar(Static):
 class GradePanel(Vertical):
     """The grade to record and how to record it; kept on screen below the scrolling feedback."""
 
+    DEFAULT_CSS = """
+    GradePanel {
+        height: auto;
+        padding: 0 2;
+        background: $boost;
+    }
+    """
+    """Its own styles, so any screen that mounts it gets it styled."""
+
     def compose(self) -> ComposeResult:
         """The grade bar and one status line."""
         yield GradeBar(id="fb-grade", markup=False)
@@ -92,6 +101,19 @@ class GradePanel(Vertical):
 
 class FeedbackView(Vertical):
     """The teaching moment after each answer: the verdict, the answer, why, and where from."""
+
+    DEFAULT_CSS = """
+    FeedbackView {
+        height: auto;
+        margin-top: 1;
+        padding: 0 1;
+        border-left: thick $secondary;
+        #fb-explanation {
+            margin-top: 1;
+        }
+    }
+    """
+    """Its own styles, so any screen that mounts it gets it styled."""
 
     def compose(self) -> ComposeResult:
         """Verdict, answer details, explanation and sources."""

@@ -11,6 +11,22 @@ from textual.widgets import ProgressBar, Static
 class SessionProgress(Horizontal):
     """`[██████░░░░] 6 done · 14 left · 03:12`."""
 
+    DEFAULT_CSS = """
+    SessionProgress {
+        #progress-bar {
+            width: 1fr;
+        }
+        #progress-bar Bar {
+            width: 1fr;
+        }
+        #progress-figures {
+            width: auto;
+            margin-left: 1;
+        }
+    }
+    """
+    """Its own styles, so any screen that mounts it gets it styled."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._done = 0
