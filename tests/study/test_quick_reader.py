@@ -341,3 +341,32 @@ def test_the_quick_path_imports_no_database_layer(tmp_path) -> None:
     card_id, new, heavy = json.loads(result.stdout)
     assert card_id.startswith("dermatomes:") and new == 20
     assert heavy == []
+
+
+class TestOneDefinitionOfEachQuery:
+    """Both readers run the same SQL text, so a condition changed in one place changes both."""
+
+    def test_changing_the_due_condition_once_changes_both_readers(self, store, clock, decks, monkeypatch) -> None:
+        """Answer today, move to tomorrow: both readers see due cards; redefine "due" once: neither does."""
+        from trainer.store import readers
+
+        answer_all(open_session(store, clock), [5], limit=4)
+        clock.advance(timedelta(days=1))
+        before = open_session(store, clock).counts()
+        assert before.due > 0
+        assert_same(store, clock)
+        # One edit, in one place: "due" now also requires a card due before the epoch (none is).
+        monkeypatch.setattr(readers, "DUE", readers.DUE + " AND cardstate.due_day < '1900-01-01'")
+        after = open_session(store, clock).counts()
+        assert after.due == 0 and after.new == before.new
+        assert_same(store, clock)  # the quick reader changed with it
+
+    def test_changing_the_active_condition_once_changes_both_readers(self, store, clock, decks, monkeypatch) -> None:
+        """Redefine "active" to leave deck "a" out: both readers stop offering its cards."""
+        from trainer.store import readers
+
+        assert open_session(store, clock).next_card().card.deck_id == "a"
+        monkeypatch.setattr(readers, "ACTIVE", readers.ACTIVE + " AND card.deck_id <> 'a'")
+        first = open_session(store, clock).next_card()
+        assert first is not None and first.card.deck_id == "b"
+        assert_same(store, clock)

@@ -1,0 +1,79 @@
+"""A slow database never freezes the screen, never loses a key, and never says "Recorded" early.
+
+Every store call of the review screen runs in a worker; keys pressed while an answer is being
+saved are held and replayed in order once it is committed. The store here is slowed on purpose:
+each answer's write waits 300 ms, as a busy class server over a network might.
+"""
+
+from __future__ import annotations
+
+import time
+
+from trainer.store import repo
+
+from .helpers import settle, text_of
+
+SIZE = (100, 30)
+DELAY_S = 0.3
+
+
+def slow_writes(monkeypatch) -> list[float]:
+    """Make every answer's write wait DELAY_S; return the list of the moments each write finished."""
+    real_write = repo.write_progress
+    finished: list[float] = []
+
+    def slow(connection, **values):
+        time.sleep(DELAY_S)
+        result = real_write(connection, **values)
+        finished.append(time.monotonic())
+        return result
+
+    monkeypatch.setattr(repo, "write_progress", slow)
+    return finished
+
+
+class TestSlowStore:
+    """300 ms per write: Saving…, then Recorded; held keys land on the next card."""
+
+    async def test_keys_pressed_during_a_slow_save_go_to_the_next_card(self, app_factory, db, conftest_cards, monkeypatch) -> None:
+        """Enter, then at once "2" for the next (choice) card: the first answer is saved, then option 2 is chosen."""
+        app = app_factory(start="review")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            finished = slow_writes(monkeypatch)
+            await pilot.press("l", "4", "enter")  # the typed card: checked, not recorded yet
+            assert "Not recorded yet" in text_of(app, "#fb-status")
+            await pilot.press("enter")  # record: the write takes 300 ms
+            assert "Saving" in text_of(app, "#status")
+            assert db.reviews() == []  # nothing claimed, nothing written yet
+            started = time.monotonic()
+            await pilot.press("2")  # meant for the next card (the choice card: option 2 is C6)
+            await pilot.pause()
+            # The screen still answers while the write waits: these returned well before it finished.
+            assert time.monotonic() - started < DELAY_S
+            assert not finished
+            assert "Recorded" not in text_of(app, "#status")
+            await settle(pilot)
+            assert "Recorded grade 5" in text_of(app, "#status")
+            # The held "2" was replayed on the choice card, not dropped and not applied to the typed card.
+            assert "✓ Right" in text_of(app, "#fb-verdict")
+            assert "Which root supplies the skin over the thumb?" in text_of(app, "#card-prompt")
+        (review,) = db.reviews()
+        assert (review.card_id, review.quality) == (conftest_cards["TYPED"].id, 5)
+
+    async def test_several_keys_are_replayed_in_order(self, app_factory, db, conftest_cards, monkeypatch) -> None:
+        """Enter on the choice card's feedback, then 1, Enter, space typed ahead: the reveal card is revealed after both saves."""
+        app = app_factory(start="review")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            slow_writes(monkeypatch)
+            await pilot.press("l", "4", "enter", "enter", "2")  # typed card recorded; choice card answered
+            await settle(pilot)
+            await pilot.press("1", "enter", "space")  # grade 1, record (slow), then reveal the next card
+            await settle(pilot)
+            assert "Which roots carry the patellar" in text_of(app, "#card-prompt")
+            assert "Answer:" in text_of(app, "#fb-answer")  # the held space revealed the recall card
+        assert [(r.card_id, r.quality) for r in db.reviews()] == [
+            (conftest_cards["TYPED"].id, 5),
+            (conftest_cards["CHOICE"].id, 1),
+        ]
