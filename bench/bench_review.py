@@ -110,6 +110,7 @@ def build(path: Path) -> None:
         interval = rng.choice((1, 6, 15, 35, 90, 200))
         states.append(
             {
+                "profile_id": 1,
                 "card_id": card.id,
                 "repetitions": reps,
                 "easiness": round(rng.uniform(1.3, 2.9), 2),
@@ -133,6 +134,7 @@ def build(path: Path) -> None:
             quality = rng.choice((5, 5, 4, 4, 4, 3, 2, 1, 0))
             batch.append(
                 {
+                    "profile_id": 1,
                     "card_id": studied[rng.randrange(STUDIED)],
                     "reviewed_at": datetime(day.year, day.month, day.day, 18, tzinfo=UTC),
                     "study_day": day,
@@ -218,7 +220,7 @@ def bench_home(path: Path, runs: int) -> list[float]:
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
-        home_overview(store, FixedClock(NOW))
+        home_overview(store, FixedClock(NOW), profile_id=1)
         timings.append((time.perf_counter() - started) * 1000)
     store.close()
     return timings

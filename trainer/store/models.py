@@ -137,15 +137,15 @@ class Card(SQLModel, table=True):
 # Per-card SM-2 state and queue bookkeeping; one row per profile and card, created when the card is
 # imported (or the profile added). The composite indexes serve the queue, each led by the profile:
 # (due_day, position) gives "most overdue first" without a sort; (introduced_day, position) gives
-# "new cards in deck order" (introduced_day IS NULL) and "introduced today" counts; last_day finds
-# today's answers (repeats, buried siblings).
+# "new cards in deck order" (introduced_day IS NULL) and "introduced today" counts; (last_day,
+# due_day) finds today's answers (buried siblings) and, among them, today's repeats.
 class CardState(SQLModel, table=True):
     """Where a card stands in one student's schedule."""
 
     __table_args__ = (
         Index("ix_cardstate_due", "profile_id", "due_day", "position"),
         Index("ix_cardstate_new", "profile_id", "introduced_day", "position"),
-        Index("ix_cardstate_last_day", "profile_id", "last_day"),
+        Index("ix_cardstate_last_day", "profile_id", "last_day", "due_day"),
         Index("ix_cardstate_card", "card_id"),
     )
 
@@ -179,6 +179,8 @@ class Review(SQLModel, table=True):
     __table_args__ = (
         Index("ix_review_profile_day_queue", "profile_id", "study_day", "queue"),
         Index("ix_review_card", "card_id"),
+        # A profile's latest answers, newest first (Home's time estimate) without sorting the log.
+        Index("ix_review_profile_id", "profile_id", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -22,7 +22,7 @@ from sqlmodel import Session, col
 
 from trainer.content.cards import Card as ContentCard
 from trainer.content.cards import CompiledDeck, SourceRef
-from trainer.scheduling.policy import CardProgress, ReviewLog
+from trainer.scheduling.policy import AnswerEffect, CardProgress, ReviewLog
 from trainer.store.models import Card, CardState, Deck, Meta, Profile, Review, Setting, Source
 
 _CHUNK = 500
@@ -418,6 +418,66 @@ def add_review(
     return int(result.inserted_primary_key[0])
 
 
+def record_answer(
+    conn: Any,
+    *,
+    profile_id: int,
+    card_id: str,
+    effect: AnswerEffect,
+    revision: int,
+    reviewed_at: datetime,
+    study_day: date,
+    response_ms: int | None,
+    response: str | None,
+    verdict: str | None,
+    given_root: str | None,
+    expected_root: str | None,
+) -> int | None:
+    """Store one answer: the card's new progress (over the revision it was read at) and its log row.
+
+    An extra answer (already answered today elsewhere) writes the same schedule: its revision
+    still moves, so the other window's undo of the answer it followed is refused, not misapplied.
+
+    Returns:
+        The review row's id; None (nothing written) if another window changed the card since.
+    """
+    if not write_progress(
+        conn,
+        profile_id=profile_id,
+        card_id=card_id,
+        progress=effect.progress,
+        revision=revision,
+        with_suspension=effect.became_leech,
+    ):
+        return None
+    return add_review(
+        conn,
+        profile_id=profile_id,
+        card_id=card_id,
+        log=effect.log,
+        reviewed_at=reviewed_at,
+        study_day=study_day,
+        response_ms=response_ms,
+        response=response,
+        verdict=verdict,
+        given_root=given_root,
+        expected_root=expected_root,
+    )
+
+
+def take_back_answer(
+    conn: Any, *, profile_id: int, card_id: str, review_id: int, restored: CardProgress, revision: int, with_suspension: bool
+) -> bool:
+    """Undo one answer: its card's progress restored (over the revision the answer left) and its log row deleted.
+
+    Returns:
+        False if another window changed the card (or removed the row) since; the caller rolls back.
+    """
+    return write_progress(
+        conn, profile_id=profile_id, card_id=card_id, progress=restored, revision=revision, with_suspension=with_suspension
+    ) and delete_review(conn, review_id=review_id)
+
+
 def delete_review(conn: Any, *, review_id: int) -> bool:
     """Remove a review row; False if it was already gone."""
     result = conn.execute(delete(Review).where(col(Review.id) == review_id))
@@ -434,16 +494,17 @@ class DayAnswer:
     quality: int
     expected_root: str | None
     given_root: str | None
+    verdict: str | None
 
 
 def answers_on(conn: Any, *, profile_id: int, day: date) -> list[DayAnswer]:
     """Every answer a profile gave on a study day, in order."""
     rows = conn.execute(
-        select(Review.quality, Review.expected_root, Review.given_root)
+        select(Review.quality, Review.expected_root, Review.given_root, Review.verdict)
         .where(col(Review.profile_id) == profile_id, col(Review.study_day) == day)
         .order_by(col(Review.id))
     )
-    return [DayAnswer(quality=r.quality, expected_root=r.expected_root, given_root=r.given_root) for r in rows]
+    return [DayAnswer(r.quality, r.expected_root, r.given_root, r.verdict) for r in rows]
 
 
 def _active_states(profile_id: int) -> list[Any]:

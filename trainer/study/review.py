@@ -10,7 +10,8 @@ from trainer.store.db import StoreError
 from trainer.study.decks import ensure_builtin_deck, import_deck_file
 from trainer.study.overview import DeckOverview, HomeOverview, home_overview
 from trainer.study.queue import QueueCounts, StudyCard
-from trainer.study.session import UNDO_CONFLICT, AnswerOutcome, SessionSummary, StudySession, open_session
+from trainer.study.session import UNDO_CONFLICT, AnswerOutcome, StudySession, open_session
+from trainer.study.summary import SessionSummary
 
 __all__ = [
     "UNDO_CONFLICT",

@@ -28,7 +28,6 @@ damaged or unreachable database surfaces as `StoreError` with a plain message.
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -50,6 +49,8 @@ from trainer.store.readers import Reader, SqlAlchemyExecutor, StudyRow
 from trainer.study.queue import QueueCounts, StudyCard, TodayQueue
 from trainer.store.location import DEFAULT_PROFILE_ID
 from trainer.study.settings import Settings, study_zone
+from trainer.study.summary import SessionSummary, summarise
+from trainer.study.undo import UNDO_CONFLICT, UndoEntry, UndoStack
 
 if TYPE_CHECKING:
     from trainer.store.db import Store
@@ -62,11 +63,6 @@ WRITE_ATTEMPTS = 5
 ATTACH_WAIT_S = 120.0
 """How long a write waits for the store to open before giving up (opening normally takes < 1 s)."""
 
-UNDO_CONFLICT = (
-    "That answer can no longer be undone: the card was answered or changed in another window "
-    "since; both answers stay recorded."
-)
-"""`StudySession.undo_problem` after an undo refused because another window changed the card."""
 
 
 @dataclass(frozen=True)
@@ -83,38 +79,6 @@ class AnswerOutcome:
     """True when this answer made the card a leech (flagged and suspended)."""
     elsewhere: bool = False
     """The card was already answered today in another window: logged, schedule unchanged."""
-
-
-@dataclass(frozen=True)
-class SessionSummary:
-    """The report on the study day so far."""
-
-    reviewed: int
-    correct: int
-    """Answers graded 3 or more (a pass in SM-2)."""
-    accuracy: float | None
-    """correct / reviewed, or None when nothing was reviewed."""
-    elapsed_s: float
-    missed_roots: list[tuple[str, int]]
-    """(expected root, times missed), most first."""
-    confusions: list[tuple[str, str, int]]
-    """(expected root, given root, count), most first."""
-    next_due: date | None
-    """The first study day after today with cards due."""
-    due_tomorrow: int
-    """Cards due by tomorrow (including any left over today)."""
-
-
-@dataclass
-class _Undo:
-    """What one answer changed: its review row and the card's progress before and after."""
-
-    review_id: int
-    card_id: str
-    before: CardProgress
-    revision: int
-    """The card's revision once this session's own writes are applied; undo needs it unchanged."""
-    made_leech: bool
 
 
 class StudySession:
@@ -156,7 +120,7 @@ class StudySession:
         self._store: Store | None = None
         self._attached = threading.Event()
         self._lock = threading.RLock()
-        self._undo: list[_Undo] = []
+        self._undo = UndoStack()
         self.started_at = clock.now()
         """When the session started (the progress bar and the summary both count from it)."""
         self.answers_done = 0
@@ -297,7 +261,7 @@ class StudySession:
 
     def can_undo(self) -> bool:
         """True if there is an answer of this session to take back."""
-        return bool(self._undo)
+        return self._undo.latest() is not None
 
     # --- answering -----------------------------------------------------------------------
 
@@ -350,31 +314,21 @@ class StudySession:
                             raise ValueError(f"Unknown card {card_id!r}.")
                     progress = row.progress
                     effect = _effect(progress, grade, today, now, self._settings.leech_threshold)
-                    # An extra answer writes the same schedule: its revision still moves, so the
-                    # other window's undo of the answer it followed is refused, not misapplied.
-                    written = repo.write_progress(
+                    review_id = repo.record_answer(
                         connection,
                         profile_id=self.profile_id,
                         card_id=card_id,
-                        progress=effect.progress,
+                        effect=effect,
                         revision=progress.revision,
-                        with_suspension=effect.became_leech,
+                        reviewed_at=now,
+                        study_day=today,
+                        response_ms=response_ms,
+                        response=response,
+                        verdict=verdict,
+                        given_root=given_root,
+                        expected_root=row.card.answer_root,
                     )
-                    if written:
-                        review_id = repo.add_review(
-                            connection,
-                            profile_id=self.profile_id,
-                            card_id=card_id,
-                            log=effect.log,
-                            reviewed_at=now,
-                            study_day=today,
-                            response_ms=response_ms,
-                            response=response,
-                            verdict=verdict,
-                            given_root=given_root,
-                            expected_root=row.card.answer_root,
-                        )
-                if written:
+                if review_id is not None:
                     break
                 row = None  # another window changed the card since it was read: read it again
             else:
@@ -385,9 +339,7 @@ class StudySession:
                 self._queue = TodayQueue.read(reader, self._settings, today)
             self._queue.rows[card_id] = StudyRow(card=row.card, progress=stored)
             self._queue.answered_card(card_id, replace(effect, progress=stored))
-            self._undo.append(
-                _Undo(review_id, card_id, before=progress, revision=stored.revision, made_leech=effect.became_leech)
-            )
+            self._undo.push(UndoEntry(review_id, card_id, progress, stored.revision, effect.became_leech))
             self.answers_done += 1
             # The next card, in the same connection: the face shows it without another read.
             self.current = self._queue.next_card(reader.study_rows)
@@ -417,40 +369,34 @@ class StudySession:
         from trainer.store.db import store_errors
 
         self.undo_problem = None
-        if not self._undo:
+        entry = self._undo.latest()
+        if entry is None:
             return None
         store = self._wait_store()
-        entry = self._undo[-1]
         with self._lock, store_errors("undo the answer"), store.engine.connect() as connection:
             with connection.begin() as transaction:
                 restored = entry.before
                 if entry.made_leech:
                     restored = replace(restored, leech=False, suspended=False)
-                written = repo.write_progress(
+                if not repo.take_back_answer(
                     connection,
                     profile_id=self.profile_id,
                     card_id=entry.card_id,
-                    progress=restored,
+                    review_id=entry.review_id,
+                    restored=restored,
                     revision=entry.revision,
                     with_suspension=entry.made_leech,
-                )
-                if not written or not repo.delete_review(connection, review_id=entry.review_id):
+                ):
                     transaction.rollback()
-                    self._undo.pop()
+                    self._undo.drop_latest()
                     self.undo_problem = UNDO_CONFLICT
                     return None
-            self._undo.pop()
+            self._undo.drop_latest()
             # Earlier answers to this card wrote up to `before.revision`; the restore wrote one more.
-            self._moved(entry.card_id, entry.before.revision, entry.revision + 1)
+            self._undo.moved(entry.card_id, entry.before.revision, entry.revision + 1)
             self.answers_done = max(0, self.answers_done - 1)
             self._reread(connection)
         return entry.card_id
-
-    def _moved(self, card_id: str, old: int, new: int) -> None:
-        """This session moved a card's revision from `old` to `new`: its undo entries follow."""
-        for entry in self._undo:
-            if entry.card_id == card_id and entry.revision == old:
-                entry.revision = new
 
     def _reread(self, connection: Any = None) -> None:
         """Read today's queue again (after an undo, or at the rollover); `current` is its first card."""
@@ -477,7 +423,7 @@ class StudySession:
                 self._queue.rows[card_id] = StudyRow(
                     card=row.card, progress=replace(row.progress, suspended=suspended, revision=revision + 1)
                 )
-                self._moved(card_id, revision, revision + 1)
+                self._undo.moved(card_id, revision, revision + 1)
         with self._lock:
             if suspended:
                 self._queue.remove(card_id)
@@ -505,23 +451,8 @@ class StudySession:
             answers = repo.answers_on(connection, profile_id=self.profile_id, day=today)
             next_due = repo.next_due_day_after(connection, profile_id=self.profile_id, day=today)
             due_tomorrow = repo.count_due_on_or_before(connection, profile_id=self.profile_id, day=add_days(today, 1))
-        correct = sum(1 for a in answers if a.quality >= 3)
-        missed: Counter[str] = Counter(a.expected_root for a in answers if a.quality < 3 and a.expected_root)
-        confusions: Counter[tuple[str, str]] = Counter(
-            (a.expected_root, a.given_root)
-            for a in answers
-            if a.expected_root and a.given_root and a.given_root != a.expected_root
-        )
-        return SessionSummary(
-            reviewed=len(answers),
-            correct=correct,
-            accuracy=correct / len(answers) if answers else None,
-            elapsed_s=max(0.0, (self._clock.now() - self.started_at).total_seconds()),
-            missed_roots=sorted(missed.items(), key=lambda item: (-item[1], item[0])),
-            confusions=[(e, g, n) for (e, g), n in sorted(confusions.items(), key=lambda item: (-item[1], item[0]))],
-            next_due=next_due,
-            due_tomorrow=due_tomorrow,
-        )
+        elapsed_s = max(0.0, (self._clock.now() - self.started_at).total_seconds())
+        return summarise(answers, elapsed_s=elapsed_s, next_due=next_due, due_tomorrow=due_tomorrow)
 
 
 def today_for(reader: Reader, clock: Clock, settings: Settings) -> date:
