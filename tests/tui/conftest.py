@@ -8,6 +8,7 @@ cursor blink off so snapshots are stable. The tests read the database back throu
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -177,3 +178,30 @@ def db(db_path: Path) -> Iterator[Db]:
 def conftest_cards() -> dict[str, Card]:
     """The test deck's cards by name: TYPED (L4), CHOICE (C6 is option 2), REVEAL, EVIL (S1)."""
     return {"TYPED": TYPED, "CHOICE": CHOICE, "REVEAL": REVEAL, "EVIL": EVIL}
+
+
+@pytest.fixture(autouse=True)
+def _keys_wait_for_the_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After each `pilot.press`, let the workers it started (answers, undo, suspend) finish.
+
+    The review screen calls the store in workers, and a key that starts one returns before it is
+    done; on a loaded machine the next assertion could run first. A test that wants to act while a
+    worker is still under way (the slow-store tests) sets `app.press_without_waiting = True`;
+    the quick-start tests, which hold the store worker itself, set `Pilot.waits_for_workers = False`.
+    """
+    from textual.pilot import Pilot
+
+    real_press = Pilot.press
+
+    async def press(self: Pilot, *keys: str) -> None:
+        await real_press(self, *keys)
+        if getattr(self.app, "press_without_waiting", False) or not getattr(Pilot, "waits_for_workers", True):
+            return
+        from textual.worker import WorkerCancelled
+
+        for _ in range(3):
+            with contextlib.suppress(WorkerCancelled):  # a worker replaced by a newer one
+                await self.app.workers.wait_for_complete()
+            await self.pause()
+
+    monkeypatch.setattr(Pilot, "press", press)

@@ -47,6 +47,10 @@ def held_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
         return real_open(*args, **kwargs)
 
     monkeypatch.setattr(app_module, "_open", slow_open)
+    from textual.pilot import Pilot
+
+    # Keys are pressed while the store worker is held: they must not wait for it.
+    monkeypatch.setattr(Pilot, "waits_for_workers", False, raising=False)
     yield release
     release.set()
 

@@ -54,6 +54,7 @@ class TestSlowStore:
         app = app_factory(start="review")
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
+            app.press_without_waiting = True  # act while the held write is under way
             release = held_writes(monkeypatch)
             await pilot.press("l", "4", "enter")  # the typed card: checked, not recorded yet
             assert "Not recorded yet" in text_of(app, "#fb-status")
@@ -61,9 +62,9 @@ class TestSlowStore:
             assert "Saving" in text_of(app, "#status")
             await pilot.press("2")  # meant for the next card (the choice card: option 2 is C6)
             # The screen keeps working while the write waits: it repaints a change made now.
-            app.screen.query_one("#progress-figures").update("still painting")
+            app.screen.query_one("#card-meta").update("still painting")
             await pilot.pause()
-            assert text_of(app, "#progress-figures") == "still painting"
+            assert text_of(app, "#card-meta") == "still painting"
             assert "Recorded" not in text_of(app, "#status")
             assert db.reviews() == []  # nothing claimed, nothing written yet
             release.set()
@@ -80,6 +81,7 @@ class TestSlowStore:
         app = app_factory(start="review")
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
+            app.press_without_waiting = True  # type ahead while each write takes 300 ms
             slow_writes(monkeypatch)
             await pilot.press("l", "4", "enter", "enter", "2")  # typed card recorded; choice card answered
             await settle(pilot)

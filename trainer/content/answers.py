@@ -31,6 +31,7 @@ from trainer.content.cards import Card, CardKind
 from trainer.content.roots import distance, is_root, looks_incomplete, parse_root
 
 __all__ = [
+    "not_understood",
     "AnswerResult",
     "Verdict",
     "check",
@@ -460,3 +461,42 @@ def looks_unfinished(text: str, kind: CardKind = CardKind.TYPED_ROOT) -> bool:
     if kind == CardKind.TYPED_AIS:
         return ais.parse_ais(text).kind == "unknown" and ais.looks_incomplete_ais(text)
     return parse_root(text).kind == "unknown" and looks_incomplete(text)
+
+
+_WHAT: dict[CardKind, str] = {
+    CardKind.TYPED_ROOT: "a spinal root",
+    CardKind.TYPED_NERVE: "a nerve",
+    CardKind.TYPED_SITE: "a lesion site",
+    CardKind.TYPED_AIS: "an AIS grade",
+}
+"""What each typed kind asks for, in a hint."""
+
+
+def not_understood(text: str, kind: CardKind = CardKind.TYPED_ROOT) -> str | None:
+    """Why `text` cannot be taken as an answer at all, before anything is revealed.
+
+    Input the parser does not understand ("banana" on a root card) is no answer: grading it would
+    show the right answer for nothing, and a second try would then be a free pass. So the face
+    asks for it again instead.
+
+    Args:
+        text: The typed text (not empty).
+        kind: The card's kind.
+
+    Returns:
+        One sentence for the student, or None when the text is understood (a root, a pair, a
+        disc label, a nerve, "?" for don't know...), right or wrong.
+    """
+    if not text.strip() or _is_blank(text):
+        return None
+    if kind == CardKind.TYPED_NERVE:
+        parsed = nerves.parse_nerve(text).kind
+    elif kind == CardKind.TYPED_SITE:
+        parsed = sites.parse_site(text).kind
+    elif kind == CardKind.TYPED_AIS:
+        parsed = ais.parse_ais(text).kind
+    else:
+        parsed = parse_root(text).kind
+    if parsed != "unknown":
+        return None
+    return f"“{text.strip()}” is not understood as {_WHAT.get(kind, 'an answer')}: type again, or ? for don't know."

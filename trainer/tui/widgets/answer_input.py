@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from trainer.content.answers import interpret, looks_unfinished
+from trainer.content.answers import interpret, looks_unfinished, not_understood
 from trainer.content.cards import CardKind
 from trainer.tui.literal import display_text, literal
 
@@ -90,8 +90,9 @@ class TypedAnswer(Vertical):
     def _submitted(self, event: Input.Submitted) -> None:
         """Pass the answer up to the screen, unless it is empty or plainly unfinished.
 
-        An Enter on nothing or on a half-typed root ("L", "S4-") is a slip of the finger, not a
-        wrong answer: it stays in the box with a hint. "?" is the way to say "I don't know".
+        An Enter on nothing, on a half-typed root ("L", "S4-") or on something that is no root at
+        all ("banana") is not an answer: it stays in the box with a hint, and nothing is revealed.
+        "?" is the way to say "I don't know".
         """
         event.stop()
         text = event.value
@@ -101,6 +102,11 @@ class TypedAnswer(Vertical):
         if looks_unfinished(text, self.kind):
             what = "root, such as L4" if self.kind == CardKind.TYPED_ROOT else "answer"
             self._hint(f"“{text.strip()}” is not finished yet: write the whole {what}.")
+            return
+        problem = not_understood(text, self.kind)
+        if problem is not None:
+            # Nothing is revealed for input that is no answer at all ("banana").
+            self._hint(problem)
             return
         self.post_message(self.Submitted(text))
 
