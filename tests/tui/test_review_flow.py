@@ -269,8 +269,8 @@ class TestUndoSuspendQuit:
         assert db.reviews() == []
         assert db.state(typed).introduced_day is None
 
-    async def test_u_on_the_feedback_takes_back_only_the_answer_on_screen(self, app_factory, db, conftest_cards) -> None:
-        """`u` after a checked, unrecorded answer asks the same card again; the previous recorded answer stays."""
+    async def test_a_miss_on_screen_cannot_be_taken_back_or_undone_away(self, app_factory, db, conftest_cards) -> None:
+        """After a wrong answer is shown, `u` does nothing: the card is not asked again, and Enter records the miss."""
         typed, choice = conftest_cards["TYPED"], conftest_cards["CHOICE"]
         app = app_factory()
         async with app.run_test(size=SIZE) as pilot:
@@ -278,15 +278,14 @@ class TestUndoSuspendQuit:
             await pilot.press("L", "4", "enter", "enter")  # recorded
             await pilot.press("1")  # C5: one level off, checked but not recorded
             assert text_of(app, "#fb-verdict").startswith("✗ One level off")
-            footer_keys = {b.binding.key: b.binding.description for b in app.screen.active_bindings.values() if b.enabled}
-            assert footer_keys["u"] == "Retry"
-            await pilot.press("u")
-            assert text_of(app, "#status") == "↶ Took back that answer (it was not recorded): answer again."
-            assert choice.prompt in text_of(app, "#card-prompt")
-            assert app.screen.query_one("#feedback").display is False
-            assert [(r.card_id, r.quality) for r in db.reviews()] == [(typed.id, 5)]  # nothing else changed
-            await pilot.press("2", "enter")  # answered again, right this time
-        assert [(r.card_id, r.quality, r.given_root) for r in db.reviews()] == [(typed.id, 5, "L4"), (choice.id, 5, "C6")]
+            footer_keys = {b.binding.key for b in app.screen.active_bindings.values() if b.enabled}
+            assert "u" not in footer_keys  # neither "Retry" nor "Undo" on the feedback
+            await pilot.press("u", "2")  # no retry, no undo; "2" only changes the grade
+            assert app.screen.query_one("#feedback").display is True
+            assert text_of(app, "#fb-verdict").startswith("✗ One level off")
+            assert [(r.card_id, r.quality) for r in db.reviews()] == [(typed.id, 5)]
+            await pilot.press("enter")
+        assert [(r.card_id, r.quality, r.given_root) for r in db.reviews()] == [(typed.id, 5, "L4"), (choice.id, 2, "C5")]
 
     async def test_u_on_a_question_still_undoes_the_last_recorded_answer(self, app_factory, db, conftest_cards) -> None:
         """Away from the feedback, `u` is "Undo": the last recorded answer is taken back."""
@@ -344,23 +343,24 @@ class TestUndoSuspendQuit:
         assert db.state(conftest_cards["CHOICE"]).suspended is True
         assert [r.card_id for r in db.reviews()] == [conftest_cards["TYPED"].id]
 
-    async def test_suspend_on_the_feedback_says_the_answer_was_not_recorded(self, app_factory, db, conftest_cards) -> None:
-        """`s` after a checked answer suspends the card, records nothing for it, and says so."""
+    async def test_suspend_on_the_feedback_records_the_answer_first_and_says_so(self, app_factory, db, conftest_cards) -> None:
+        """`s` after a checked answer records it with its grade, then suspends the card: a miss is never escaped."""
         from trainer.tui.screens.help import HelpScreen
 
         typed = conftest_cards["TYPED"]
         app = app_factory()
         async with app.run_test(size=SIZE) as pilot:
             await start_review(pilot)
-            await pilot.press("L", "4", "enter")  # checked, not recorded
+            await pilot.press("L", "5", "enter")  # wrong (one level off), checked, not recorded
             await pilot.press("s")
-            assert [n.message for n in app._notifications] == ["Suspended; the answer on screen was not recorded."]
-            assert text_of(app, "#status") == "Suspended that card; the answer on screen was not recorded."
+            assert text_of(app, "#status") == (
+                "Recorded the answer, then suspended the card: it will not be asked until unsuspended."
+            )
             await pilot.press("question_mark")
             assert isinstance(app.screen, HelpScreen)
             help_text = str(app.screen.query_one(Static).render())
-            assert "suspend this card; on the feedback, the answer on screen is not recorded" in help_text
-        assert db.reviews() == []
+            assert "suspend this card; on the feedback, the answer on screen is recorded first" in help_text
+        assert [(r.card_id, r.given_root) for r in db.reviews()] == [(typed.id, "L5")]
         assert db.state(typed).suspended is True
 
     async def test_quitting_mid_session_keeps_recorded_answers(self, app_factory, db, conftest_cards) -> None:

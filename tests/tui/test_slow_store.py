@@ -67,9 +67,14 @@ class TestSlowStore:
             assert text_of(app, "#card-meta") == "still painting"
             assert "Recorded" not in text_of(app, "#status")
             assert db.reviews() == []  # nothing claimed, nothing written yet
+            said: list[str] = []
+            status = app.screen.query_one("#status")
+            real_update = status.update
+            monkeypatch.setattr(status, "update", lambda content="": (said.append(str(content)), real_update(content))[1])
             release.set()
             await settle(pilot)
-            assert "Recorded grade 5" in text_of(app, "#status")
+            # "Recorded" was said once the commit returned (then cleared when the next answer was checked).
+            assert any(text.startswith("✓ Recorded grade 5") for text in said)
             # The held "2" was replayed on the choice card, not dropped and not applied to the typed card.
             assert "✓ Right" in text_of(app, "#fb-verdict")
             assert "Which root supplies the skin over the thumb?" in text_of(app, "#card-prompt")

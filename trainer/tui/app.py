@@ -124,6 +124,7 @@ class TrainerApp(App[None]):
         if self.error is not None:
             self.exit(return_code=2)
             return
+        self._catch_signals()
         from trainer.study.startup import quick_first_screen
 
         first = quick_first_screen(
@@ -271,6 +272,27 @@ class TrainerApp(App[None]):
         """Release the database's connections."""
         if self.store is not None:
             self.store.close()
+
+    async def action_quit(self) -> None:
+        """Quit (Ctrl+Q, the palette's Quit, SIGTERM, SIGHUP): an answer on a review's feedback is recorded first."""
+        from trainer.tui.screens.review import ReviewScreen
+
+        if isinstance(self.screen, ReviewScreen):
+            self.screen.leave("quit")
+        else:
+            self.exit()
+
+    def _catch_signals(self) -> None:
+        """SIGTERM and SIGHUP (a closed terminal) quit like Ctrl+Q, so the answer on screen is kept too."""
+        import asyncio
+        import signal
+
+        try:
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(number, lambda: self.call_later(self.action_quit))
+        except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+            pass  # no signals here (Windows, or not the main thread): Ctrl+Q and q still record first
 
     def go_home(self) -> None:
         """Leave the current screen for Home (building Home if the app opened on a review)."""

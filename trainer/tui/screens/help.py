@@ -23,17 +23,17 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "After answering",
         (
             ("0-5", "change the SM-2 grade (the suggestion is highlighted)"),
-            ("enter", "record the answer with that grade and go on"),
-            ("u", "answer again: take back the answer on screen (nothing was recorded)"),
+            ("enter", "record the answer with that grade and go on (the verdict stands: no second try)"),
         ),
     ),
     (
         "In a review (the keys in brackets work while typing a root)",
         (
             ("u  (ctrl+z)", "undo the last recorded answer (on a question, not the feedback)"),
-            ("s  (ctrl+s)", "suspend this card; on the feedback, the answer on screen is not recorded"),
+            ("s  (ctrl+s)", "suspend this card; on the feedback, the answer on screen is recorded first"),
             ("?  (f1)", "this help"),
             ("q  (escape)", "back to Home; a checked answer is recorded first"),
+            ("ctrl+q", "quit; a checked answer is recorded first (so is a closed terminal's)"),
         ),
     ),
 )

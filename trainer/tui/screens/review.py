@@ -8,6 +8,10 @@ afterwards. `StudySession.answer` commits before it returns, and only then does 
 "Recorded" and show the next card, so anything the screen has acknowledged survives Ctrl+C, a
 closed terminal or a crash. A session still in its quick phase (the store opening behind the
 first card) simply makes the worker wait: the screen does not know or care.
+
+Once an answer is shown, its verdict stands: the grade may still change, but the card is not
+asked again, and every way of leaving (q, Escape, Ctrl+Q, the palette's Quit, SIGTERM, SIGHUP,
+and `s` to suspend the card) records the answer on screen first and says so.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from typing import TYPE_CHECKING, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -28,6 +31,7 @@ from trainer.content.answers import check
 from trainer.content.cards import CardKind
 from trainer.scheduling.grading import suggest_quality
 from trainer.tui.literal import literal
+from trainer.tui.screens.review_keys import REVIEW_BINDINGS, VERDICTS, Mode, key_enabled
 from trainer.tui.widgets.answer_input import ChoiceAnswer, RevealAnswer, TypedAnswer
 from trainer.tui.widgets.card_view import CardView
 from trainer.tui.widgets.feedback import GRADE_MEANINGS, FeedbackView, GradePanel, Verdict
@@ -38,60 +42,14 @@ if TYPE_CHECKING:
     from trainer.study.review import AnswerOutcome, StudyCard, StudySession
     from trainer.tui.app import TrainerApp
 
-Mode = Literal["loading", "typing", "choosing", "recalling", "grading", "done"]
-"""What the keyboard does right now: type a root, pick a choice, reveal, grade, or nothing."""
-
-_VERDICTS: dict[str, tuple[str, str]] = {
-    "correct": ("✓ Right", "$text-success"),
-    "adjacent": ("✗ One level off", "$text-warning"),
-    "wrong": ("✗ Wrong", "$text-error"),
-    "blank": ("— No answer", "$text-warning"),
-}
-"""How each checker verdict is announced, with a theme colour that reads in light and dark themes."""
+Then = Literal["next", "home", "quit", "suspend"]
+"""What follows a recorded answer: the next card, Home, quitting the app, or suspending the card."""
 
 
 class ReviewScreen(Screen[None]):
     """Today's review: question, answer, feedback and grade, card after card."""
 
-    BINDINGS = [
-        Binding("enter", "record", "Record", tooltip="Record the answer with the highlighted grade", id="review.record"),
-        Binding("space,enter", "reveal", "Reveal", tooltip="Show the back of the card", id="review.reveal"),
-        Binding("1", "choose(1)", "Choose", key_display="1-9", tooltip="Pick option 1-9", id="review.choose-1"),
-        *[Binding(str(n), f"choose({n})", f"Choose {n}", show=False) for n in range(2, 10)],
-        Binding("0", "grade(0)", "Grade", key_display="0-5", tooltip="Set the SM-2 grade 0-5", id="review.grade-0"),
-        *[Binding(str(n), f"grade({n})", f"Grade {n}", show=False) for n in range(1, 6)],
-        Binding(
-            "u",
-            "take_back",
-            "Retry",
-            tooltip="Take back the answer on screen (not recorded) and answer this card again",
-            id="review.take-back",
-        ),
-        Binding("u", "undo", "Undo", tooltip="Take back the last recorded answer", id="review.undo"),
-        Binding("ctrl+z", "undo('typing')", "Undo", tooltip="Take back the last recorded answer", id="review.undo-typing"),
-        Binding("s", "suspend", "Suspend", tooltip="Stop asking this card", id="review.suspend"),
-        Binding("ctrl+s", "suspend('typing')", "Suspend", tooltip="Stop asking this card", id="review.suspend-typing"),
-        Binding("question_mark", "help", "Help", key_display="?", id="review.help"),
-        Binding("f1", "help('typing')", "Help", id="review.help-typing"),
-        Binding(
-            "down",
-            "scroll('down')",
-            "Scroll",
-            key_display="↑↓",
-            tooltip="Scroll the card, the explanation and the sources",
-            id="review.scroll",
-        ),
-        Binding("up", "scroll('up')", "Scroll up", show=False),
-        Binding("pagedown", "scroll('page_down')", "Page down", show=False),
-        Binding("pageup", "scroll('page_up')", "Page up", show=False),
-        Binding("q", "home", "Home", tooltip="Back to Home; recorded answers are saved", id="review.home"),
-        Binding("escape", "home('typing')", "Home", tooltip="Back to Home; recorded answers are saved", id="review.home-esc"),
-        Binding("escape", "home('esc')", "Home", show=False),
-    ]
-    """Keys. While a root is being typed, letters belong to the answer, so undo, suspend, help
-    and home move to Ctrl+Z, Ctrl+S, F1 and Escape; `check_action` shows whichever set applies.
-    On the feedback (an answer checked, not yet recorded) `u` is "Retry", which takes
-    back that answer; elsewhere it is "Undo", which takes back the last recorded one."""
+    BINDINGS = REVIEW_BINDINGS
 
     def __init__(self, session: StudySession) -> None:
         super().__init__()
@@ -200,7 +158,7 @@ class ReviewScreen(Screen[None]):
 
     @on(TypedAnswer.Submitted)
     def _typed_answer(self, event: TypedAnswer.Submitted) -> None:
-        """Check a typed root."""
+        """Check a typed answer."""
         if self.mode != "typing" or self.current is None:
             return
         typed = self.query_one(TypedAnswer)
@@ -237,7 +195,7 @@ class ReviewScreen(Screen[None]):
         self.suggested = self.grade = suggest_quality(
             result.verdict, self.response_ms, fast_ms=settings.fast_ms, slow_ms=settings.slow_ms
         )
-        label, style = _VERDICTS.get(str(result.verdict), (str(result.verdict), "$text"))
+        label, style = VERDICTS.get(str(result.verdict), (str(result.verdict), "$text"))
         # A chosen option is marked in the list above; repeating its text would only push the answer down.
         given = "" if self.current is not None and self.current.card.kind == CardKind.CHOICE else result.given
         self._show_feedback(Verdict(label=label, style=style, message=result.message, given=given))
@@ -245,13 +203,16 @@ class ReviewScreen(Screen[None]):
     def _show_feedback(self, verdict: Verdict) -> None:
         assert self.current is not None
         card = self.current.card
+        # The previous card's "✓ Recorded" must not stand above this answer's "Not recorded yet".
+        self._say("", "")
+        sources = self.session.citations(card)
         view = self.query_one(FeedbackView)
         view.show(
             verdict=verdict,
             answer=card.answer,
             also=[a for a in card.accepted if a != card.answer],
             explanation=card.explanation,
-            citations=self._citations(),
+            citations=[f"{s.citation} {s.url}" if s.url else s.citation for s in sources],
         )
         panel = self.query_one(GradePanel)
         panel.show_grade(selected=self.grade, suggested=self.suggested)
@@ -263,16 +224,10 @@ class ReviewScreen(Screen[None]):
         # on screen when it can, and a long explanation is read with the arrow keys.
         self.call_after_refresh(self.query_one("#fb-answer").scroll_visible, animate=False)
 
-    def _citations(self) -> list[str]:
-        """Full citations of the current card's sources, with their URLs (the session holds them)."""
-        assert self.current is not None
-        sources = self.session.citations(self.current.card)
-        return [f"{source.citation} {source.url}" if source.url else source.citation for source in sources]
-
     def action_scroll(self, direction: str) -> None:
-        """Scroll a long explanation or list of sources (the keyboard is the only pointer)."""
-        body = self.query_one("#review-body", VerticalScroll)
-        getattr(body, f"scroll_{direction}")(animate=False)
+        """Scroll a long card while answering, or the feedback (the keyboard is the only pointer)."""
+        target = self.query_one("#review-body", VerticalScroll) if self.mode == "grading" else self.query_one(CardView)
+        getattr(target, f"scroll_{direction}")(animate=False)
 
     def action_grade(self, quality: int) -> None:
         """Choose the grade that Enter records."""
@@ -294,6 +249,8 @@ class ReviewScreen(Screen[None]):
                 partial(self.action_grade, quality),
             )
 
+    # --- recording -------------------------------------------------------------------------
+
     def action_record(self) -> None:
         """Record the answer with the chosen grade (one committed transaction), then go on."""
         if self.grade is None:
@@ -301,7 +258,16 @@ class ReviewScreen(Screen[None]):
             return
         self._save(then="next")
 
-    def _save(self, *, then: Literal["next", "home"]) -> None:
+    def leave(self, then: Literal["home", "quit"]) -> None:
+        """Go Home or quit the app; an answer shown on screen is recorded first (its verdict stands)."""
+        if self.mode == "grading" and self.grade is not None:
+            self._save(then=then)
+        elif then == "quit":
+            self.app.exit()
+        else:
+            self.trainer.go_home()
+
+    def _save(self, *, then: Then) -> None:
         """Record the answer on screen in a worker; keys pressed meanwhile wait for the result."""
         assert self.current is not None and self.grade is not None
         result = self.result
@@ -328,7 +294,7 @@ class ReviewScreen(Screen[None]):
         response: str | None,
         verdict: str | None,
         given_root: str | None,
-        then: Literal["next", "home"],
+        then: Then,
     ) -> None:
         from trainer.study.review import StoreError
 
@@ -337,45 +303,38 @@ class ReviewScreen(Screen[None]):
                 card_id, grade, response_ms, response=response, verdict=verdict, given_root=given_root
             )
         except StoreError as error:
-            self.app.call_from_thread(self._not_recorded, error.message)
+            self.app.call_from_thread(self._not_recorded, error.message, then)
             return
         self.app.call_from_thread(self._recorded, outcome, then)
 
-    def _not_recorded(self, message: str) -> None:
-        """Not recorded: say so plainly and stay on the feedback so Enter can try again."""
-        self._say(f"Not recorded: {message.rstrip('. ')}. Press Enter to try again.", "$text-error")
+    def _not_recorded(self, message: str, then: Then) -> None:
+        """Not recorded: say so plainly and stay on the feedback so Enter can try again (or quit saying so)."""
+        reason = message.rstrip(". ")
+        if then == "quit":
+            self.app.exit(return_code=1, message=f"Your last answer was not recorded ({reason}); it was discarded.")
+            return
+        self._say(f"Not recorded: {reason}. Press Enter to try again.", "$text-error")
         self.notify(message, title="Not recorded", severity="error", timeout=8)
         self.trainer.release_keys()
 
-    def _recorded(self, outcome: AnswerOutcome, then: Literal["next", "home"]) -> None:
+    def _recorded(self, outcome: AnswerOutcome, then: Then) -> None:
         """Only now, after the commit, may the screen say the answer is safe."""
-        if outcome.elsewhere:
-            self._say("✓ Recorded, but already answered in another window today: its schedule is unchanged.", "$text-warning")
-        else:
-            if outcome.leech:
-                when = "suspended as a leech (missed too often)"
-            elif outcome.days_until_due == 0:
-                when = "again today"
-            elif outcome.days_until_due == 1:
-                when = "due tomorrow"
-            else:
-                when = f"due in {outcome.days_until_due} days"
-            self._say(f"✓ Recorded grade {outcome.quality}: {when}.", "$text-success")
+        said = _recorded_text(outcome)
+        if then == "quit":
+            self.app.exit(message=f"{said} (your last answer, before quitting)")
+            return
+        self._say(said, "$text-warning" if outcome.elsewhere else "$text-success")
         if then == "home":
             self.notify("Your last answer was recorded before leaving.")
             self.trainer.go_home()
+        elif then == "suspend":
+            self.trainer.hold_keys()  # until the card is suspended too
+            self._suspend_worker(outcome.card_id)
         else:
             self._next()
         self.trainer.release_keys()
 
     # --- undo, suspend, help, home ---------------------------------------------------------
-
-    def action_take_back(self) -> None:
-        """On the feedback: drop the answer on screen (it was never recorded) and ask the same card again."""
-        if self.mode != "grading" or self.current is None:
-            return
-        self._show(self.current)
-        self._say("↶ Took back that answer (it was not recorded): answer again.", "$text-warning")
 
     def action_undo(self, _via: str = "") -> None:
         """Take back the last recorded answer and ask that card again."""
@@ -408,33 +367,37 @@ class ReviewScreen(Screen[None]):
         self.trainer.release_keys()
 
     def action_suspend(self, _via: str = "") -> None:
-        """Stop asking the current card (it can be unsuspended later); any unrecorded answer is dropped."""
+        """Stop asking the current card (it can be unsuspended later); an answer on screen is recorded first."""
         if self.current is None:
             return
+        if self.mode == "grading" and self.grade is not None:
+            self._save(then="suspend")
+            return
         self.trainer.hold_keys()
-        self._suspend_worker(self.current.card.id, self.mode == "grading")
+        self._suspend_worker(self.current.card.id)
 
     @work(thread=True, exit_on_error=False, group="review-suspend", description="Suspending the card")
-    def _suspend_worker(self, card_id: str, dropped: bool) -> None:
+    def _suspend_worker(self, card_id: str) -> None:
         from trainer.study.review import StoreError
 
         try:
             self.session.suspend(card_id)
         except StoreError as error:
-            self.app.call_from_thread(self._suspended, None, error.message)
+            self.app.call_from_thread(self._suspended, error.message)
             return
-        self.app.call_from_thread(self._suspended, dropped, None)
+        self.app.call_from_thread(self._suspended, None)
 
-    def _suspended(self, dropped: bool | None, problem: str | None) -> None:
+    def _suspended(self, problem: str | None) -> None:
         if problem is not None:
             self.notify(problem, title="Not suspended", severity="error", timeout=8)
-        elif dropped:
-            # Unlike q, which records the checked answer first: a suspended card's answer is not wanted.
-            self.notify("Suspended; the answer on screen was not recorded.", title="Suspended")
-            self._say("Suspended that card; the answer on screen was not recorded.", "$text-warning")
-            self._next()
         else:
-            self._say("Suspended that card; it will not be asked again until unsuspended.", "$text-warning")
+            recorded = self.mode == "grading"
+            self._say(
+                "Recorded the answer, then suspended the card: it will not be asked until unsuspended."
+                if recorded
+                else "Suspended that card; it will not be asked again until unsuspended.",
+                "$text-warning",
+            )
             self._next()
         self.trainer.release_keys()
 
@@ -446,43 +409,11 @@ class ReviewScreen(Screen[None]):
 
     def action_home(self, _via: str = "") -> None:
         """Back to Home. An answer already checked on screen is recorded with its grade first."""
-        if self.mode == "grading" and self.grade is not None:
-            self._save(then="home")
-            return
-        self.trainer.go_home()
+        self.leave("home")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Enable each key only in the mode where it means something (so the footer stays honest)."""
-        mode = self.mode
-        if action == "record":
-            return mode == "grading"
-        if action == "reveal":
-            return mode == "recalling"
-        if action == "choose":
-            return mode == "choosing"
-        if action == "grade":
-            return mode == "grading"
-        if action == "take_back":
-            return mode == "grading"
-        if action == "scroll":
-            # Named on the feedback, where explanations and sources can run long. Not tied to the
-            # scrollbar appearing: that comes after layout and would rebuild the footer a second
-            # time per answer (keypress -> feedback went from 45 to 97 ms in bench_launch.py).
-            return mode == "grading"
-        if action in {"undo", "suspend", "help", "home"}:
-            if parameters == ("esc",):
-                return True  # Escape goes home from every mode; the footer names it only while typing.
-            # Letter keys while a card is answered by letters; their Ctrl/F1/Escape twins while typing.
-            if (parameters == ("typing",)) != (mode == "typing"):
-                return False
-            if action == "undo":
-                if mode == "grading" and parameters != ("typing",):
-                    return False  # `u` is "Retry" here: it takes back the answer on screen
-                return self.session.can_undo() or None
-            if action == "suspend":
-                return mode in {"typing", "choosing", "recalling", "grading"}
-            return True
-        return True
+        return key_enabled(action, parameters, self.mode, can_undo=self.session.can_undo())
 
     # --- the status line, progress and clock -----------------------------------------------
 
@@ -516,3 +447,18 @@ class ReviewScreen(Screen[None]):
         self.call_after_refresh(self.query_one(ChoiceAnswer).prepare)
         if self.mode == "typing":
             self.query_one("#typed-input").focus()
+
+
+def _recorded_text(outcome: AnswerOutcome) -> str:
+    """What the status line says once an answer is committed."""
+    if outcome.elsewhere:
+        return "✓ Recorded, but already answered in another window today: its schedule is unchanged."
+    if outcome.leech:
+        when = "suspended as a leech (missed too often)"
+    elif outcome.days_until_due == 0:
+        when = "again today"
+    elif outcome.days_until_due == 1:
+        when = "due tomorrow"
+    else:
+        when = f"due in {outcome.days_until_due} days"
+    return f"✓ Recorded grade {outcome.quality}: {when}."

@@ -15,6 +15,10 @@ class CardView(Vertical):
     DEFAULT_CSS = """
     CardView {
         height: auto;
+        /* A long prompt (decks allow 4,000 characters) scrolls inside the card, so the answer
+           box and its "understood as" line below it always stay on screen. */
+        max-height: 50vh;
+        overflow-y: auto;
         padding: 0 1;
         border-left: thick $accent;
         #card-meta {
