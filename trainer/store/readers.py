@@ -254,6 +254,28 @@ class Reader:
                 found[row[0]] = StudyRow(card=card_from_row(row), progress=progress_from_row(row[15:]))
         return found
 
+    def cards(self, card_ids: Sequence[str]) -> dict[str, Card]:
+        """Cards by id, retired ones included (an exam resumes on the cards it started with)."""
+        found: dict[str, Card] = {}
+        for chunk in _chunks(list(card_ids)):
+            params: dict[str, Any] = {}
+            rows = self._run(f"SELECT {CARD_COLUMNS} FROM card WHERE card.id IN {_in('id', chunk, params)}", params)
+            found.update((row[0], card_from_row(row)) for row in rows)
+        return found
+
+    def active_cards(self) -> list[Card]:
+        """Every active (not retired) card of the deck filter, suspended ones included, in deck order.
+
+        The exam draws from these: a suspended card still tests what the student knows.
+        """
+        params = self._params()
+        rows = self._run(
+            f"SELECT {CARD_COLUMNS} FROM card WHERE card.retired_at IS NULL{self._decks(params)} "
+            "ORDER BY card.deck_id, card.position",
+            params,
+        )
+        return [card_from_row(row) for row in rows]
+
     def study_row(self, card_id: str) -> StudyRow | None:
         """One card with this profile's progress; None if unknown."""
         return self.study_rows([card_id]).get(card_id)
