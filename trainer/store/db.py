@@ -28,7 +28,8 @@ from trainer.store.models import Meta
 
 
 OUR_TABLE_NAMES = frozenset(
-    {"meta", "profile", "deck", "source", "card", "cardstate", "review", "setting", "examattempt", "examanswer"}
+    {"meta", "profile", "deck", "source", "card", "cardstate", "review", "setting", "examattempt", "examanswer",
+     "reviewday", "reviewdayconfusion"}
 )
 """A database with tables, none of them these, belongs to another program and is never migrated."""
 
@@ -545,8 +546,11 @@ def new_pseudonym() -> str:
 
 
 def _migrate_2_to_3(connection: Connection) -> None:
-    """Add exams: the attempt and answer tables (new, empty; nothing existing changes)."""
-    for model in (models.ExamAttempt, models.ExamAnswer):
+    """Add exams (attempt and answer tables) and the statistics cache (filled on first use).
+
+    Only new tables: nothing existing changes.
+    """
+    for model in (models.ExamAttempt, models.ExamAnswer, models.ReviewDay, models.ReviewDayConfusion):
         model.__table__.create(connection)  # type: ignore[attr-defined]
 
 
@@ -569,6 +573,8 @@ def _our_tables() -> list[Any]:
             models.Setting,
             models.ExamAttempt,
             models.ExamAnswer,
+            models.ReviewDay,
+            models.ReviewDayConfusion,
         )
     ]
 

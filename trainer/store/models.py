@@ -32,6 +32,8 @@ __all__ = [
     "Meta",
     "Profile",
     "Review",
+    "ReviewDay",
+    "ReviewDayConfusion",
     "Setting",
     "Source",
     "UTCDateTime",
@@ -279,3 +281,47 @@ class ExamAnswer(SQLModel, table=True):
     correct: bool = Field(default=False)
     time_ms: int = Field(default=0, ge=0)
     flagged: bool = Field(default=False)
+
+
+# The statistics cache (schema 3): the review log folded per closed study day (before today), so
+# `trainer stats` reads a few thousand rows instead of every review. Filled from the log, never
+# written by anything else, and rebuilt whenever it no longer adds up to the log (see stats_repo).
+# The covering indexes answer every statistics read from the index alone (bench/bench_stats.py).
+class ReviewDay(SQLModel, table=True):
+    """One profile's answers on one closed study day for one expected root (None: cards naming none)."""
+
+    __table_args__ = (
+        Index(
+            "ix_reviewday_cover", "profile_id", "study_day", "expected_root", "answers", "time_ms", "passed",
+            "mature_n", "mature_p", "young_n", "young_p",
+        ),
+    )  # fmt: skip
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", ondelete="CASCADE")
+    study_day: date
+    expected_root: str | None = Field(default=None, max_length=20)
+    answers: int
+    time_ms: int
+    """Response time, each answer capped at a minute (as statistics count it)."""
+    passed: int
+    mature_n: int
+    """Review-queue answers (not drills) to mature cards (interval >= 21 days)."""
+    mature_p: int
+    young_n: int
+    young_p: int
+
+
+class ReviewDayConfusion(SQLModel, table=True):
+    """One profile's wrong answers naming `given_root` for `expected_root` on one closed study day."""
+
+    __table_args__ = (
+        Index("ix_reviewdayconfusion_cover", "profile_id", "expected_root", "given_root", "study_day", "n"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", ondelete="CASCADE")
+    study_day: date
+    expected_root: str = Field(max_length=20)
+    given_root: str = Field(max_length=20)
+    n: int

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_QUESTIONS",
     "SAVE_EVERY_S",
+    "ExamOptions",
     "ExamResult",
     "ExamRun",
     "UnfinishedExam",
@@ -344,3 +345,18 @@ def resume_exam(store: Store, clock: Clock, *, profile_id: int) -> ExamRun | Non
     attempt = ExamAttempt.from_dict(_as_dict(row, questions, name), cards, clock.now())
     return ExamRun(store, clock, profile_id=profile_id, attempt=attempt, saved=_as_dict(row, questions, name))
 
+
+
+@dataclass(frozen=True)
+class ExamOptions:
+    """What the student asked for (`trainer exam ...` or Home's form)."""
+
+    questions: int = DEFAULT_QUESTIONS
+    minutes: int | None = None
+    scope: str = "all"
+    seed: int | None = None
+    weak: bool = False
+    resume: bool = False
+    """Resume the unfinished attempt instead of starting one."""
+    report: str | None = None
+    """A report file to write once the exam is submitted (.json, .md or .csv)."""
