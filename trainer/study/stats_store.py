@@ -55,13 +55,15 @@ def load_stats(store: Store, clock: Clock, *, profile_id: int, days: int | None 
     from trainer.store import exams_repo, stats_repo
     from trainer.store.db import store_errors
 
-    with store_errors("read the statistics"), store.engine.connect() as connection:
-        reader = Reader(SqlAlchemyExecutor(connection), profile_id=profile_id)
-        today = today_for(reader, clock, settings_from_rows(reader.stored_settings()))
+    with store_errors("read the statistics"):
+        with store.engine.connect() as connection:
+            reader = Reader(SqlAlchemyExecutor(connection), profile_id=profile_id)
+            today = today_for(reader, clock, settings_from_rows(reader.stored_settings()))
         since = period_start(today, days)
-        with connection.begin():
+        with store.engine.begin() as connection:
             stats_repo.refresh_cache(connection, profile_id=profile_id, today=today)
-        with connection.begin():
+        with store.engine.connect() as connection:
+            reader = Reader(SqlAlchemyExecutor(connection), profile_id=profile_id)
             figures = stats_repo.closed_day_figures(connection, profile_id=profile_id, since=since)
             stats_repo.today_figures(connection, profile_id=profile_id, from_day=max(today, since), into=figures)
             cards = stats_repo.card_figures(connection, profile_id=profile_id, horizon=today + timedelta(days=FORECAST_DAYS))

@@ -252,21 +252,25 @@ class ExamScreen(Screen[None]):
 
     @on(TypedAnswer.Submitted)
     def _typed(self, event: TypedAnswer.Submitted) -> None:
-        """Take the typed answer (no verdict shown) and go to the next question."""
+        """Take the typed answer (no verdict shown)."""
+        self._answer(event.text)
+
+    def _answer(self, text: str) -> None:
+        """Take an answer and go on to the next question (the last one stays on screen)."""
         attempt = self.run.attempt
-        took = attempt.answer(event.text, self._now())
+        took = attempt.answer(text, self._now())
         if took and attempt.index + 1 < len(attempt.questions):
             attempt.next(self._now())
         self._acted(took)
 
     def action_choose(self, number: int) -> None:
-        """Pick (or change to) option `number` of a choice question."""
+        """Pick (or change to) option `number` of a choice question, then go on."""
         attempt = self.run.attempt
         choices = attempt.current.card.choices
         if number > len(choices):
             self.notify(f"There is no option {number}.", severity="warning")
             return
-        self._acted(attempt.answer(choices[number - 1], self._now()))
+        self._answer(choices[number - 1])
 
     def action_move(self, step: int) -> None:
         """The next (+1) or previous (-1) question."""
