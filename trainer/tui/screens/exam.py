@@ -107,8 +107,9 @@ class ExamScreen(Screen[None]):
     BINDINGS = [
         Binding("1", "choose(1)", "Choose", key_display="1-9", tooltip="Pick option 1-9", id="exam.choose-1"),
         *[Binding(str(n), f"choose({n})", f"Choose {n}", show=False) for n in range(2, 10)],
-        Binding("down,pagedown", "move(1)", "Next", key_display="↓", tooltip="The next question", id="exam.next"),
-        Binding("up,pageup", "move(-1)", "Back", key_display="↑", tooltip="The previous question", id="exam.previous"),
+        # Priority: the scrolling body would otherwise take the arrows while the answer box has focus.
+        Binding("down,pagedown", "move(1)", "Next", key_display="↓", tooltip="The next question", id="exam.next", priority=True),
+        Binding("up,pageup", "move(-1)", "Back", key_display="↑", tooltip="The previous question", id="exam.previous", priority=True),
         Binding("ctrl+f", "flag", "Flag", key_display="^f", tooltip="Flag this question to come back to it", id="exam.flag"),
         Binding("ctrl+s", "submit", "Submit", key_display="^s", tooltip="Submit the exam (asks first)", id="exam.submit"),
         Binding("escape", "leave", "Pause", tooltip="Leave the exam; resume it later from Home", id="exam.leave"),
