@@ -185,7 +185,7 @@ def test_an_empty_scope_is_one_sentence(db) -> None:
 
 
 def test_a_schema_2_database_migrates_to_exams(tmp_path: Path, make_deck, import_deck) -> None:
-    """A schema-2 file (made by dropping schema 3's tables) gains the exam tables, keeping its reviews."""
+    """A schema-2 file (made by dropping the tables schema 3 adds) gains the exam tables, keeping its reviews."""
     path = tmp_path / "old.db"
     store = open_store(f"sqlite:///{path}")
     import_deck(store, make_deck(3))
@@ -194,6 +194,8 @@ def test_a_schema_2_database_migrates_to_exams(tmp_path: Path, make_deck, import
     with sqlite3.connect(path) as connection:
         connection.execute("DROP TABLE examanswer")
         connection.execute("DROP TABLE examattempt")
+        connection.execute("DROP TABLE reviewday")
+        connection.execute("DROP TABLE reviewdayconfusion")
         connection.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     store = open_store(f"sqlite:///{path}", now=lambda: T0)
     run = new_exam(store, FixedClock(T0), profile_id=1, questions=2, minutes=1, seed=1)

@@ -64,7 +64,7 @@ def open_exam(app: TrainerApp, options: ExamOptions | None, *, replace: bool = F
 
 def _open_exam(app: TrainerApp, options: ExamOptions, replace_screen: bool) -> None:
     """Worker: build the run and show it (or say in one line why not)."""
-    from trainer.store.db import StoreError
+    from trainer.study.review import StoreError
     from trainer.study.exam import ExamStateError
     from trainer.study.exams import new_exam, resume_exam
 
@@ -242,7 +242,7 @@ class ExamScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="exam-save", description="Saving the exam")
     def _save(self, snapshot: tuple[int, dict[str, Any]]) -> None:
-        from trainer.store.db import StoreError
+        from trainer.study.review import StoreError
 
         try:
             self.run.save(snapshot)
@@ -355,7 +355,7 @@ class ExamScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="exam-finish", description="Scoring the exam")
     def _score(self) -> None:
         from trainer.interop.report import ReportError, write_report
-        from trainer.store.db import StoreError
+        from trainer.study.review import StoreError
 
         try:
             result = self.run.finish()

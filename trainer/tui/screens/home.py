@@ -68,6 +68,8 @@ class HomeScreen(Screen[None]):
         """True while the figures on screen are current (from the quick look, until a review)."""
         self._reading = False
         """A worker is reading the figures (a second one would cancel it)."""
+        self._notes_reading = False
+        """A worker is reading the unfinished exam and the habits (one at a time, never cancelled)."""
         self._waiting: object = None
         """The unfinished exam (`UnfinishedExam`), if any: x resumes it."""
 
@@ -96,7 +98,8 @@ class HomeScreen(Screen[None]):
 
     def refresh_figures(self) -> None:
         """Read today's figures again (in a worker), unless the ones on screen are fresh or being read."""
-        if self.trainer.store is not None or not self._fresh:
+        if (self.trainer.store is not None or not self._fresh) and not self._notes_reading:
+            self._notes_reading = True
             self._load_notes()
         if not self._fresh and not self._reading:
             self._reading = True
@@ -126,7 +129,7 @@ class HomeScreen(Screen[None]):
             return
         self.post_message(self.OverviewLoaded(figures))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="home-notes", description="Reading exam and confusions")
+    @work(thread=True, exit_on_error=False, group="home-notes", description="Reading exam and confusions")
     def _load_notes(self) -> None:
         """Read the unfinished exam and the repeated confusions off the UI thread."""
         from trainer.study.exams import unfinished_exam
@@ -140,13 +143,16 @@ class HomeScreen(Screen[None]):
             waiting = unfinished_exam(store, profile_id=app.profile_id)
             habits = repeated_confusions(store, app.clock, profile_id=app.profile_id)
         except StoreError:
-            return  # the figures' worker says what is wrong with the database
+            # The figures' worker says what is wrong with the database.
+            self.app.call_from_thread(setattr, self, "_notes_reading", False)
+            return
         self.post_message(self.NotesLoaded(waiting, habits))
 
     @on(NotesLoaded)
     def _notes(self, message: NotesLoaded) -> None:
         from trainer.study.exam import clock_text
 
+        self._notes_reading = False
         self._waiting = message.waiting
         lines: list[Content] = []
         waiting = message.waiting
