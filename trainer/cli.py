@@ -589,6 +589,86 @@ def review(ctx: click.Context, db: str | None) -> None:
     _run_tui(db or ctx.obj.get("db"), start="review", profile=ctx.obj.get("profile"))
 
 
+# --- exam and statistics ----------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--questions", type=click.IntRange(min=1), default=None, help="How many questions (default 40).")
+@click.option("--minutes", type=click.IntRange(min=1), default=None, help="Time allowed (default: a minute per question).")
+@click.option("--scope", default="all", show_default=True, metavar="SCOPE",
+              help="all, cervical, thoracic, lumbosacral, tag:NAME or deck:ID.")
+@click.option("--seed", type=int, default=None, help="The same seed gives the same questions.")
+@click.option("--weak", is_flag=True, help="Ask more about the roots you miss most.")
+@click.option("--report", "report", metavar="FILE", default=None, help="Write the report here when done (.json, .md or .csv).")
+@click.option("--resume", is_flag=True, help="Go back to the exam left unfinished, with its time left.")
+@_db_option
+@click.pass_context
+def exam(ctx: click.Context, questions: int | None, minutes: int | None, scope: str, seed: int | None, weak: bool,
+         report: str | None, resume: bool, db: str | None) -> None:  # fmt: skip
+    """Sit a timed self-assessment: no feedback until the end, then a report of what to review."""
+    from pathlib import Path
+
+    from trainer.study.exam import parse_scope
+    from trainer.study.exams import DEFAULT_QUESTIONS, ExamOptions
+
+    try:
+        scope = parse_scope(scope)
+    except ValueError as error:
+        _fail_with("trainer exam", str(error))
+    if report is not None and Path(report).suffix.lower() not in (".json", ".md", ".csv"):
+        _fail_with("trainer exam", f"--report {report}: name the file .json, .md or .csv.")
+    options = ExamOptions(
+        questions=questions or DEFAULT_QUESTIONS, minutes=minutes, scope=scope, seed=seed, weak=weak,
+        resume=resume, report=report,
+    )  # fmt: skip
+    from trainer.tui.app import make_app
+
+    app = make_app(db or ctx.obj.get("db"), start="exam", profile=ctx.obj.get("profile"), exam=options)
+    app.run()
+    if app.error is not None:
+        click.echo(f"trainer: {app.error}", err=True)
+    sys.exit(app.return_code or 0)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Period for retention, accuracy, confusions and time (default: all history).")
+@_db_option
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool, days: int | None, db: str | None) -> None:
+    """Statistics: due forecast, reviews per day, streak, retention, per-root mastery, confusions, time."""
+    import json
+
+    from trainer.clock import SystemClock
+    from trainer.store.db import StoreError, open_store, resolve_db_url
+    from trainer.study.settings import settings_of
+    from trainer.study.stats import stats_json
+    from trainer.study.stats_store import load_stats
+
+    def fail(message: str) -> None:
+        _fail_with("trainer stats", message)
+
+    try:
+        store = open_store(resolve_db_url(db or ctx.obj.get("db")))
+    except StoreError as error:
+        fail(error.message)
+    profile_id = _profile_id(ctx, store, fail)
+    try:
+        clock = SystemClock(settings_of(store, profile_id=profile_id).timezone)
+        figures = load_stats(store, clock, profile_id=profile_id, days=days)
+    except StoreError as error:
+        store.close()
+        fail(error.message)
+    store.close()
+    if as_json:
+        click.echo(json.dumps(stats_json(figures), indent=2))
+        return
+    from trainer.study.stats_text import stats_lines
+
+    click.echo("\n".join(stats_lines(figures)))
+
+
 # --- profile commands --------------------------------------------------------------------------
 
 

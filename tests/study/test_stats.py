@@ -9,7 +9,7 @@ worked out by hand from the table in `ANA`; the comments show the sums.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -230,3 +230,115 @@ def test_a_card_is_mature_from_an_interval_of_21_days() -> None:
     stats = summarize(rows, [CardStateRow("y", date(2026, 5, 22), 21, False, "L4", "ana")], today=TODAY, profile="ana")
     assert stats.retention_young_counts == (0, 1) and stats.retention_mature_counts == (1, 1)
     assert stats.per_root[0].mature == 1
+
+
+# --- the same history through the store: SQL, the closed-day cache and the exam tables -------------
+
+
+def _store_with_fixture(tmp_path):
+    """The fixture's rows in a real database: ana is the default profile (id 1), ben is added."""
+    from datetime import UTC
+
+    from sqlalchemy import text
+
+    from tests.conftest import make_card
+    from trainer.content.cards import CompiledDeck, DeckInfo, SourceRef
+    from trainer.store import exams_repo, repo
+    from trainer.store.db import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'stats.db'}")
+    roots = {c.card_id: c.root for c in CARDS}
+    cards = {name: make_card("fx", name, root=root) for name, root in roots.items()}
+    deck = CompiledDeck(DeckInfo(id="fx", title="Fixture", version="1", sources=(SourceRef("SRC", "A source."),)), tuple(cards.values()))
+    t0 = datetime(2026, 3, 1, tzinfo=UTC)
+    with store.session() as session:
+        repo.sync_deck(session=session, deck=deck, now=t0)
+        ben = repo.add_profile(session=session, name="ben", pseudonym="s-ben", now=t0)
+        session.commit()
+    ids = {"ana": 1, "ben": ben}
+    with store.engine.begin() as connection:
+        for c in CARDS:
+            connection.execute(
+                text("UPDATE cardstate SET due_day = :due, interval = :iv, suspended = :s, introduced_day = :intro "
+                     "WHERE profile_id = :p AND card_id = :card"),
+                {"due": c.due_day.isoformat() if c.due_day else None, "iv": c.interval, "s": c.suspended,
+                 "intro": "2026-03-01" if c.due_day else None, "p": ids[c.profile], "card": cards[c.card_id].id},
+            )  # fmt: skip
+        for r in ANA + BEN:
+            connection.execute(
+                text("INSERT INTO review (profile_id, card_id, reviewed_at, study_day, quality, response_ms, verdict, "
+                     "given_root, expected_root, is_drill, queue, repetitions_before, easiness_before, interval_before, "
+                     "drill_before, repetitions_after, easiness_after, interval_after, drill_after, due_day_after) "
+                     "VALUES (:p, :card, :at, :day, :q, :ms, :v, :g, :e, :drill, :queue, 0, 2.5, :ib, 0, 1, 2.5, :ia, 0, :day)"),
+                {"p": ids[r.profile], "card": cards.get(r.card_id, cards["c1"]).id,
+                 "at": r.reviewed_at.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" "),
+                 "day": r.study_day.isoformat(), "q": r.quality, "ms": r.response_ms, "v": r.verdict, "g": r.given_root,
+                 "e": r.expected_root, "drill": r.is_drill, "queue": r.queue, "ib": r.interval_before, "ia": r.interval_after},
+            )  # fmt: skip
+        for n, profile in enumerate(("ana", "ben")):
+            rows = [e for e in EXAMS if e.profile == profile]
+            attempt = f"a{n}"
+            exams_repo.insert_attempt(
+                connection,
+                attempt={"id": attempt, "profile_id": ids[profile], "seed": 1, "scope": "all", "time_limit_s": 600,
+                         "started_at": datetime(2026, 4, 1, 9, tzinfo=UTC), "study_day": rows[0].study_day, "total": len(rows)},
+                answers=[{"attempt_id": attempt, "n": i, "card_id": cards["c1"].id, "expected_root": e.expected_root,
+                          "given_root": e.given_root, "given": e.given_root, "correct": e.correct, "time_ms": e.time_ms}
+                         for i, e in enumerate(rows)],
+            )  # fmt: skip
+            exams_repo.finish_attempt(
+                connection, attempt_id=attempt, submitted_at=datetime(2026, 4, 1, 9, 5, tzinfo=UTC),
+                submitted_by="student", correct=sum(e.correct for e in rows),
+            )  # fmt: skip
+    return store, ids
+
+
+def test_the_store_gives_the_hand_computed_figures_through_its_cache(tmp_path) -> None:
+    """SQL over the fixture (DST night, empty day, lapse, two profiles) = the pure fold, and the hand figures."""
+    from trainer.clock import FixedClock
+    from trainer.study.stats_store import habits, load_stats
+
+    store, ids = _store_with_fixture(tmp_path)
+    clock = FixedClock(datetime(2026, 4, 2, 10, 0, tzinfo=LONDON), tz=LONDON)
+    ben_rows = [r for r in ANA + BEN if r.profile == "ben"]
+    try:
+        first = load_stats(store, clock, profile_id=ids["ana"])
+        again = load_stats(store, clock, profile_id=ids["ana"])  # from the cache filled by the first call
+        week = load_stats(store, clock, profile_id=ids["ana"], days=7)
+        ben = load_stats(store, clock, profile_id=ids["ben"])
+    finally:
+        store.close()
+    # In a database every profile has a state for every card: ben's two cards are new cards of ana's.
+    cards = CARDS + [CardStateRow(c, None, 0, False, "L4", "ana") for c in ("b1", "b2")]
+    expected = summarize(ANA + BEN, cards, EXAMS, today=TODAY, places={}, profile="ana")
+    assert stats_json(first) == stats_json(expected) == stats_json(again)
+    assert stats_json(week) == stats_json(summarize(ANA + BEN, cards, EXAMS, today=TODAY, period_days=7, places={}, profile="ana"))
+    # The hand figures (see the table above): due 2, streak 8, retention 1/2 mature and 3/4 young, 173 s.
+    assert (first.due_today, first.streak_days, first.time_studied_s) == (2, 8, 173)
+    assert first.retention_mature_counts == (1, 2) and first.retention_young_counts == (3, 4)
+    assert [d.count for d in first.reviews_by_day[-10:]] == [2, 0, 1, 2, 1, 1, 2, 1, 1, 1]
+    assert habits(first) == ["you keep answering L4 for L5 (3 times on 2 days)"]
+    assert ben.reviews_total == len(ben_rows) and ben.streak_days == 1
+
+
+def test_the_cache_never_drifts_from_the_log(tmp_path) -> None:
+    """Reviews removed from a closed day (a purged deck) are gone from the figures at the next read."""
+    import sqlite3
+
+    from trainer.clock import FixedClock
+    from trainer.study.stats_store import load_stats
+
+    store, ids = _store_with_fixture(tmp_path)
+    clock = FixedClock(datetime(2026, 4, 2, 10, 0, tzinfo=LONDON), tz=LONDON)
+    try:
+        before = load_stats(store, clock, profile_id=ids["ana"])
+        with sqlite3.connect(store.path) as connection:
+            connection.execute("DELETE FROM review WHERE study_day = '2026-03-24' AND profile_id = 1")
+        after = load_stats(store, clock, profile_id=ids["ana"])
+        clock.advance(timedelta(days=1))  # a new day closes 2 April: the cache adds it, nothing else
+        tomorrow = load_stats(store, clock, profile_id=ids["ana"])
+    finally:
+        store.close()
+    assert before.reviews_by_day[-10].count == 2 and after.reviews_by_day[-10].count == 0
+    assert after.reviews_total == before.reviews_total - 2
+    assert tomorrow.reviews_by_day[-2].count == 1 and tomorrow.reviews_total == after.reviews_total

@@ -27,7 +27,10 @@ from trainer.store.location import DEFAULT_PROFILE, DEFAULT_PROFILE_ID, SCHEMA_V
 from trainer.store.models import Meta
 
 
-OUR_TABLE_NAMES = frozenset({"meta", "profile", "deck", "source", "card", "cardstate", "review", "setting"})
+OUR_TABLE_NAMES = frozenset(
+    {"meta", "profile", "deck", "source", "card", "cardstate", "review", "setting", "examattempt", "examanswer",
+     "reviewday", "reviewdayconfusion"}
+)
 """A database with tables, none of them these, belongs to another program and is never migrated."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -542,7 +545,16 @@ def new_pseudonym() -> str:
     return f"s-{secrets.token_hex(4)}"
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
+def _migrate_2_to_3(connection: Connection) -> None:
+    """Add exams (attempt and answer tables) and the statistics cache (filled on first use).
+
+    Only new tables: nothing existing changes.
+    """
+    for model in (models.ExamAttempt, models.ExamAnswer, models.ReviewDay, models.ReviewDayConfusion):
+        model.__table__.create(connection)  # type: ignore[attr-defined]
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3}
 """`MIGRATIONS[n]` takes a database from schema n to n + 1 (inside one transaction)."""
 
 
@@ -559,6 +571,10 @@ def _our_tables() -> list[Any]:
             models.CardState,
             models.Review,
             models.Setting,
+            models.ExamAttempt,
+            models.ExamAnswer,
+            models.ReviewDay,
+            models.ReviewDayConfusion,
         )
     ]
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SCHEMA_VERSION = 2
-"""The schema this code writes and reads. 2 adds profiles (a student per profile); 1 is the first
-release's baseline; 0 is a pre-release layout."""
+SCHEMA_VERSION = 3
+"""The schema this code writes and reads. 3 adds exam attempts and their answers; 2 adds profiles
+(a student per profile); 1 is the first release's baseline; 0 is a pre-release layout."""
 
 DEFAULT_PROFILE = "default"
 """The profile used when none is named: a single student never has to think about profiles."""

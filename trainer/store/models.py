@@ -22,7 +22,22 @@ from sqlmodel import Field, SQLModel
 
 from trainer.store.location import DEFAULT_PROFILE_ID
 
-__all__ = ["DEFAULT_PROFILE_ID", "Card", "CardState", "Deck", "Meta", "Profile", "Review", "Setting", "Source", "UTCDateTime"]
+__all__ = [
+    "DEFAULT_PROFILE_ID",
+    "Card",
+    "CardState",
+    "Deck",
+    "ExamAnswer",
+    "ExamAttempt",
+    "Meta",
+    "Profile",
+    "Review",
+    "ReviewDay",
+    "ReviewDayConfusion",
+    "Setting",
+    "Source",
+    "UTCDateTime",
+]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -216,3 +231,99 @@ class Setting(SQLModel, table=True):
     profile_id: int = Field(primary_key=True, foreign_key="profile.id", ondelete="CASCADE")
     name: str = Field(primary_key=True, max_length=100)
     value: str
+
+
+# Exams (schema 3). An attempt and its answers live apart from the review log and never touch card
+# state: an exam is a measurement, not a repetition. Every answer, flag and move is written as it
+# happens (with the time used so far), so an attempt killed mid-way resumes where it stopped.
+class ExamAttempt(SQLModel, table=True):
+    """One exam attempt of one student (running, or submitted and scored)."""
+
+    # (profile_id, submitted_at) finds the unfinished attempt and the earlier scores for the trend.
+    __table_args__ = (Index("ix_examattempt_profile", "profile_id", "submitted_at", "started_at"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    profile_id: int = Field(foreign_key="profile.id", ondelete="CASCADE")
+    student_id: str = Field(default="", max_length=40)
+    """The profile's pseudonym when the attempt started (the report file carries it)."""
+    seed: int
+    scope: str = Field(max_length=200)
+    weak: bool = Field(default=False)
+    time_limit_s: int = Field(ge=1)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    study_day: date
+    """The study day the attempt started on (statistics count exam time and confusions by it)."""
+    time_used_ms: int = Field(default=0, ge=0)
+    """Time used as of the last save; time does not run while the attempt is not on screen."""
+    position: int = Field(default=0, ge=0)
+    """The 0-based question on screen at the last save."""
+    decks: list[dict[str, str]] = Field(default_factory=list, sa_type=JSON)
+    """[{id, version, title}] of the decks the questions come from, as they were at the start."""
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    submitted_by: str | None = Field(default=None, max_length=20)
+    """"student" or "timeout"; None while the attempt is unfinished."""
+    correct: int | None = Field(default=None, ge=0)
+    """Questions answered right, set on submission (the trend reads it)."""
+    total: int = Field(default=0, ge=0)
+
+
+class ExamAnswer(SQLModel, table=True):
+    """One question of an attempt and what the student did with it so far."""
+
+    attempt_id: str = Field(primary_key=True, foreign_key="examattempt.id", ondelete="CASCADE", max_length=40)
+    n: int = Field(primary_key=True, ge=0)
+    """The 0-based place of the question in the attempt."""
+    card_id: str = Field(foreign_key="card.id", ondelete="CASCADE", max_length=120)
+    given: str | None = Field(default=None)
+    """What the student typed or chose; None = unanswered."""
+    verdict: str | None = Field(default=None, max_length=20)
+    """The checker's verdict on `given` (kept from the student until the end)."""
+    given_root: str | None = Field(default=None, max_length=20)
+    expected_root: str | None = Field(default=None, max_length=20)
+    correct: bool = Field(default=False)
+    time_ms: int = Field(default=0, ge=0)
+    flagged: bool = Field(default=False)
+
+
+# The statistics cache (schema 3): the review log folded per closed study day (before today), so
+# `trainer stats` reads a few thousand rows instead of every review. Filled from the log, never
+# written by anything else, and rebuilt whenever it no longer adds up to the log (see stats_repo).
+# The covering indexes answer every statistics read from the index alone (bench/bench_stats.py).
+class ReviewDay(SQLModel, table=True):
+    """One profile's answers on one closed study day for one expected root (None: cards naming none)."""
+
+    __table_args__ = (
+        Index(
+            "ix_reviewday_cover", "profile_id", "study_day", "expected_root", "answers", "time_ms", "passed",
+            "mature_n", "mature_p", "young_n", "young_p",
+        ),
+    )  # fmt: skip
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", ondelete="CASCADE")
+    study_day: date
+    expected_root: str | None = Field(default=None, max_length=20)
+    answers: int
+    time_ms: int
+    """Response time, each answer capped at a minute (as statistics count it)."""
+    passed: int
+    mature_n: int
+    """Review-queue answers (not drills) to mature cards (interval >= 21 days)."""
+    mature_p: int
+    young_n: int
+    young_p: int
+
+
+class ReviewDayConfusion(SQLModel, table=True):
+    """One profile's wrong answers naming `given_root` for `expected_root` on one closed study day."""
+
+    __table_args__ = (
+        Index("ix_reviewdayconfusion_cover", "profile_id", "expected_root", "given_root", "study_day", "n"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", ondelete="CASCADE")
+    study_day: date
+    expected_root: str = Field(max_length=20)
+    given_root: str = Field(max_length=20)
+    n: int

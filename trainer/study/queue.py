@@ -49,11 +49,13 @@ class QueueCounts:
     due: int
     new: int
     repeat: int
+    practice: int = 0
+    """In a drill of chosen cards: those not due today, asked without moving their schedule."""
 
     @property
     def total(self) -> int:
         """All cards left today."""
-        return self.due + self.new + self.repeat
+        return self.due + self.new + self.repeat + self.practice
 
 
 @dataclass(frozen=True)
@@ -90,14 +92,25 @@ class TodayQueue:
     """Cards answered today: their siblings are buried."""
     rows: dict[str, StudyRow] = field(default_factory=dict)
     """Cards loaded so far, with progress."""
+    practice: list[str] = field(default_factory=list)
+    """A drill of chosen cards ("Drill my mistakes"): the chosen cards not due today. They are
+    asked after the due and new ones; their answers are logged as extra answers (no schedule move:
+    SM-2 allows one repetition per due date)."""
 
     @classmethod
     def read(cls, reader: Reader, settings: Settings, today: date) -> TodayQueue:
-        """Read today's queue (ids and limits only; cards are loaded as they are reached)."""
+        """Read today's queue (ids and limits only; cards are loaded as they are reached).
+
+        With a card filter on the reader (a drill of chosen cards) the daily limits do not apply:
+        the student asked for exactly these cards.
+        """
         due_done, introduced = reader.used_today(day=today)
         due_left = max(0, settings.reviews_per_day - due_done)
         new_left = max(0, settings.new_per_day - introduced)
+        if reader.card_ids is not None:
+            due_left = new_left = len(reader.card_ids)
         return cls(
+            practice=reader.practice_card_ids(today=today),
             today=today,
             due=reader.due_card_ids(today=today, limit=due_left + LOOKAHEAD) if due_left else [],
             new=reader.new_card_ids(limit=new_left + LOOKAHEAD) if new_left else [],
@@ -110,7 +123,10 @@ class TodayQueue:
     def counts(self) -> QueueCounts:
         """Cards left today in each part of the queue."""
         return QueueCounts(
-            due=min(len(self.due), self.due_left), new=min(len(self.new), self.new_left), repeat=len(self.repeat)
+            due=min(len(self.due), self.due_left),
+            new=min(len(self.new), self.new_left),
+            repeat=len(self.repeat),
+            practice=len(self.practice),
         )
 
     def next_card(self, load: Loader) -> StudyCard | None:
@@ -123,6 +139,7 @@ class TodayQueue:
         parts: tuple[tuple[QueueName, list[str], int | None], ...] = (
             ("due", self.due, self.due_left),
             ("new", self.new, self.new_left),
+            ("extra", self.practice, None),
             ("repeat", self.repeat, None),
         )
         for queue, ids, quota in parts:
@@ -169,6 +186,6 @@ class TodayQueue:
 
     def remove(self, card_id: str) -> None:
         """Take a card out of today's queue (answered, suspended)."""
-        for ids in (self.due, self.new, self.repeat):
+        for ids in (self.due, self.new, self.repeat, self.practice):
             if card_id in ids:
                 ids.remove(card_id)

@@ -94,6 +94,7 @@ class StudySession:
         sources: Citations by (deck id, source key).
         floor_day: The latest study day with an answer: today never goes before it.
         deck_ids: Only these decks (None: all).
+        card_ids: Only these cards (None: all): a drill of chosen cards, e.g. an exam's mistakes.
     """
 
     def __init__(
@@ -107,12 +108,14 @@ class StudySession:
         floor_day: date | None,
         deck_ids: Sequence[str] | None = None,
         load: Any = None,
+        card_ids: Sequence[str] | None = None,
     ) -> None:
         self._clock = clock
         self._settings = settings
         self._tz = study_zone(settings, clock)
         self.profile_id = profile_id
         self._deck_ids = list(deck_ids) if deck_ids is not None else None
+        self._card_ids = list(card_ids) if card_ids is not None else None
         self._queue = queue
         self._sources = sources
         self._floor = floor_day
@@ -147,20 +150,31 @@ class StudySession:
             floor_day=floor,
             deck_ids=deck_ids,
             load=reader.study_rows,
+            card_ids=reader.card_ids,
         )
         session.current = session._queue.next_card(reader.study_rows)
         return session
 
     @classmethod
     def open(
-        cls, store: Store, clock: Clock, *, profile_id: int, deck_ids: Sequence[str] | None = None
+        cls,
+        store: Store,
+        clock: Clock,
+        *,
+        profile_id: int,
+        deck_ids: Sequence[str] | None = None,
+        card_ids: Sequence[str] | None = None,
     ) -> StudySession:
-        """A session attached to an open store at once (the headless faces, tests and benchmarks)."""
+        """A session attached to an open store at once (the headless faces, tests and benchmarks).
+
+        With `card_ids`, a drill of exactly those cards ("Drill my mistakes"): due and new ones are
+        scheduled as usual, the others are asked as practice that moves no schedule.
+        """
         from trainer.store.db import store_errors
         from trainer.study.settings import settings_from_rows
 
         with store_errors("open the review session"), store.engine.connect() as connection:
-            reader = Reader(SqlAlchemyExecutor(connection), profile_id=profile_id, deck_ids=deck_ids)
+            reader = Reader(SqlAlchemyExecutor(connection), profile_id=profile_id, deck_ids=deck_ids, card_ids=card_ids)
             settings = settings_from_rows(reader.stored_settings())
             session = cls.from_reader(reader, clock, settings, deck_ids=deck_ids)
         session._load = session._loader(store)
@@ -186,7 +200,9 @@ class StudySession:
         return load
 
     def _reader(self, connection: Any) -> Reader:
-        return Reader(SqlAlchemyExecutor(connection), profile_id=self.profile_id, deck_ids=self._deck_ids)
+        return Reader(
+            SqlAlchemyExecutor(connection), profile_id=self.profile_id, deck_ids=self._deck_ids, card_ids=self._card_ids
+        )
 
     def attach(self, store: Store) -> None:
         """Switch to the full store (called from a worker once it is open): today's queue is re-read.
@@ -313,7 +329,9 @@ class StudySession:
                         if row is None:
                             raise ValueError(f"Unknown card {card_id!r}.")
                     progress = row.progress
-                    effect = _effect(progress, grade, today, now, self._settings.leech_threshold)
+                    effect = _effect(
+                        progress, grade, today, now, self._settings.leech_threshold, practice=card_id in self._queue.practice
+                    )
                     review_id = repo.record_answer(
                         connection,
                         profile_id=self.profile_id,
@@ -466,9 +484,12 @@ def _today(clock: Clock, settings: Settings, floor: date | None, *, tz: Any = No
     return max(day, floor) if floor is not None else day
 
 
-def _effect(progress: CardProgress, grade: Grade, today: date, at: datetime, leech_threshold: int) -> AnswerEffect:
-    """What an answer does: an extra answer if another window already answered the card today."""
-    if answered_elsewhere(progress, today):
+def _effect(
+    progress: CardProgress, grade: Grade, today: date, at: datetime, leech_threshold: int, *, practice: bool = False
+) -> AnswerEffect:
+    """What an answer does: an extra answer if another window already answered the card today, or
+    if it is practice of a card not due (a drill of chosen cards)."""
+    if practice or answered_elsewhere(progress, today):
         return extra_answer(progress, grade, today=today)
     return apply_answer(progress, grade, today=today, at=at, leech_threshold=leech_threshold)
 
@@ -479,6 +500,8 @@ def open_session(
     *,
     profile_id: int = DEFAULT_PROFILE_ID,
     deck_ids: Sequence[str] | None = None,
+    card_ids: Sequence[str] | None = None,
 ) -> StudySession:
-    """A study session on an open store, attached at once (the default profile unless named)."""
-    return StudySession.open(store, clock, profile_id=profile_id, deck_ids=deck_ids)
+    """A study session on an open store, attached at once (the default profile unless named;
+    only `card_ids` for a drill of chosen cards)."""
+    return StudySession.open(store, clock, profile_id=profile_id, deck_ids=deck_ids, card_ids=card_ids)

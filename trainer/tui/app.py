@@ -30,13 +30,14 @@ from trainer.tui.screens.home import HomeScreen
 if TYPE_CHECKING:
     from trainer.clock import Clock
     from trainer.store.db import Store
+    from trainer.study.exams import ExamOptions
     from trainer.study.session import StudySession
 
 _MODE_MARKERS = {("typing",), ("esc",)}
 """Action parameters that only say which key ran the action (the same action, not a different one)."""
 
-Start = Literal["home", "review"]
-"""Where the app opens: the Home screen, or straight on the first card of today's review."""
+Start = Literal["home", "review", "exam"]
+"""Where the app opens: the Home screen, straight on the first card of today's review, or on an exam."""
 
 UNHELD_KEYS = frozenset({"ctrl+q", "ctrl+c"})
 """Keys never held while a database call is under way: quitting always works at once."""
@@ -84,6 +85,7 @@ class TrainerApp(App[None]):
         deck_ids: Sequence[str] | None = None,
         import_builtin: bool = True,
         profile: str | None = None,
+        exam: ExamOptions | None = None,
     ) -> None:
         """Build the app; nothing is opened until it runs (see `make_app` for the arguments)."""
         from trainer.store.location import requested_profile
@@ -99,6 +101,8 @@ class TrainerApp(App[None]):
         """Passed down to the answer input."""
         self.deck_ids = tuple(deck_ids) if deck_ids is not None else None
         """The decks a review draws from (None: all)."""
+        self.exam_options = exam
+        """The exam to open on (start="exam")."""
         self.error: str | None = None
         """Why the store could not be opened, for `run_tui` to print after the app has closed."""
         self.profile_name = ""
@@ -130,7 +134,7 @@ class TrainerApp(App[None]):
         first = quick_first_screen(
             self._db,
             clock=self.clock,
-            start=self.start,
+            start="home" if self.start == "exam" else self.start,
             deck_ids=self.deck_ids,
             import_builtin=self._import_builtin,
             profile=self.profile_name,
@@ -140,7 +144,12 @@ class TrainerApp(App[None]):
             self.profile_id = first.profile_id
             self._quick_session = first.session
             self._first_home = first.home
-        if self.start == "review":
+        if self.start == "exam":
+            from trainer.tui.screens.exam import open_exam
+
+            self.push_screen(LoadingScreen())
+            open_exam(self, self.exam_options, replace=True)
+        elif self.start == "review":
             # Home is built only when the student goes there: fewer widgets before the first card.
             if self._quick_session is not None:
                 from trainer.tui.screens.review import ReviewScreen
@@ -220,26 +229,31 @@ class TrainerApp(App[None]):
             raise StoreError(self.error or "The database could not be opened.")
         return self.store
 
-    def open_session(self) -> StudySession:
-        """A study session on today's queue, for a new review (call only from a worker thread)."""
+    def open_session(self, card_ids: Sequence[str] | None = None) -> StudySession:
+        """A study session on today's queue, for a new review (call only from a worker thread).
+
+        Args:
+            card_ids: Only these cards (a drill of an exam's mistakes); None for today's queue.
+        """
         from trainer.study.session import StudySession
 
         store = self.wait_store()
         assert self.clock is not None and self.profile_id is not None
-        return StudySession.open(store, self.clock, profile_id=self.profile_id, deck_ids=self.deck_ids)
+        return StudySession.open(store, self.clock, profile_id=self.profile_id, deck_ids=self.deck_ids, card_ids=card_ids)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="start-review", description="Reading today's cards")
-    def start_review(self, replace: bool = False) -> None:
+    def start_review(self, replace: bool = False, card_ids: Sequence[str] | None = None) -> None:
         """Open a review on today's first card, once the store is open (Home's Enter, or a first run).
 
         Args:
             replace: Replace the current screen (the loading screen) instead of pushing on top.
+            card_ids: Review exactly these cards ("Drill my mistakes" after an exam).
         """
         from trainer.store.db import StoreError
         from trainer.tui.screens.review import ReviewScreen
 
         try:
-            session = self.open_session()
+            session = self.open_session(card_ids)
         except StoreError as error:
             self.call_from_thread(self.notify, error.message, title="Cannot start the review", severity="error")
             return
@@ -412,6 +426,7 @@ def make_app(
     deck_ids: Sequence[str] | None = None,
     import_builtin: bool = True,
     profile: str | None = None,
+    exam: ExamOptions | None = None,
 ) -> TrainerApp:
     """The app as the CLI and the tests build it.
 
@@ -425,6 +440,7 @@ def make_app(
             Tests that bring their own deck switch it off, so the built-in deck's wording and
             size never move their snapshots.
         profile: `--profile` value; None for $TRAINER_PROFILE or the default profile.
+        exam: With start="exam", the exam to start or resume.
 
     Returns:
         The app, ready to `run()` or `run_test()`.
@@ -437,6 +453,7 @@ def make_app(
         deck_ids=deck_ids,
         import_builtin=import_builtin,
         profile=profile,
+        exam=exam,
     )
 
 

@@ -33,10 +33,13 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start_review", "Start review", tooltip="Start today's review", id="home.start"),
         Binding("m", "body_map", "Body map", tooltip="Explore the dermatomes on the body map", id="home.map"),
+        Binding("e", "exam", "Exam", tooltip="Sit a timed self-assessment", id="home.exam"),
+        Binding("x", "resume_exam", "Resume exam", tooltip="Go back to the exam left unfinished", id="home.resume-exam"),
+        Binding("t", "stats", "Stats", tooltip="Statistics: forecast, calendar, retention, confusions", id="home.stats"),
         Binding("question_mark", "help", "Help", key_display="?", id="home.help"),
         Binding("q", "app.quit", "Quit", tooltip="Leave the trainer (everything is saved)", id="home.quit"),
     ]
-    """Enter starts; m opens the body map; q quits (Ctrl+Q works everywhere)."""
+    """Enter starts; m opens the body map; e an exam (x resumes one); t the statistics; q quits (Ctrl+Q works everywhere)."""
 
     @dataclass
     class OverviewLoaded(Message):
@@ -50,12 +53,25 @@ class HomeScreen(Screen[None]):
 
         message: str
 
+    @dataclass
+    class NotesLoaded(Message):
+        """The worker has read the unfinished exam and the confusions that keep coming back."""
+
+        waiting: object
+        """An `UnfinishedExam`, or None."""
+        habits: list[str]
+        """Sentences such as "you keep answering L4 for L5 (on 3 days)"."""
+
     def __init__(self) -> None:
         super().__init__()
         self._fresh = False
         """True while the figures on screen are current (from the quick look, until a review)."""
         self._reading = False
         """A worker is reading the figures (a second one would cancel it)."""
+        self._notes_reading = False
+        """A worker is reading the unfinished exam and the habits (one at a time, never cancelled)."""
+        self._waiting: object = None
+        """The unfinished exam (`UnfinishedExam`), if any: x resumes it."""
 
     def compose(self) -> ComposeResult:
         """Title, today's figures, decks and a hint line."""
@@ -63,6 +79,7 @@ class HomeScreen(Screen[None]):
             with Vertical(id="home-panel"):
                 yield Static(Content("Dermatome Trainer").stylize("bold $accent"), id="home-title")
                 yield Static(Content("Loading…").stylize("italic $text-muted"), id="home-today", markup=False)
+                yield Static(id="home-notes", markup=False)
                 yield Static(id="home-decks", markup=False)
                 yield Static(id="home-hint", markup=False)
         yield Footer()
@@ -81,6 +98,9 @@ class HomeScreen(Screen[None]):
 
     def refresh_figures(self) -> None:
         """Read today's figures again (in a worker), unless the ones on screen are fresh or being read."""
+        if (self.trainer.store is not None or not self._fresh) and not self._notes_reading:
+            self._notes_reading = True
+            self._load_notes()
         if not self._fresh and not self._reading:
             self._reading = True
             self._load()
@@ -108,6 +128,77 @@ class HomeScreen(Screen[None]):
             self.post_message(self.OverviewFailed(error.message))
             return
         self.post_message(self.OverviewLoaded(figures))
+
+    @work(thread=True, exit_on_error=False, group="home-notes", description="Reading exam and confusions")
+    def _load_notes(self) -> None:
+        """Read the unfinished exam and the repeated confusions off the UI thread."""
+        from trainer.study.exams import unfinished_exam
+        from trainer.study.review import StoreError
+        from trainer.study.stats_store import repeated_confusions
+
+        app = self.trainer
+        try:
+            store = app.wait_store()
+            assert app.clock is not None and app.profile_id is not None
+            waiting = unfinished_exam(store, profile_id=app.profile_id)
+            habits = repeated_confusions(store, app.clock, profile_id=app.profile_id)
+        except StoreError:
+            # The figures' worker says what is wrong with the database.
+            self.app.call_from_thread(setattr, self, "_notes_reading", False)
+            return
+        self.post_message(self.NotesLoaded(waiting, habits))
+
+    @on(NotesLoaded)
+    def _notes(self, message: NotesLoaded) -> None:
+        from trainer.study.exam import clock_text
+
+        self._notes_reading = False
+        self._waiting = message.waiting
+        lines: list[Content] = []
+        waiting = message.waiting
+        if waiting is not None:
+            lines.append(
+                Content.assemble(
+                    ("Exam   ", "bold"),
+                    f"unfinished: question {waiting.position}/{waiting.questions}, "  # type: ignore[attr-defined]
+                    f"{waiting.answered} answered, {clock_text(waiting.time_left_ms)} left · ",  # type: ignore[attr-defined]
+                    ("x", "bold $accent"),
+                    " to resume",
+                )
+            )
+        for habit in message.habits[:2]:
+            lines.append(Content.assemble(("Habit  ", "bold"), literal(habit, "$text-warning")))
+        self.query_one("#home-notes", Static).update(Content("\n").join(lines))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """"Resume exam" only when there is one to resume."""
+        if action == "resume_exam":
+            return self._waiting is not None
+        return True
+
+    def action_exam(self) -> None:
+        """The short form (questions, minutes, scope), then the exam."""
+        from trainer.tui.screens.exam import ExamForm, open_exam
+
+        def start(options: object) -> None:
+            if options is not None:
+                open_exam(self.trainer, options)  # type: ignore[arg-type]
+
+        self.app.push_screen(ExamForm(), start)
+
+    def action_resume_exam(self) -> None:
+        """Resume the unfinished exam with its answers and the time it had left."""
+        from trainer.study.exams import ExamOptions
+        from trainer.tui.screens.exam import open_exam
+
+        open_exam(self.trainer, ExamOptions(resume=True))
+
+    def action_stats(self) -> None:
+        """Open the statistics."""
+        from trainer.tui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen())
 
     @on(OverviewLoaded)
     def _loaded(self, message: OverviewLoaded) -> None:
