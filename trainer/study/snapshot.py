@@ -5,9 +5,10 @@ generation, thousands of rows). What that import writes is the same for every ne
 is computed ahead of time and shipped as `decks/builtin-snapshot.json` (inside the wheel with the
 decks): the schema and the rows of `trainer.store.snapshot.SNAPSHOT_TABLES`, stamped with
 `builtin_deck_key()` and the schema version. On a first run `trainer.study.startup` rebuilds it in
-memory and reads the first screen from it with the same reader as always, while the real import
-runs behind the first paint. A snapshot whose key or schema version is not current is ignored
-(the first run then takes the full path and says "Loading…").
+memory and reads the first screen from it with the same reader as always; behind the first paint
+the app's store worker writes it as the new database file (`create_from_snapshot`), with the
+import instant and a new pseudonym, instead of importing. A snapshot whose key or schema version
+is not current is ignored: the first run then takes the full path (import, "Loading…").
 
 Regenerate it after changing a built-in deck, the content layer, the store's schema or import:
 
@@ -24,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SNAPSHOT_NAME", "builtin_snapshot", "generate_snapshot", "snapshot_path", "write_snapshot"]
+__all__ = ["SNAPSHOT_NAME", "builtin_snapshot", "create_from_snapshot", "generate_snapshot", "snapshot_path", "write_snapshot"]
 
 SNAPSHOT_NAME = "builtin-snapshot.json"
 """The file's name, beside the built-in decks."""
@@ -63,6 +64,39 @@ def builtin_snapshot(key: str) -> dict[str, Any] | None:
         return None
     current = (snapshot.get("format"), snapshot.get("builtin_deck_key"), snapshot.get("schema_version"))
     return snapshot if current == (FORMAT, key, SCHEMA_VERSION) else None
+
+
+def create_from_snapshot(db: str | None, *, now: datetime) -> bool:
+    """On a first run, create the database from the snapshot instead of importing the decks.
+
+    The new file holds exactly what creating the database and importing the built-in decks at
+    `now` would write (tests/study/test_snapshot.py compares the two, table by table), so the
+    store opens it as an existing database and `ensure_builtin_deck` finds its decks current.
+
+    Args:
+        db: `--db` value (path or URL); None for $TRAINER_DB or the default.
+        now: The import instant (the face's clock), written as the decks' `imported_at`.
+
+    Returns:
+        True if the database was created; False if it exists, is not a plain SQLite file, the
+        snapshot is not current, or the file could not be written (the ordinary path then
+        creates and imports, or says what is wrong).
+    """
+    from trainer.store.db import new_pseudonym
+    from trainer.store.quick import database_file
+    from trainer.store.snapshot import create_database
+    from trainer.study.startup import builtin_deck_key
+
+    path = database_file(db)
+    if path is None or path.exists():
+        return False
+    snapshot = builtin_snapshot(builtin_deck_key())
+    if snapshot is None:
+        return False
+    # SQLAlchemy stores an instant in SQLite as naive UTC text in this form (models.UTCDateTime).
+    instant = now.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    replace = {("deck", "imported_at"): instant, ("profile", "pseudonym"): new_pseudonym()}
+    return create_database(path, snapshot, replace=replace)
 
 
 def generate_snapshot() -> dict[str, Any]:
