@@ -31,6 +31,7 @@ def test_wheel_contains_the_builtin_decks_and_the_stylesheet(wheel: Path) -> Non
     """Decks live at the repo top for authors and inside the package once built."""
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "trainer/decks/dermatomes.toml" in names
+    assert "trainer/decks/builtin-snapshot.json" in names  # a first run paints from it
     assert any(n.startswith("trainer/decks/examples/") and n.endswith(".toml") for n in names)
     assert "trainer/tui/app.tcss" in names
 

@@ -251,9 +251,9 @@ def test_a_hypothesis_student_sees_the_same_first_card_on_both_paths(actions) ->
 class TestWhenTheQuickLookStepsAside:
     """Anything unusual gives None, so the app takes the full path (which creates, imports or explains)."""
 
-    def test_a_first_run_has_no_file(self, tmp_path) -> None:
-        """No database file yet: the full path creates it."""
-        assert quick_first_screen(str(tmp_path / "none.db"), start="review") is None
+    def test_a_first_run_without_the_builtin_decks(self, tmp_path) -> None:
+        """No database file yet and no built-in import (so no snapshot applies): the full path creates it."""
+        assert quick_first_screen(str(tmp_path / "none.db"), start="review", import_builtin=False) is None
         assert not (tmp_path / "none.db").exists()
 
     def test_another_kind_of_database(self) -> None:
@@ -322,8 +322,10 @@ class TestWhenTheQuickLookStepsAside:
 
 
 def test_the_quick_path_imports_no_database_layer(tmp_path) -> None:
-    """Computing the first card and Home's figures loads neither SQLAlchemy, SQLModel nor pydantic."""
+    """Computing the first card and Home's figures loads neither SQLAlchemy, SQLModel nor pydantic,
+    on an existing database or on a first run."""
     path = tmp_path / "trainer.db"
+    fresh = tmp_path / "first-run" / "trainer.db"
     store = open_store(resolve_db_url(str(path)))
     try:
         ensure_builtin_deck(store, now=datetime(2026, 1, 1, tzinfo=UTC))
@@ -334,12 +336,18 @@ def test_the_quick_path_imports_no_database_layer(tmp_path) -> None:
         "from trainer.study.startup import quick_first_screen\n"
         f"review = quick_first_screen({str(path)!r}, start='review')\n"
         f"home = quick_first_screen({str(path)!r}, start='home')\n"
+        f"first = quick_first_screen({str(fresh)!r}, start='review')\n"
+        f"first_home = quick_first_screen({str(fresh)!r}, start='home')\n"
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'sqlmodel', 'pydantic', 'textual'})\n"
-        "print(json.dumps([review.session.current.card.id, home.home.counts.new, heavy]))\n"
+        "print(json.dumps([review.session.current.card.id, home.home.counts.new, first.session.current.card.id,\n"
+        "                  first_home.home.counts.new, heavy]))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=True)
-    card_id, new, heavy = json.loads(result.stdout)
+    card_id, new, first_card_id, first_new, heavy = json.loads(result.stdout)
     assert card_id.startswith("dermatomes:") and new == 20
+    # A first run (no file yet) is read from the shipped snapshot: the same first card, and no file made.
+    assert (first_card_id, first_new) == (card_id, new)
+    assert not fresh.exists()
     assert heavy == []
 
 

@@ -28,7 +28,7 @@ from trainer.tui.app import make_app
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.review import ReviewScreen
 
-from .conftest import CHOICE, DECK_ID, NOW, TYPED
+from .conftest import CHOICE, DECK_ID, NOW, TYPED, Db
 from .helpers import settle, text_of
 
 SIZE = (100, 30)
@@ -122,18 +122,33 @@ class TestBeforeTheStoreIsOpen:
         (review,) = db.reviews()
         assert (review.card_id, review.given_root) == (CHOICE.id, "C6")
 
-    async def test_without_a_database_yet_the_screen_says_loading(
+    async def test_a_first_run_shows_the_first_card_before_the_database_exists(
         self, tmp_path: Path, clock: FixedClock, held_store: threading.Event
     ) -> None:
-        """A first run has nothing to look at: "Loading…" until the store is created and the deck imported."""
-        app = make_app(str(tmp_path / "new" / "trainer.db"), clock=clock, start="review", cursor_blink=False)
+        """No database yet: the first built-in card (from the shipped snapshot) at once, no "Loading…";
+        an answer given then says "Saving…" and is recorded once the store is created and imported."""
+        path = tmp_path / "new" / "trainer.db"
+        app = make_app(str(path), clock=clock, start="review", cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            assert "Loading today's cards" in text_of(app, "#loading")
+            assert app.store is None and not path.exists()
+            screen = app.screen
+            assert isinstance(screen, ReviewScreen) and screen.current is not None
+            first = screen.current.card
+            assert first.deck_id == "dermatomes" and first.answer == "C2"  # the core deck's first card
+            assert "Which dermatome does it test?" in text_of(app, "#card-prompt")
+            assert "20 left" in text_of(app, "#progress-figures")  # today's new-card limit
+            await pilot.press("C", "2", "enter")
+            assert "Right" in text_of(app, "#fb-verdict")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "Saving…" in text_of(app, "#status")
             held_store.set()
             await settle(pilot)
-            assert app.screen.query_one("#card-prompt") is not None
-            assert "Loading" not in text_of(app, "#card-prompt")
+            assert "Recorded grade" in text_of(app, "#status")
+            assert first.prompt not in text_of(app, "#card-prompt")  # on to the next card
+        (review,) = Db(path).reviews()
+        assert (review.card_id, review.given_root) == (first.id, "C2")
 
     async def test_a_corrupt_database_still_exits_with_code_2(self, tmp_path: Path, clock: FixedClock) -> None:
         """The quick look steps aside; the full path reports the problem (exit code 2)."""

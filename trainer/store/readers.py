@@ -62,8 +62,10 @@ PRACTICE = "cardstate.introduced_day IS NOT NULL AND cardstate.due_day > :today"
 DUE_ORDER = "cardstate.due_day, cardstate.position"
 """Most overdue first, then deck order."""
 
-NEW_ORDER = "cardstate.introduced_day, cardstate.position"
-"""Deck order (`introduced_day` is NULL for all of them; naming it lets the index give the order)."""
+NEW_ORDER = "cardstate.introduced_day, cardstate.position, cardstate.card_id"
+"""Deck order (`introduced_day` is NULL for all of them; naming it lets the index give the order).
+Decks tie at each position; the card id (which starts with the deck id) settles them the same way on
+every backend and in the first-run snapshot, instead of by whatever order the rows were stored in."""
 
 REPEAT_ORDER = "cardstate.last_review_at, cardstate.position"
 """The one waiting longest first."""

@@ -6,10 +6,14 @@ importing SQLAlchemy, SQLModel and pydantic alone takes longer than that. So the
 `trainer.store.quick` and decides with the same queue rules as `ReviewSession`
 (`trainer.study.queue`), and opens the real store behind the first paint for recording answers.
 
-When a quick look is not safe it returns None and the caller takes the full path: a first run (no
-file: the full path creates it and imports the built-in deck), a built-in deck that changed since
-it was imported (the import may change or retire cards), a database that is not a SQLite file,
-has another schema version or cannot be read.
+A first run (no database file yet) is read from the shipped snapshot of what the built-in decks
+import (`trainer.study.snapshot`), rebuilt in memory: a new student's first cards are known from
+the decks alone, so the first card is painted while the store creates the file and imports behind it.
+
+When a quick look is not safe it returns None and the caller takes the full path: a first run
+whose snapshot is stale or absent, or that does not import the built-in decks, or names a profile
+other than the default; a built-in deck that changed since it was imported (the import may change
+or retire cards); a database that is not a SQLite file, has another schema version or cannot be read.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from trainer.store.readers import Reader, profile_id_of
 from trainer.study.settings import Settings, settings_from_rows
 
 if TYPE_CHECKING:
+    from trainer.store.quick import Sqlite3Executor
     from trainer.study.overview import HomeOverview
     from trainer.study.session import StudySession
 
@@ -53,6 +58,31 @@ def builtin_deck_key() -> str:
     for source in sorted(content_dir.glob("*.py")):
         digest.update(source.name.encode() + source.read_bytes())
     return digest.hexdigest()
+
+
+def _first_run(db: str | None, key: str) -> Sqlite3Executor | None:
+    """The shipped snapshot in memory, when `db` names a SQLite file that does not exist yet.
+
+    Args:
+        db: `--db` value (path or URL); None for $TRAINER_DB or the default.
+        key: `builtin_deck_key()`: the snapshot is used only if it was made from these decks and code.
+    """
+    from trainer.store.quick import database_file
+
+    path = database_file(db)
+    if path is None or path.exists():
+        return None
+    from trainer.study.snapshot import builtin_snapshot
+
+    snapshot = builtin_snapshot(key)
+    if snapshot is None:
+        return None
+    from trainer.store.snapshot import open_snapshot
+
+    try:
+        return open_snapshot(snapshot)
+    except (sqlite3.Error, KeyError, TypeError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -91,7 +121,8 @@ def quick_first_screen(
     """
     from trainer.store.quick import open_quick
 
-    executor = open_quick(db)
+    key = builtin_deck_key() if import_builtin else None
+    executor = open_quick(db) or (_first_run(db, key) if key is not None else None)
     if executor is None:
         return None
     try:
@@ -100,7 +131,7 @@ def quick_first_screen(
         if profile_id is None:
             return None  # the full path says which profiles exist
         reader = Reader(executor, profile_id=profile_id, deck_ids=deck_ids)
-        if import_builtin and reader.meta(BUILTIN_DECK_META) != builtin_deck_key():
+        if key is not None and reader.meta(BUILTIN_DECK_META) != key:
             return None
         settings = settings_from_rows(reader.stored_settings())
         if clock is None:

@@ -183,7 +183,7 @@ class TrainerApp(App[None]):
         from trainer.study.profiles import ProfileError
 
         try:
-            store = _open(self._db, clock=self.clock)
+            store = _open(self._db, clock=self.clock, from_snapshot=self._import_builtin)
             try:
                 self._settle_profile(store)
                 if self._quick_session is not None:
@@ -457,12 +457,23 @@ def make_app(
     )
 
 
-def _open(db: str | None, *, clock: Clock | None) -> Store:
+def _open(db: str | None, *, clock: Clock | None, from_snapshot: bool = False) -> Store:
     """Open (creating on first run, migrating an older schema) the database; in the app's worker thread.
+
+    Args:
+        db: `--db` value (path or URL); None for $TRAINER_DB or the default.
+        clock: The app's clock, once known.
+        from_snapshot: A first run may write the new database from the shipped snapshot of the
+            built-in decks (`trainer.study.snapshot`): milliseconds, where importing takes seconds.
 
     Raises:
         StoreError: The database cannot be used.
     """
     from trainer.store.db import open_store, resolve_db_url
+
+    if from_snapshot and clock is not None:
+        from trainer.study.snapshot import create_from_snapshot
+
+        create_from_snapshot(db, now=clock.now())
 
     return open_store(resolve_db_url(db), now=clock.now if clock is not None else None)
