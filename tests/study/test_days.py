@@ -191,6 +191,7 @@ def test_the_study_day_never_goes_back_siblings_stay_apart(store, make_card, mak
     """A card learnt before the trip still buries its sibling after it: the next card is another fact's."""
     deck = _sibling_deck(make_card, make_deck, 3)
     import_deck(store, deck)
+    _configure(store, new_order="deck")  # a0, b0, a1...: only burial keeps b0 back
     with freeze_time(answered) as frozen:
         first = open_session(store, SystemClock(zone_a))
         assert first.next_card().card.id == deck.cards[0].id
