@@ -60,7 +60,7 @@ def test_a_sheet_with_a_named_key_column_imports_as_a_deck(tmp_path: Path, clock
         assert deck.cards[1].choices and set(deck.cards[1].distractors) == {"L4", "S1", "L3"}
         assert {s.citation for s in deck.info.sources} == {"ASIA. ISNCSCI key sensory points, 2019.", "Netter FH. Atlas of Human Anatomy. 2018."}
         card = open_session(store, clock, deck_ids=["week3"]).next_card()
-        assert card is not None and card.card.prompt == "Which root supplies the skin over the medial malleolus?"
+        assert card is not None and card.card in deck.cards  # studied (new cards come in the mixed order)
     finally:
         store.close()
 

@@ -28,14 +28,16 @@ def deck_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_the_first_run_imports_the_built_in_deck(store, clock, deck_file: Path) -> None:
-    """Every generated card is stored, and the first card shown is the deck's first card."""
+    """Every generated card is stored, and the first card shown is the first of the mixed new-card order."""
     ensure_builtin_deck(store, now=clock.now())
     compiled = load_compiled_deck(deck_file)
     with store.session() as session:
         assert session.get(Deck, compiled.info.id).title == compiled.info.title
         assert reader_of(session).new_card_ids(limit=len(compiled.cards) + 1) == [c.id for c in compiled.cards]
+        mixed = reader_of(session).new_card_ids(limit=len(compiled.cards) + 1, order="mixed")
+    assert sorted(mixed) == sorted(c.id for c in compiled.cards)
     first = open_session(store, clock).next_card()
-    assert first.card == compiled.cards[0]
+    assert first.card == next(c for c in compiled.cards if c.id == mixed[0])
 
 
 def test_an_unchanged_deck_is_neither_compiled_nor_written_again(store, clock, deck_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:

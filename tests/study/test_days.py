@@ -6,6 +6,7 @@ wall clock through `study_day` to the stored counts is exercised.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -114,7 +115,8 @@ def test_the_clock_set_back_a_day_neither_crashes_nor_schedules_backwards(store,
             shown.append(card.card.id)
             outcome = back.answer(card.card.id, 4, 2000)
             assert outcome.days_until_due >= 0 and outcome.due_day >= date(2026, 1, 10)
-        # Jan 10 has its own new-card allowance; the card answered on Jan 11 is not due on Jan 10.
+        # The study day stays Jan 11 (it never goes back): the card answered then is not asked again.
+        assert back.today() == date(2026, 1, 11)
         assert deck.cards[0].id not in shown
         assert sorted(shown) == sorted(c.id for c in deck.cards[1:])
 
@@ -136,3 +138,132 @@ def test_the_timezone_setting_decides_the_study_day_whatever_the_clocks_zone(sto
     assert outcome.due_day == date(2026, 1, 10)
     assert home_overview(store, clock, profile_id=1).today == date(2026, 1, 9)
 
+
+
+# --- a profile's study day never goes backwards (issue 12, item 3) ---------------------------
+# 10:00 in Auckland on 11 January (NZDT, UTC+13) is 21:00 UTC on the 10th; a minute later it is
+# 13:01 on the 10th in Los Angeles (PST, UTC-8). Flying west over the date line turns the calendar
+# back a day; the study day must not follow it.
+AUCKLAND = "Pacific/Auckland"
+LOS_ANGELES = "America/Los_Angeles"
+IN_AUCKLAND = _at(AUCKLAND, 2026, 1, 11, 10)
+IN_LOS_ANGELES = _at(LOS_ANGELES, 2026, 1, 10, 13, 1)
+
+
+def _sibling_deck(make_card, make_deck, pairs: int):
+    """`pairs` facts, each with two sibling cards, in deck order a0, b0, a1, b1, ..."""
+    from trainer.content.cards import card_id
+
+    cards = []
+    for i in range(pairs):
+        fact = f"fact:{i}"
+        ids = (card_id("test", "a", fact), card_id("test", "b", fact))
+        cards.append(make_card("test", fact, template="a", siblings=(ids[1],)))
+        cards.append(make_card("test", fact, template="b", siblings=(ids[0],)))
+    return replace(make_deck(0), cards=tuple(cards))
+
+
+# (first place and time, second place and time a minute later, the study day in the second place)
+TRIPS = [
+    pytest.param(AUCKLAND, IN_AUCKLAND, LOS_ANGELES, IN_LOS_ANGELES, date(2026, 1, 11), id="west-over-the-date-line"),
+    pytest.param(LONDON, _at(LONDON, 2026, 1, 11, 9), LONDON, _at(LONDON, 2026, 1, 10, 9), date(2026, 1, 11), id="clock-set-back-a-day"),
+    pytest.param(LONDON, _at(LONDON, 2026, 1, 11, 9), NEW_YORK, _at(NEW_YORK, 2026, 1, 10, 23), date(2026, 1, 11), id="west-to-new-york-before-midnight"),
+]
+
+
+@pytest.mark.parametrize(("zone_a", "answered", "zone_b", "later", "day_b"), TRIPS)
+def test_the_study_day_never_goes_back_no_fresh_allowance(store, make_deck, import_deck, zone_a, answered, zone_b, later, day_b) -> None:
+    """Two new cards a day: after the day's two in the first place, the second place offers none."""
+    import_deck(store, make_deck(6))
+    _configure(store, new_per_day=2)
+    with freeze_time(answered) as frozen:
+        first = open_session(store, SystemClock(zone_a))
+        for _ in range(2):
+            first.answer(first.next_card().card.id, 5, 2000)
+        frozen.move_to(later)
+        second = open_session(store, SystemClock(zone_b))
+        assert second.today() == day_b
+        assert second.counts().new == 0 and second.next_card() is None
+
+
+@pytest.mark.parametrize(("zone_a", "answered", "zone_b", "later", "day_b"), TRIPS)
+def test_the_study_day_never_goes_back_siblings_stay_apart(store, make_card, make_deck, import_deck, zone_a, answered, zone_b, later, day_b) -> None:
+    """A card learnt before the trip still buries its sibling after it: the next card is another fact's."""
+    deck = _sibling_deck(make_card, make_deck, 3)
+    import_deck(store, deck)
+    _configure(store, new_order="deck")  # a0, b0, a1...: only burial keeps b0 back
+    with freeze_time(answered) as frozen:
+        first = open_session(store, SystemClock(zone_a))
+        assert first.next_card().card.id == deck.cards[0].id
+        first.answer(deck.cards[0].id, 5, 2000)
+        frozen.move_to(later)
+        second = open_session(store, SystemClock(zone_b))
+        assert second.next_card().card.fact_key != deck.cards[0].fact_key
+
+
+@pytest.mark.parametrize(("zone_a", "answered", "zone_b", "later", "day_b"), TRIPS)
+def test_the_study_day_never_goes_back_the_streak_and_home_hold(store, make_deck, import_deck, zone_a, answered, zone_b, later, day_b) -> None:
+    """Answers before and after the trip are one study day: the streak stays 1, Home counts both."""
+    from trainer.study.review import home_overview
+
+    import_deck(store, make_deck(4))
+    with freeze_time(answered) as frozen:
+        first = open_session(store, SystemClock(zone_a))
+        first.answer(first.next_card().card.id, 5, 2000)
+        assert home_overview(store, SystemClock(zone_a), profile_id=1).streak == 1
+        frozen.move_to(later)
+        home = home_overview(store, SystemClock(zone_b), profile_id=1)
+        assert (home.today, home.streak, home.reviewed_today) == (day_b, 1, 1)
+        second = open_session(store, SystemClock(zone_b))
+        outcome = second.answer(second.next_card().card.id, 5, 2000)
+        assert outcome.due_day == date(2026, 1, 12)  # learnt on the 11th: due the day after
+        home = home_overview(store, SystemClock(zone_b), profile_id=1)
+        assert (home.streak, home.reviewed_today, home.counts.new) == (1, 2, 2)
+
+
+@pytest.mark.parametrize(("zone_a", "answered", "zone_b", "later", "day_b"), TRIPS)
+def test_the_study_day_never_goes_back_cards_learnt_are_not_due_again(store, make_deck, import_deck, zone_a, answered, zone_b, later, day_b) -> None:
+    """Cards learnt the day before and reviewed before the trip are not asked again after it."""
+    deck = make_deck(3)
+    import_deck(store, deck)
+    with freeze_time(_at(zone_a, 2026, 1, 10, 9)) as frozen:
+        learning = open_session(store, SystemClock(zone_a))
+        for card in deck.cards:
+            learning.answer(card.id, 5, 2000)  # learnt on the 10th: due on the 11th
+        frozen.move_to(answered)
+        reviewing = open_session(store, SystemClock(zone_a))
+        assert reviewing.counts().due == 3
+        reviewing.answer(deck.cards[0].id, 5, 2000)  # reviewed on the 11th: due in 6 days
+        reviewing.answer(deck.cards[1].id, 3, 2000)  # a hesitant 3: drilled again today
+        reviewing.answer(deck.cards[1].id, 5, 2000)  # ... and passed: done for today
+        frozen.move_to(later)
+        after = open_session(store, SystemClock(zone_b))
+        assert after.today() == day_b
+        counts = after.counts()
+        # Only the card not yet reviewed on the 11th is left; none of the day's answers come back.
+        assert (counts.due, counts.new, counts.repeat) == (1, 0, 0)
+        assert after.next_card().card.id == deck.cards[2].id
+
+
+def test_flying_east_over_the_date_line_starts_the_next_study_day(store, make_deck, import_deck) -> None:
+    """Los Angeles on the 10th, then Auckland a minute later (the 11th there): a new day, new cards, streak 2."""
+    from trainer.study.review import home_overview
+
+    import_deck(store, make_deck(6))
+    _configure(store, new_per_day=2)
+    with freeze_time(IN_LOS_ANGELES) as frozen:
+        west = open_session(store, SystemClock(LOS_ANGELES))
+        assert west.today() == date(2026, 1, 10)
+        for _ in range(2):
+            west.answer(west.next_card().card.id, 5, 2000)
+        frozen.move_to(_at(AUCKLAND, 2026, 1, 11, 10, 2))
+        east = open_session(store, SystemClock(AUCKLAND))
+        assert east.today() == date(2026, 1, 11)
+        assert (east.counts().due, east.counts().new) == (2, 2)  # yesterday's two are due, and two new
+        east.answer(east.next_card().card.id, 5, 2000)
+        assert home_overview(store, SystemClock(AUCKLAND), profile_id=1).streak == 2
+        # ... and back west a minute later: still the 11th, with the rest of the 11th's queue.
+        frozen.move_to(_at(LOS_ANGELES, 2026, 1, 10, 13, 4))
+        back = open_session(store, SystemClock(LOS_ANGELES))
+        assert back.today() == date(2026, 1, 11)
+        assert (back.counts().due, back.counts().new) == (1, 2)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from trainer.store.location import SCHEMA_VERSION
 from trainer.clock import FixedClock
 from trainer.store.db import open_store
 from trainer.study.exam import SubmittedBy
@@ -201,6 +202,6 @@ def test_a_schema_2_database_migrates_to_exams(tmp_path: Path, make_deck, import
     run = new_exam(store, FixedClock(T0), profile_id=1, questions=2, minutes=1, seed=1)
     store.close()
     assert len(run.attempt.questions) == 2
-    assert _count(path, "SELECT value FROM meta WHERE key = 'schema_version'") == "3"
+    assert _count(path, "SELECT value FROM meta WHERE key = 'schema_version'") == str(SCHEMA_VERSION)
     assert _count(path, "SELECT count(*) FROM review") == 1
     assert list(tmp_path.glob("old.db.v2-*.bak"))

@@ -402,6 +402,21 @@ class TestStaleAndSummary:
         assert outcome.state == Sm2State(1, 2.36, 1, False) and outcome.days_until_due == 1
         assert _review_count(store) == 2
 
+    def test_refresh_counts_the_other_windows_answers_and_keeps_the_card_on_screen(self, store, clock, make_deck, import_deck) -> None:
+        """Window A answers two cards; after B refreshes, B's counts leave them out and B's card stays put."""
+        deck = make_deck(4)
+        import_deck(store, deck)
+        window_a, window_b = open_session(store, clock), open_session(store, clock)
+        on_screen = window_b.next_card()
+        window_a.answer(deck.cards[0].id, 5, 1000)
+        window_a.answer(deck.cards[1].id, 5, 1000)
+        assert window_b.counts().new == 4  # from memory: B has not looked yet
+        window_b.refresh()
+        assert window_b.counts().new == 2
+        assert window_b.current == on_screen
+        outcome = window_b.answer(on_screen.card.id, 5, 1000)
+        assert outcome.elsewhere and _state(store, on_screen.card.id).interval == 1
+
     def test_an_answer_racing_another_window_is_reapplied_on_top_of_it(self, store, clock, make_deck, import_deck, monkeypatch) -> None:
         """Window A commits between window B's read and write: B's write is refused, re-read, re-applied."""
         deck = make_deck(1)

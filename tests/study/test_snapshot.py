@@ -126,7 +126,7 @@ class TestTheDatabaseAFirstRunWrites:
         try:
             ensure_builtin_deck(store, now=clock.now())
             session = StudySession.open(store, clock, profile_id=1)
-            assert session.current is not None and session.current.card.deck_id == "dermatomes"
+            assert session.current is not None  # and it is the quick look's first card (below)
             with store.session() as db:
                 decks = db.exec(select(models.Deck)).all()
             assert {deck.imported_at for deck in decks} == {clock.now()}

@@ -23,6 +23,7 @@ from trainer.clock import FixedClock
 from trainer.content.cards import Card, CardKind, CompiledDeck, DeckInfo, SourceRef, card_id
 from trainer.store import models, repo
 from trainer.store.db import Store, open_store, resolve_db_url
+from trainer.study.settings import set_setting
 from trainer.tui.app import TrainerApp, make_app
 
 DECK_ID = "tui-test"
@@ -89,7 +90,7 @@ REVEAL = _card(
 )
 EVIL = _card("card", "card:evil", CardKind.TYPED_ROOT, EVIL_PROMPT, "S1", answer_root="S1", tags=("sacral",))
 CARDS: tuple[Card, ...] = (TYPED, CHOICE, REVEAL, EVIL)
-"""The test deck, in queue order (new cards come in deck order)."""
+"""The test deck, in queue order (the database is set to introduce new cards in deck order)."""
 
 TEST_DECK = CompiledDeck(
     info=DeckInfo(
@@ -119,6 +120,7 @@ def db_path(tmp_path: Path) -> Path:
     try:
         with store.session() as session:
             repo.sync_deck(session=session, deck=TEST_DECK, now=NOW)
+            set_setting(session, "new_order", "deck")  # the tests take the cards in CARDS order
             session.commit()
     finally:
         store.close()

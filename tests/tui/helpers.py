@@ -17,3 +17,24 @@ async def settle(pilot: Pilot[None], rounds: int = 4) -> None:
 def text_of(app: App[None], selector: str) -> str:
     """The plain text a Static on the current screen shows."""
     return str(app.screen.query_one(selector, Static).render())
+
+
+async def until_store_open(pilot: Pilot[None], rounds: int = 200) -> None:
+    """Wait until the app's own store is open (its worker starts only after the first frame)."""
+    for _ in range(rounds):
+        if getattr(pilot.app, "store", None) is not None:
+            await settle(pilot)
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the app's store did not open")
+
+
+def answer_keys(card) -> list[str]:  # card: trainer.content.cards.Card
+    """The keys that answer `card` right, whatever its kind (typed, choice or recall)."""
+    from trainer.content.cards import CardKind
+
+    if card.is_typed:
+        return [*card.answer, "enter"]
+    if card.kind == CardKind.CHOICE:
+        return [str(card.choices.index(card.answer) + 1)]
+    return ["space", "5"]

@@ -13,7 +13,7 @@ from textual.worker import WorkerCancelled
 from trainer.clock import FixedClock
 from trainer.content.cards import CardKind
 from trainer.content.generate import load_compiled_deck
-from trainer.paths import builtin_deck_path
+from trainer.paths import builtin_deck_path, builtin_deck_paths
 from trainer.store.db import open_store, resolve_db_url
 from trainer.study.review import open_session
 from trainer.tui.app import TrainerApp, make_app
@@ -23,7 +23,7 @@ from trainer.tui.screens.help import HelpScreen
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.review import ReviewScreen
 
-from .helpers import settle, text_of
+from .helpers import answer_keys, settle, text_of, until_store_open
 
 SIZE = (100, 30)
 
@@ -38,7 +38,7 @@ class TestFirstRun:
         path = tmp_path / "fresh" / "trainer.db"
         app = make_app(str(path), clock=clock, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
+            await until_store_open(pilot)  # the app creates the database behind its first frame
             assert isinstance(app.screen, HomeScreen)
             assert "20 new" in text_of(app, "#home-today")
             store = open_store(resolve_db_url(str(path)))
@@ -51,14 +51,9 @@ class TestFirstRun:
             await pilot.press("enter")
             await settle(pilot)
             assert card.prompt.split("\n")[0][:30] in text_of(app, "#card-prompt")
-            if card.kind == CardKind.TYPED_ROOT:
-                await pilot.press(*card.answer, "enter")
-            elif card.kind == CardKind.CHOICE:
-                await pilot.press(str(card.choices.index(card.answer) + 1))
-            else:
-                await pilot.press("space", "5")
+            await pilot.press(*answer_keys(card))
             # The feedback cites the deck's sources in full, not by key.
-            deck = load_compiled_deck(builtin_deck_path())
+            deck = next(d for d in map(load_compiled_deck, builtin_deck_paths()) if d.info.id == card.deck_id)
             citation = deck.info.source(card.sources[0])
             assert citation is not None
             assert citation.citation.split()[0] in text_of(app, "#fb-sources")

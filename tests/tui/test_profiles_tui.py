@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from trainer.store.db import open_store, resolve_db_url
 from trainer.study.profiles import add_profile
+from trainer.study.settings import set_setting
 from trainer.tui.app import make_app
 
 from .conftest import DECK_ID
@@ -37,6 +38,9 @@ class TestProfilesInTheTui:
         store = open_store(resolve_db_url(str(db_path)))
         try:
             ben = add_profile(store, "ben", now=clock.now())
+            with store.session() as session:
+                set_setting(session, "new_order", "deck", profile_id=ben)  # TYPED first, as for the default profile
+                session.commit()
         finally:
             store.close()
         app = make_app(str(db_path), clock=clock, start="review", deck_ids=[DECK_ID], import_builtin=False, profile="ben")

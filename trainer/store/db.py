@@ -551,10 +551,32 @@ def _migrate_2_to_3(connection: Connection) -> None:
     Only new tables: nothing existing changes.
     """
     for model in (models.ExamAttempt, models.ExamAnswer, models.ReviewDay, models.ReviewDayConfusion):
-        model.__table__.create(connection)  # type: ignore[attr-defined]
+        model.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3}
+def _migrate_3_to_4(connection: Connection) -> None:
+    """Add the mixed new-card order: `cardstate.new_rank`, its index, and every profile's ranks.
+
+    A database coming from schema 1 already has the column (step 1 -> 2 builds card state from
+    the current model), so the column and index are added only when missing.
+    """
+    from trainer.store.repo import rank_new_cards
+
+    columns = {column["name"] for column in inspect(connection).get_columns("cardstate")}
+    if "new_rank" not in columns:
+        connection.exec_driver_sql("ALTER TABLE cardstate ADD COLUMN new_rank INTEGER NOT NULL DEFAULT 0")
+    connection.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_cardstate_mixed ON cardstate (profile_id, introduced_day, new_rank)"
+    )
+    rank_new_cards(connection)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    0: _migrate_0_to_1,
+    1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
+    3: _migrate_3_to_4,
+}
 """`MIGRATIONS[n]` takes a database from schema n to n + 1 (inside one transaction)."""
 
 

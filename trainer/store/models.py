@@ -152,7 +152,8 @@ class Card(SQLModel, table=True):
 # Per-card SM-2 state and queue bookkeeping; one row per profile and card, created when the card is
 # imported (or the profile added). The composite indexes serve the queue, each led by the profile:
 # (due_day, position) gives "most overdue first" without a sort; (introduced_day, position) gives
-# "new cards in deck order" (introduced_day IS NULL) and "introduced today" counts; (last_day,
+# "new cards in deck order" (introduced_day IS NULL) and "introduced today" counts, (introduced_day,
+# new_rank) the mixed new-card order; (last_day,
 # due_day) finds today's answers (buried siblings) and, among them, today's repeats.
 class CardState(SQLModel, table=True):
     """Where a card stands in one student's schedule."""
@@ -160,6 +161,7 @@ class CardState(SQLModel, table=True):
     __table_args__ = (
         Index("ix_cardstate_due", "profile_id", "due_day", "position"),
         Index("ix_cardstate_new", "profile_id", "introduced_day", "position"),
+        Index("ix_cardstate_mixed", "profile_id", "introduced_day", "new_rank"),
         Index("ix_cardstate_last_day", "profile_id", "last_day", "due_day"),
         Index("ix_cardstate_card", "card_id"),
     )
@@ -168,6 +170,8 @@ class CardState(SQLModel, table=True):
     card_id: str = Field(primary_key=True, foreign_key="card.id", ondelete="CASCADE", max_length=120)
     position: int = Field(default=0, ge=0)
     """A copy of Card.position, so that the new-card queue reads one index in order."""
+    new_rank: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
+    """The card's place in this profile's mixed new-card order (`trainer.scheduling.new_order`)."""
     repetitions: int = Field(default=0, ge=0)
     easiness: float = Field(default=2.5, ge=1.3)
     interval: int = Field(default=0, ge=0)

@@ -67,6 +67,12 @@ NEW_ORDER = "cardstate.introduced_day, cardstate.position, cardstate.card_id"
 Decks tie at each position; the card id (which starts with the deck id) settles them the same way on
 every backend and in the first-run snapshot, instead of by whatever order the rows were stored in."""
 
+MIXED_ORDER = "cardstate.introduced_day, cardstate.new_rank, cardstate.position"
+"""The profile's mixed order (`trainer.scheduling.new_order`), read from its own index."""
+
+NEW_ORDERS = {"mixed": MIXED_ORDER, "deck": NEW_ORDER}
+"""The new-card order for each value of the `new_order` setting."""
+
 REPEAT_ORDER = "cardstate.last_review_at, cardstate.position"
 """The one waiting longest first."""
 
@@ -241,9 +247,9 @@ class Reader:
         """Cards due for review today, most overdue first."""
         return self._ids(DUE, DUE_ORDER, limit, today=today) if limit > 0 else []
 
-    def new_card_ids(self, *, limit: int) -> list[str]:
-        """Cards never answered, in deck order."""
-        return self._ids(NEW, NEW_ORDER, limit) if limit > 0 else []
+    def new_card_ids(self, *, limit: int, order: str = "deck") -> list[str]:
+        """Cards never answered, in deck order or the profile's mixed order (`order`: a `NEW_ORDERS` key)."""
+        return self._ids(NEW, NEW_ORDERS[order], limit) if limit > 0 else []
 
     def repeat_card_ids(self, *, today: date) -> list[str]:
         """Cards answered today and due again today, longest-waiting first."""

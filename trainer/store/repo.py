@@ -179,6 +179,8 @@ def sync_deck(*, session: Session, deck: CompiledDeck, now: datetime) -> SyncRep
     for chunk in _chunks(to_retire):
         session.execute(update(Card).where(col(Card.id).in_(chunk)).values(retired_at=now))
     session.flush()
+    if added or changed or to_retire:
+        rank_new_cards(session.connection())
     return SyncReport(added=len(added), updated=len(changed), retired=len(to_retire), unchanged=unchanged)
 
 
@@ -262,7 +264,56 @@ def add_profile(*, session: Session, name: str, pseudonym: str, now: datetime) -
         session.execute(
             insert(CardState), [{"profile_id": profile.id, "card_id": c.id, "position": c.position} for c in chunk]
         )
+    rank_new_cards(session.connection(), profile_ids=[profile.id])
     return profile.id
+
+
+def rank_new_cards(connection: Any, *, profile_ids: Sequence[int] | None = None) -> None:
+    """Write each profile's mixed new-card order (`CardState.new_rank`) over every active card.
+
+    Called when cards are added, changed or retired, when a profile is added, and by the
+    migration that adds the column. Only ranks that change are written.
+
+    Args:
+        connection: An open connection (the caller commits).
+        profile_ids: Only these profiles (None: every profile).
+    """
+    from trainer.scheduling.new_order import NewCard, mixed_ranks
+
+    cards = [
+        NewCard(id=r.id, deck_id=r.deck_id, template=r.template, kind=r.kind, fact_key=r.fact_key,
+                tags=tuple(r.tags or ()), position=r.position)  # fmt: skip
+        for r in connection.execute(
+            select(Card.id, Card.deck_id, Card.template, Card.kind, Card.fact_key, Card.tags, Card.position).where(
+                col(Card.retired_at).is_(None)
+            )
+        )
+    ]
+    query = select(Profile.id)
+    if profile_ids is not None:
+        query = query.where(col(Profile.id).in_(list(profile_ids)))
+    statement = (
+        update(CardState)
+        .where(col(CardState.profile_id) == bindparam("b_profile"), col(CardState.card_id) == bindparam("b_card"))
+        .values(new_rank=bindparam("b_rank"))
+        .execution_options(synchronize_session=False)
+    )
+    for (profile_id,) in connection.execute(query).all():
+        # Seeded by the profile's id: the same order every time for a student (and for the shipped
+        # first-run snapshot, whose default profile is id 1), another order for the next student.
+        ranks = mixed_ranks(cards, f"profile/{profile_id}")
+        stored = dict(
+            connection.execute(
+                select(CardState.card_id, CardState.new_rank).where(col(CardState.profile_id) == profile_id)
+            ).all()
+        )
+        changed = [
+            {"b_profile": profile_id, "b_card": card_id, "b_rank": rank}
+            for card_id, rank in ranks.items()
+            if card_id in stored and stored[card_id] != rank
+        ]
+        if changed:
+            connection.execute(statement, changed)
 
 
 def rename_profile(*, session: Session, old: str, new: str) -> bool:

@@ -11,7 +11,7 @@ the rollover hour):
 
 1. Due reviews: cards due on or before today and not yet answered today, most overdue first (ties
    in deck order), up to `reviews_per_day` minus the due reviews already answered today.
-2. New cards in deck order, up to `new_per_day` minus the cards first answered today (counted
+2. New cards in the `new_order` setting's order (mixed kinds and regions, or deck order), up to `new_per_day` minus the cards first answered today (counted
    per study day across every session of that day).
 3. Same-day repeats: cards answered today that SM-2 wants again today (a lapse, or a drill after
    a grade of 3; sm2.md rules 4 and 5), the one waiting longest first, until each scores 4 or 5.
@@ -113,7 +113,7 @@ class TodayQueue:
             practice=reader.practice_card_ids(today=today),
             today=today,
             due=reader.due_card_ids(today=today, limit=due_left + LOOKAHEAD) if due_left else [],
-            new=reader.new_card_ids(limit=new_left + LOOKAHEAD) if new_left else [],
+            new=reader.new_card_ids(limit=new_left + LOOKAHEAD, order=settings.new_order) if new_left else [],
             repeat=reader.repeat_card_ids(today=today),
             due_left=due_left,
             new_left=new_left,

@@ -416,6 +416,29 @@ class StudySession:
             self._reread(connection)
         return entry.card_id
 
+    def refresh(self) -> None:
+        """Read today's queue again, keeping the card on screen: counts then include other windows' answers.
+
+        Called by a face after each recorded answer, off the answer path (a few indexed reads).
+        `current` stays as it is, so the card the student is looking at does not change under
+        them; if another window answered it meanwhile, answering it here is an extra answer.
+        Does nothing before the store is attached.
+        """
+        from trainer.store.db import store_errors
+
+        if not self.attached:
+            return
+        assert self._store is not None
+        with self._lock, store_errors("read today's cards"), self._store.engine.connect() as connection:
+            reader = self._reader(connection)
+            self._floor = max(filter(None, (self._floor, reader.last_study_day())), default=None)
+            queue = TodayQueue.read(reader, self._settings, self.today())
+            # Load the card on screen and the next few now, so the next answer needs no extra read.
+            if self.current is not None:
+                queue.rows.update(reader.study_rows([self.current.card.id]))
+            queue.next_card(reader.study_rows)
+            self._queue = queue
+
     def _reread(self, connection: Any = None) -> None:
         """Read today's queue again (after an undo, or at the rollover); `current` is its first card."""
         assert self._store is not None

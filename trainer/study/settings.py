@@ -1,4 +1,4 @@
-"""The student's settings: daily limits, rollover hour, leech threshold, grading thresholds, zone.
+"""The student's settings: daily limits, rollover hour, leech threshold, grading thresholds, zone, new-card order.
 
 Settings are stored as text in the database (`Setting` rows) and typed and validated here, so
 the CLI (`trainer config get|set`) and the TUI share one set of rules and messages. A stored value
@@ -13,13 +13,14 @@ the TUI's quick start (`trainer.store.quick`) types its settings with the same r
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from trainer.clock import Clock, resolve_zone
 from trainer.scheduling.grading import FAST_MS, SLOW_MS
+from trainer.scheduling.new_order import NEW_ORDERS
 from trainer.store.location import DEFAULT_PROFILE_ID
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ class Settings:
     """A correct answer within this many milliseconds suggests quality 4 (slower: 3)."""
     timezone: str | None = None
     """IANA zone for study days; None follows the system's local zone."""
+    new_order: str = "mixed"
+    """Order of new cards: "mixed" (kinds and regions interleaved, siblings apart) or "deck" (as authored)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,18 @@ def _integer(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _choice(values: Sequence[str]) -> Callable[[str], str]:
+    """A parser for one of a few words."""
+
+    def parse(text: str) -> str:
+        word = text.strip().lower()
+        if word not in values:
+            raise SettingError(f"must be one of {', '.join(values)}, not {text.strip()!r}")
+        return word
+
+    return parse
+
+
 def _zone(text: str) -> str | None:
     """A parser for an IANA zone name; empty, "system" or "none" means the system zone."""
     name = text.strip()
@@ -97,6 +112,7 @@ SPECS: dict[str, _Spec] = {
     "fast_ms": _Spec(_integer(100, 600_000), "a correct answer faster than this (ms) suggests quality 5"),
     "slow_ms": _Spec(_integer(100, 600_000), "a correct answer faster than this (ms) suggests quality 4"),
     "timezone": _Spec(_zone, "IANA time zone for study days (system = the computer's zone)"),
+    "new_order": _Spec(_choice(NEW_ORDERS), "order of new cards: mixed (kinds and regions interleaved) or deck"),
 }
 """Every setting name (as `trainer config` shows it) with its parser and help."""
 

@@ -306,6 +306,13 @@ class ReviewScreen(Screen[None]):
             self.app.call_from_thread(self._not_recorded, error.message, then)
             return
         self.app.call_from_thread(self._recorded, outcome, then)
+        # Off the answer path (the next card is already on screen): another window's answers count too.
+        try:
+            self.session.refresh()
+        except StoreError:
+            return  # the counts stay as this window knows them; the next answer tries again
+        if then == "next":
+            self.app.call_from_thread(lambda: self.is_attached and self.mode != "done" and self._refresh_progress())
 
     def _not_recorded(self, message: str, then: Then) -> None:
         """Not recorded: say so plainly and stay on the feedback so Enter can try again (or quit saying so)."""

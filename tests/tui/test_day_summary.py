@@ -1,0 +1,69 @@
+"""The summary counts the whole study day: misses made before leaving for Home are not forgotten (issue 12, item 4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trainer.clock import FixedClock
+from trainer.store import repo
+from trainer.store.db import open_store, resolve_db_url
+from trainer.tui.app import make_app
+from trainer.tui.screens.home import HomeScreen
+from trainer.tui.screens.review import ReviewScreen
+from trainer.tui.screens.summary import SummaryScreen
+
+from .conftest import NOW
+from .helpers import settle, text_of
+
+SIZE = (100, 30)
+ROOTS = ("C5", "C6", "C7", "C8", "T1", "L4")
+"""Six cards, each with its own root; "S3" is far from every one of them (a plain miss)."""
+
+
+@pytest.fixture
+def six_cards(tmp_path: Path, make_deck):
+    """A database holding six typed-root cards, and the deck."""
+    deck = make_deck(len(ROOTS), deck_id="six", roots=ROOTS)
+    path = tmp_path / "six.db"
+    store = open_store(resolve_db_url(str(path)))
+    try:
+        with store.session() as session:
+            repo.sync_deck(session=session, deck=deck, now=NOW)
+            session.commit()
+    finally:
+        store.close()
+    return path, deck
+
+
+async def test_six_misses_then_home_then_review_again_are_all_in_the_summary(six_cards, clock: FixedClock) -> None:
+    """Six misses, Escape to Home, Enter, the six repeats answered right: the summary says 6 of 12 passed, 6 roots missed."""
+    path, deck = six_cards
+    root_of = {card.prompt: card.answer for card in deck.cards}
+    app = make_app(str(path), clock=clock, cursor_blink=False, deck_ids=["six"], import_builtin=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        for _ in ROOTS:
+            assert isinstance(app.screen, ReviewScreen)
+            await pilot.press("S", "3", "enter", "enter")  # wrong: grade 1 suggested and recorded
+            await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        for _ in ROOTS:
+            assert isinstance(app.screen, ReviewScreen)
+            root = root_of[text_of(app, "#card-prompt")]
+            await pilot.press(*root, "enter", "5", "enter")
+            await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        figures = text_of(app, "#summary-figures")
+        missed = text_of(app, "#summary-missed")
+    assert "Cards done  12" in figures
+    assert "Passed      6 of 12 (50%)" in figures
+    assert "No roots missed" not in missed
+    assert all(root in missed for root in ROOTS), missed
