@@ -399,11 +399,12 @@ def import_sheet(store: Any, path: str | Path, options: SheetOptions, *, now: An
     """
     from trainer.content.generate import compile_deck
     from trainer.interop.toml_export import deck_to_toml
-    from trainer.study.decks import import_compiled_deck
+    from trainer.study.decks import bulk_work, import_compiled_deck
 
-    deck = read_sheet(path, options)
-    compiled = compile_deck(deck, path=str(path))
-    return import_compiled_deck(store, compiled, now=now, source=deck_to_toml(deck, header=_written_header(path)))
+    with bulk_work():
+        deck = read_sheet(path, options)
+        compiled = compile_deck(deck, path=str(path))
+        return import_compiled_deck(store, compiled, now=now, source=deck_to_toml(deck, header=_written_header(path)))
 
 
 def write_sheet_deck(path: str | Path, options: SheetOptions, output: str | Path) -> int:
@@ -421,8 +422,10 @@ def write_sheet_deck(path: str | Path, options: SheetOptions, output: str | Path
     """
     from trainer.content.generate import compile_deck
     from trainer.interop.toml_export import deck_to_toml
+    from trainer.study.decks import bulk_work
 
-    deck = read_sheet(path, options)
+    with bulk_work():
+        deck = read_sheet(path, options)
     output = Path(output)
     if output.exists():
         try:
@@ -431,8 +434,11 @@ def write_sheet_deck(path: str | Path, options: SheetOptions, output: str | Path
             first = ""
         if WRITTEN_HEADER not in first:
             raise DeckError([DeckProblem(str(output), "already exists and was not written by `trainer deck import`; choose another --write file")])
-    output.write_text(deck_to_toml(deck, header=_written_header(path)), encoding="utf-8")
-    return len(compile_deck(deck).cards)
+    with bulk_work():
+        text = deck_to_toml(deck, header=_written_header(path))
+        cards = len(compile_deck(deck).cards)
+    output.write_text(text, encoding="utf-8")
+    return cards
 
 
 def _written_header(path: str | Path) -> str:

@@ -9,7 +9,9 @@ import cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +22,25 @@ from trainer.store.db import Store, store_errors
 from trainer.store.models import Deck
 from trainer.study.startup import BUILTIN_DECK_META, builtin_deck_key
 
-__all__ = ["ImportPreview", "ensure_builtin_deck", "import_compiled_deck", "import_deck_file", "preview_deck_file"]
+__all__ = ["ImportPreview", "bulk_work", "ensure_builtin_deck", "import_compiled_deck", "import_deck_file", "preview_deck_file"]
+
+
+@contextmanager
+def bulk_work() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a big deck is read, compiled and stored.
+
+    A 35,000-card import allocates millions of objects that all stay alive until it ends, so
+    every collection the allocations trigger walks them in vain: about a fifth of the import's
+    time (measured: reading a 35,000-row sheet 1.7 -> 1.2 s). Reference counting still frees
+    everything as usual; the collector runs again afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -94,7 +114,8 @@ def preview_deck_file(store: Store, path: str, *, now: datetime) -> ImportPrevie
         trainer.content.loader.DeckError: The file is not a valid deck, or it claims the
             built-in deck's id.
     """
-    return _preview(store, path, _load_importable(path), now=now)
+    with bulk_work():
+        return _preview(store, path, _load_importable(path), now=now)
 
 
 @store_errors("import the deck")
@@ -128,17 +149,20 @@ def import_deck_file(
     """
     from trainer.content.generate import load_compiled_deck
 
-    deck = load_compiled_deck(path)
-    if confirm is not None:
-        _refuse_builtin_id(deck)
-        preview = _preview(store, path, deck, now=now)
-        if preview.retires_cards and not confirm(preview):
-            return None
+    preview: ImportPreview | None = None
+    with bulk_work():
+        deck = load_compiled_deck(path)
+        if confirm is not None:
+            _refuse_builtin_id(deck)
+            preview = _preview(store, path, deck, now=now)
+    if confirm is not None and preview is not None and preview.retires_cards and not confirm(preview):
+        return None
     try:
         source: str | None = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         source = None
-    return import_compiled_deck(store, deck, now=now, source=source)
+    with bulk_work():
+        return import_compiled_deck(store, deck, now=now, source=source)
 
 
 @store_errors("import the deck")
