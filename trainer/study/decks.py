@@ -10,10 +10,12 @@ import cannot disagree.
 from __future__ import annotations
 
 import gc
+import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from trainer.content.cards import CompiledDeck
@@ -207,14 +209,14 @@ def _refuse_builtin_id(deck: CompiledDeck) -> None:
     Raises:
         trainer.content.loader.DeckError: Naming the file and its `[deck]` id.
     """
-    from trainer.content.loader import DeckError, DeckProblem, load_deck
+    from trainer.content.loader import DeckError, DeckProblem
     from trainer.paths import builtin_deck_paths
 
     path = deck.path or deck.info.id
     builtins = builtin_deck_paths()
     if Path(path).resolve() in {b.resolve() for b in builtins}:
         return
-    if deck.info.id in {load_deck(b).meta.id for b in builtins}:
+    if deck.info.id in _builtin_ids(tuple((str(b), b.stat().st_mtime_ns) for b in builtins)):
         raise DeckError(
             [
                 DeckProblem(
@@ -224,6 +226,26 @@ def _refuse_builtin_id(deck: CompiledDeck) -> None:
                 )
             ]
         )
+
+
+@lru_cache(maxsize=4)
+def _builtin_ids(files: tuple[tuple[str, int], ...]) -> frozenset[str]:
+    """The `[deck] id` of each built-in deck file, by (path, modification time): read once.
+
+    Only the id is needed, so the files are parsed, not validated (the built-in decks are
+    validated when they are imported); a file without a readable id is loaded in full, so its
+    own error is reported.
+    """
+    from trainer.content.loader import load_deck
+
+    ids = set()
+    for path, _modified in files:
+        try:
+            with open(path, "rb") as handle:
+                ids.add(str(tomllib.load(handle)["deck"]["id"]))
+        except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError):
+            ids.add(load_deck(path).meta.id)
+    return frozenset(ids)
 
 
 def _preview(store: Store, path: str, deck: CompiledDeck, *, now: datetime) -> ImportPreview:
