@@ -105,12 +105,12 @@ class TestBrokenDecks:
         assert 'root "L3" is listed twice' in text
         assert len(problems) == 3
 
-    def test_a_ten_megabyte_file_is_refused_before_parsing(self, tmp_path: Path) -> None:
+    def test_a_forty_megabyte_file_is_refused_before_parsing(self, tmp_path: Path) -> None:
         """A huge file gets a size error, quickly, instead of an out-of-memory parse."""
         huge = tmp_path / "huge.toml"
-        huge.write_bytes(b'# padding\n' * 1_100_000)
+        huge.write_bytes(b'# padding\n' * 4_000_000)
         problems = _problem_lines(huge)
-        assert problems == [f"{huge}: is too large for a deck (11.0 MB; the limit is 2 MB)"]
+        assert problems == [f"{huge}: is too large for a deck (40.0 MB; the limit is 32 MB)"]
 
     def test_a_missing_file_and_a_directory_are_clear_errors(self, tmp_path: Path) -> None:
         """Paths that are not deck files say what they are."""

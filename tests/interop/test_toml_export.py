@@ -99,3 +99,57 @@ def test_export_into_a_missing_folder_is_one_clear_line(tmp_path: Path) -> None:
     result = _run(db, "export", "cauda-equina", "--format", "apkg", "--output", str(tmp_path / "no" / "x.apkg"))
     assert result.exit_code == 1
     assert "cannot write" in result.stderr and "Traceback" not in result.output
+
+
+AWKWARD_TEXTS = [
+    'a "quoted" word and a back\\slash',
+    "two\nlines",
+    "a Windows\r\nline break",
+    "a lone \r carriage return",
+    "a\ttab, a bell \x07, a delete \x7f and an escape \x1b[31m",
+    "ünïcödé — Ω and 😀",
+    "[bold]markup[/bold] and 'single' quotes",
+    '"""three quotes"""',
+    "",
+]
+
+
+@pytest.mark.parametrize("deck_file", [*EXAMPLES, REPO / "decks" / "dermatomes.toml"], ids=lambda p: p.stem)
+def test_the_fast_toml_writer_writes_what_tomli_w_writes(deck_file: Path) -> None:
+    """Hand-written cards are written without tomli_w's per-character loop, to the same text."""
+    import tomli_w
+
+    from trainer.content.loader import load_deck
+    from trainer.interop.toml_export import _dumps, deck_document
+
+    document = deck_document(load_deck(deck_file))
+    assert _dumps(document) == tomli_w.dumps(document, multiline_strings=True)
+
+
+@pytest.mark.parametrize("text", AWKWARD_TEXTS)
+def test_card_text_with_quotes_breaks_and_control_characters_is_written_as_tomli_w_does(text: str) -> None:
+    """Any text an instructor's sheet holds round-trips, written exactly as tomli_w would write it."""
+    import tomllib
+
+    import tomli_w
+
+    from trainer.interop.toml_export import _dumps
+
+    cards = [
+        {"key": "a", "kind": "reveal", "prompt": text, "answer": "x", "accepted": [text, "y"], "sources": ["s"]},
+        {"key": "b", "kind": "reveal", "prompt": "p", "answer": text, "tags": [], "sources": ["s"]},
+    ]
+    document = {"format": 1, "deck": {"id": "d", "title": text}, "sources": {"s": {"citation": "c"}}, "card": cards}
+    written = _dumps(document)
+    assert written == tomli_w.dumps(document, multiline_strings=True)
+    assert tomllib.loads(written)["card"][0]["prompt"] == text.replace("\r\n", "\n")
+
+
+def test_short_one_line_tables_are_still_written_as_tomli_w_chooses() -> None:
+    """A table of short one-line strings is one tomli_w may write inline: the writer leaves it to tomli_w."""
+    import tomli_w
+
+    from trainer.interop.toml_export import _dumps
+
+    document = {"format": 1, "card": [{"key": "a", "prompt": "p"}, {"key": "b", "prompt": "q"}]}
+    assert _dumps(document) == tomli_w.dumps(document, multiline_strings=True)

@@ -20,9 +20,12 @@ from pydantic import BaseModel, ValidationError
 
 from trainer.content.schema import FACT_TABLES, FORMAT_VERSION, Deck, DeckMeta, Source, fact_key
 
-MAX_DECK_BYTES = 2 * 1024 * 1024
-"""The largest deck file we read: the built-in deck is about 100 KB, so 2 MB leaves room for
-big class decks while refusing a stray log file or a disk image before parsing it."""
+MAX_DECK_BYTES = 32_000_000
+"""The largest deck file we read: 32 MB holds a 35,000-card deck (the size of the most-used
+medical-school Anki deck) exported as TOML at up to about 900 bytes a card, twice the built-in
+decks' 250-500 bytes a card (a 35,000-row sheet of short cards is already 8.4 MB, over the
+former 2 MB), so such a deck exported by `trainer deck export --format toml` imports back.
+It still refuses a stray log file or a disk image before parsing it."""
 
 MAX_PROBLEMS = 200
 """Stop listing after this many problems: beyond it the file is probably not a deck at all."""

@@ -248,10 +248,11 @@ def _build_deck(sheet: _Sheet, columns: dict[int, str], options: SheetOptions, n
         problems.append(DeckProblem(name, message, location=option))
 
     sources: dict[str, Source] = {}
+    context = {"source_keys": frozenset(["-"])}  # rebuilt only when a row brings a new source
     cards: list[HandCard] = []
     first_row: dict[str, int] = {}
     for line, record in sheet.rows:
-        cells = {field: _cell(record, index, sheet.html) for index, field in columns.items()}
+        cells = _cells(record, columns, sheet.html)
         where = lambda field: f"row {line}, column '{column_of.get(field, field)}'"  # noqa: E731
         raw_key = cells.get("key", "")
         if not raw_key:
@@ -264,8 +265,10 @@ def _build_deck(sheet: _Sheet, columns: dict[int, str], options: SheetOptions, n
         first_row[key] = line
         citation = cells.get("source") or options.source or ""
         if citation:
-            source_key = "src-" + hashlib.sha256(citation.encode("utf-8")).hexdigest()[:8]
-            sources.setdefault(source_key, Source(citation=citation))
+            source_key = _source_key(citation)
+            if source_key not in sources:
+                sources[source_key] = Source(citation=citation)
+                context = {"source_keys": frozenset([*sources, "-"])}
         else:
             source_key = "-"  # reported here; the rest of the row is still checked
             problems.append(
@@ -275,7 +278,7 @@ def _build_deck(sheet: _Sheet, columns: dict[int, str], options: SheetOptions, n
         if isinstance(raw, str):
             problems.append(DeckProblem(name, raw, location=where("kind")))
             continue
-        card, card_problems = validate_item(HandCard, raw, context={"source_keys": frozenset([*sources, "-"])})
+        card, card_problems = validate_item(HandCard, raw, context=context)
         for field, message in card_problems:
             problems.append(DeckProblem(name, message, location=where(field.split(".")[0] or "key")))
         if card is not None:
@@ -290,24 +293,40 @@ def _build_deck(sheet: _Sheet, columns: dict[int, str], options: SheetOptions, n
     return Deck(meta=meta, sources=sources, facts={"card": tuple(cards)})
 
 
+@lru_cache(maxsize=1024)
+def _source_key(citation: str) -> str:
+    """The key of a citation's source; cached: most rows of a sheet cite one of a few sources."""
+    return "src-" + hashlib.sha256(citation.encode("utf-8")).hexdigest()[:8]
+
+
+_VALID_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}")
+_LIST_SEPARATOR = re.compile(r"[;|]")
+_TAG_SEPARATOR = re.compile(r"[\s,;]+")
+_NOT_TAG = re.compile(r"[^a-z0-9-]+")
+
+
 def _key(value: str) -> str:
     """A card key from an id cell: as it is when it is a valid key, else a stable hash of it."""
-    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}", value):
+    if _VALID_KEY.fullmatch(value):
         return value
     return "k-" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
 
 
 def _split(value: str) -> list[str]:
-    return [part.strip() for part in re.split(r"[;|]", value) if part.strip()]
+    if not value:
+        return []
+    return [part.strip() for part in _LIST_SEPARATOR.split(value) if part.strip()]
 
 
-def _tags(value: str) -> list[str]:
-    tags = []
-    for word in re.split(r"[\s,;]+", value.lower()):
-        tag = re.sub(r"[^a-z0-9-]+", "-", word.replace("::", "-")).strip("-")[:40]
+@lru_cache(maxsize=1024)
+def _tags(value: str) -> tuple[str, ...]:
+    """The tags of a tags cell; cached: a sheet repeats its tag cells."""
+    tags: list[str] = []
+    for word in _TAG_SEPARATOR.split(value.lower()):
+        tag = _NOT_TAG.sub("-", word.replace("::", "-")).strip("-")[:40]
         if tag and tag not in tags:
             tags.append(tag)
-    return tags
+    return tuple(tags)
 
 
 def _card_dict(cells: dict[str, str], key: str, source_key: str) -> dict[str, Any] | str:
@@ -335,7 +354,7 @@ def _card_dict(cells: dict[str, str], key: str, source_key: str) -> dict[str, An
     raw["explanation"] = cells.get("explanation") or f"The answer is {answer}."
     tags = _tags(cells.get("tags", ""))
     if tags:
-        raw["tags"] = tags
+        raw["tags"] = list(tags)
     raw["sources"] = [source_key]
     return raw
 
@@ -355,6 +374,13 @@ def _canonical_root(text: str) -> str:
 def _cell(record: list[str], index: int, html: bool) -> str:
     value = record[index] if index < len(record) else ""
     return (_html_to_text(value) if html else value).strip()
+
+
+def _cells(record: list[str], columns: dict[int, str], html: bool) -> dict[str, str]:
+    """A row's cells by field: stripped, HTML turned to text when the sheet says so."""
+    if html or len(record) <= max(columns, default=-1):
+        return {field: _cell(record, index, html) for index, field in columns.items()}
+    return {field: record[index].strip() for index, field in columns.items()}
 
 
 class _TextOf(HTMLParser):
@@ -399,11 +425,12 @@ def import_sheet(store: Any, path: str | Path, options: SheetOptions, *, now: An
     """
     from trainer.content.generate import compile_deck
     from trainer.interop.toml_export import deck_to_toml
-    from trainer.study.decks import import_compiled_deck
+    from trainer.study.decks import bulk_work, import_compiled_deck
 
-    deck = read_sheet(path, options)
-    compiled = compile_deck(deck, path=str(path))
-    return import_compiled_deck(store, compiled, now=now, source=deck_to_toml(deck, header=_written_header(path)))
+    with bulk_work():
+        deck = read_sheet(path, options)
+        compiled = compile_deck(deck, path=str(path))
+        return import_compiled_deck(store, compiled, now=now, source=deck_to_toml(deck, header=_written_header(path)))
 
 
 def write_sheet_deck(path: str | Path, options: SheetOptions, output: str | Path) -> int:
@@ -421,8 +448,10 @@ def write_sheet_deck(path: str | Path, options: SheetOptions, output: str | Path
     """
     from trainer.content.generate import compile_deck
     from trainer.interop.toml_export import deck_to_toml
+    from trainer.study.decks import bulk_work
 
-    deck = read_sheet(path, options)
+    with bulk_work():
+        deck = read_sheet(path, options)
     output = Path(output)
     if output.exists():
         try:
@@ -431,8 +460,11 @@ def write_sheet_deck(path: str | Path, options: SheetOptions, output: str | Path
             first = ""
         if WRITTEN_HEADER not in first:
             raise DeckError([DeckProblem(str(output), "already exists and was not written by `trainer deck import`; choose another --write file")])
-    output.write_text(deck_to_toml(deck, header=_written_header(path)), encoding="utf-8")
-    return len(compile_deck(deck).cards)
+    with bulk_work():
+        text = deck_to_toml(deck, header=_written_header(path))
+        cards = len(compile_deck(deck).cards)
+    output.write_text(text, encoding="utf-8")
+    return cards
 
 
 def _written_header(path: str | Path) -> str:

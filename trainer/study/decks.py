@@ -9,9 +9,13 @@ import cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from trainer.content.cards import CompiledDeck
@@ -20,7 +24,25 @@ from trainer.store.db import Store, store_errors
 from trainer.store.models import Deck
 from trainer.study.startup import BUILTIN_DECK_META, builtin_deck_key
 
-__all__ = ["ImportPreview", "ensure_builtin_deck", "import_compiled_deck", "import_deck_file", "preview_deck_file"]
+__all__ = ["ImportPreview", "bulk_work", "ensure_builtin_deck", "import_compiled_deck", "import_deck_file", "preview_deck_file"]
+
+
+@contextmanager
+def bulk_work() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a big deck is read, compiled and stored.
+
+    A 35,000-card import allocates millions of objects that all stay alive until it ends, so
+    every collection the allocations trigger walks them in vain: about a fifth of the import's
+    time (measured: reading a 35,000-row sheet 1.7 -> 1.2 s). Reference counting still frees
+    everything as usual; the collector runs again afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -94,7 +116,8 @@ def preview_deck_file(store: Store, path: str, *, now: datetime) -> ImportPrevie
         trainer.content.loader.DeckError: The file is not a valid deck, or it claims the
             built-in deck's id.
     """
-    return _preview(store, path, _load_importable(path), now=now)
+    with bulk_work():
+        return _preview(store, path, _load_importable(path), now=now)
 
 
 @store_errors("import the deck")
@@ -128,17 +151,20 @@ def import_deck_file(
     """
     from trainer.content.generate import load_compiled_deck
 
-    deck = load_compiled_deck(path)
-    if confirm is not None:
-        _refuse_builtin_id(deck)
-        preview = _preview(store, path, deck, now=now)
-        if preview.retires_cards and not confirm(preview):
-            return None
+    preview: ImportPreview | None = None
+    with bulk_work():
+        deck = load_compiled_deck(path)
+        if confirm is not None:
+            _refuse_builtin_id(deck)
+            preview = _preview(store, path, deck, now=now)
+    if confirm is not None and preview is not None and preview.retires_cards and not confirm(preview):
+        return None
     try:
         source: str | None = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         source = None
-    return import_compiled_deck(store, deck, now=now, source=source)
+    with bulk_work():
+        return import_compiled_deck(store, deck, now=now, source=source)
 
 
 @store_errors("import the deck")
@@ -183,14 +209,14 @@ def _refuse_builtin_id(deck: CompiledDeck) -> None:
     Raises:
         trainer.content.loader.DeckError: Naming the file and its `[deck]` id.
     """
-    from trainer.content.loader import DeckError, DeckProblem, load_deck
+    from trainer.content.loader import DeckError, DeckProblem
     from trainer.paths import builtin_deck_paths
 
     path = deck.path or deck.info.id
     builtins = builtin_deck_paths()
     if Path(path).resolve() in {b.resolve() for b in builtins}:
         return
-    if deck.info.id in {load_deck(b).meta.id for b in builtins}:
+    if deck.info.id in _builtin_ids(tuple((str(b), b.stat().st_mtime_ns) for b in builtins)):
         raise DeckError(
             [
                 DeckProblem(
@@ -200,6 +226,26 @@ def _refuse_builtin_id(deck: CompiledDeck) -> None:
                 )
             ]
         )
+
+
+@lru_cache(maxsize=4)
+def _builtin_ids(files: tuple[tuple[str, int], ...]) -> frozenset[str]:
+    """The `[deck] id` of each built-in deck file, by (path, modification time): read once.
+
+    Only the id is needed, so the files are parsed, not validated (the built-in decks are
+    validated when they are imported); a file without a readable id is loaded in full, so its
+    own error is reported.
+    """
+    from trainer.content.loader import load_deck
+
+    ids = set()
+    for path, _modified in files:
+        try:
+            with open(path, "rb") as handle:
+                ids.add(str(tomllib.load(handle)["deck"]["id"]))
+        except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError):
+            ids.add(load_deck(path).meta.id)
+    return frozenset(ids)
 
 
 def _preview(store: Store, path: str, deck: CompiledDeck, *, now: datetime) -> ImportPreview:
