@@ -77,16 +77,6 @@ def _logged(url: str) -> list[tuple[str, int]]:
     try:
         with store.session() as session:
             return [(r.card_id, r.quality) for r in session.exec(select(Review).order_by(Review.id)).all()]
-
-    finally:
-        store.close()
-
-
-def _logged_full(url: str):
-    store = open_store(url)
-    try:
-        with store.session() as session:
-            return [(r.id, r.card_id, r.quality, r.study_day, r.reviewed_at, r.response_ms) for r in session.exec(select(Review).order_by(Review.id)).all()]
     finally:
         store.close()
 
@@ -118,7 +108,6 @@ def test_killed_at_random_moments_no_acknowledged_answer_is_lost(collection: tup
     path, url = collection
     rng = random.Random(14)
     acknowledged: list[tuple[str, int]] = []
-    prev = []
     for run in range(proof_count(20, 200)):
         student = _student(url, start_day=run * 400, limit=100_000, seed=run)
         assert student.stdout is not None
@@ -129,12 +118,11 @@ def test_killed_at_random_moments_no_acknowledged_answer_is_lost(collection: tup
         assert student.returncode == -signal.SIGKILL, errors
         acknowledged += _acks(output)
         logged = _logged(url)
-        if logged[: len(acknowledged)] != acknowledged:
-            import json
-            Path("/tmp/crashdebug.txt").write_text(json.dumps({"run": run, "prev": prev, "now": _logged_full(url), "out": output}, default=str, indent=0))
-        assert logged[: len(acknowledged)] == acknowledged, f"run {run}: an acknowledged answer is missing"
+        assert logged[: len(acknowledged)] == acknowledged, (
+            f"run {run}: an acknowledged answer is missing: the log has {len(logged)} answers, "
+            f"{len(acknowledged)} were acknowledged or seen before"
+        )
         assert len(logged) - len(acknowledged) <= 1, f"run {run}: answers nobody gave"
-        prev = _logged_full(url)
         acknowledged = logged  # an answer committed just before the kill is history now
         assert _integrity(path) == "ok"
     assert len(acknowledged) > 0
