@@ -86,7 +86,11 @@ class PgServer:
             os.chown(self.data, entry.pw_uid, entry.pw_gid)
             self.log.touch()
             os.chown(self.log, entry.pw_uid, entry.pw_gid)
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-sync")
+        try:
+            self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-sync")
+        except BaseException:
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
 
     def _run(self, program: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         """Run one of the PostgreSQL programs (as the unprivileged user when we are root)."""
