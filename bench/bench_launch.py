@@ -138,6 +138,12 @@ def main() -> int:
         print("tmux is not installed", file=sys.stderr)
         return 1
 
+    measure(args.runs)
+    return 0
+
+
+def measure(runs: int, *, quiet: bool = False) -> dict[str, float]:
+    """Run the launches and keypresses `runs` times each, interleaved; the medians in ms (printed unless quiet)."""
     work = Path(tempfile.mkdtemp(prefix="bench-launch-"))
     bare = work / "bare_app.py"
     bare.write_text(BARE_APP)
@@ -148,7 +154,7 @@ def main() -> int:
     # An idle session keeps the private server up between runs (it exits with its last session).
     _tmux("new-session", "-d", "-s", "anchor", "-x", SIZE[0], "-y", SIZE[1], "sleep 3600")
     try:
-        return _measure(args.runs, work, bare, db, pristine, env)
+        return _measure(runs, work, bare, db, pristine, env, quiet=quiet)
     finally:
         subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
@@ -171,7 +177,9 @@ def _answer(session: str, key: str, feedback: str) -> tuple[float, float]:
     return key_ms, _wait_for(session, "Recorded grade", sent, KEY_POLL_S) * 1000
 
 
-def _measure(runs: int, work: Path, bare: Path, db: Path, pristine: Path, env: dict[str, str]) -> int:
+def _measure(
+    runs: int, work: Path, bare: Path, db: Path, pristine: Path, env: dict[str, str], *, quiet: bool = False
+) -> dict[str, float]:
     """Launch each app `runs` times, interleaved (bare, first run, existing database, Home), and print medians."""
     tag = "bench"
     load_before = os.getloadavg()
@@ -245,6 +253,19 @@ def _measure(runs: int, work: Path, bare: Path, db: Path, pristine: Path, env: d
         return f"median {med(values) * scale:5.0f} ms  (min {min(values) * scale:.0f}, max {max(values) * scale:.0f})"
 
     load_after = os.getloadavg()
+    figures = {
+        "bare_textual_ms": med(bare_s) * 1000,
+        "first_card_ms": med(review_s) * 1000,
+        "first_run_ms": med(first_run_s) * 1000,
+        "home_ms": med(home_s) * 1000,
+        "keypress_feedback_ms": med(key_ms),
+        "enter_next_card_ms": med(record_ms),
+        "first_run_keypress_feedback_ms": med(first_key_ms),
+        "first_run_enter_recorded_ms": med(first_record_ms),
+        "tmux_capture_ms": capture_ms,
+    }
+    if quiet:
+        return figures
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {runs} runs each (interleaved), "
           f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     print(f"load average (1/5/15 min): before {' '.join(f'{x:.2f}' for x in load_before)}, "
@@ -261,7 +282,7 @@ def _measure(runs: int, work: Path, bare: Path, db: Path, pristine: Path, env: d
     print(f"first run, keypress -> feedback:              {spread(first_key_ms, 1)}  (import may still run)")
     print(f"first run, Enter -> Recorded:                 {spread(first_record_ms, 1)}  (waits for the import)")
     print(f"tmux capture-pane, one poll:                  {capture_ms:.1f} ms (included in the figures)")
-    return 0
+    return figures
 
 
 if __name__ == "__main__":

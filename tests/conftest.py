@@ -98,10 +98,55 @@ def _import_deck_fixture():
     return import_deck
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server for this pytest process (tests/pg.py), started on first use."""
+    from tests.pg import PgServer
+
+    server = PgServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.close()
+
+
 @pytest.fixture
-def store(tmp_path: Path):
-    """A fresh SQLite file store for one test."""
-    opened = open_store(f"sqlite:///{tmp_path / 'trainer.db'}")
+def backend() -> str:
+    """The kind of database `db_url` and `store` give: SQLite here; tests/store and tests/study
+    override it to run each of their tests on SQLite and on PostgreSQL."""
+    return "sqlite"
+
+
+@pytest.fixture
+def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
+    """The URL of a fresh, empty database of kind `backend`: a SQLite file under tmp_path, or a new
+    database on the test PostgreSQL server (dropped after the test)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'trainer.db'}"
+        return
+    server = request.getfixturevalue("pg_server")
+    name = server.create_database()
+    try:
+        yield server.url(name)
+    finally:
+        server.drop_database(name)
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """The URL of a fresh, empty database on the test PostgreSQL server (dropped after the test)."""
+    name = pg_server.create_database()
+    try:
+        yield pg_server.url(name)
+    finally:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture
+def store(db_url: str):
+    """A fresh store for one test (a SQLite file unless `backend` says otherwise)."""
+    opened = open_store(db_url)
     yield opened
     opened.close()
 

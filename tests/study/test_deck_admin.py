@@ -21,13 +21,13 @@ REPO = Path(__file__).resolve().parent.parent.parent
 EXAMPLE = REPO / "decks" / "examples" / "cauda-equina.toml"
 
 
-def _cli(db: Path, *args: str, input: str | None = None):
+def _cli(db: str, *args: str, input: str | None = None):
     return CliRunner().invoke(main, ["--db", str(db), "deck", *args], input=input)
 
 
-def _answer_one(db: Path, clock, deck_id: str) -> str:
+def _answer_one(db: str, clock, deck_id: str) -> str:
     """Answer the first card of a deck (grade 5) and suspend the next; returns the answered card id."""
-    store = open_store(f"sqlite:///{db}")
+    store = open_store(db)
     try:
         session = open_session(store, clock, deck_ids=[deck_id])
         first = session.next_card()
@@ -41,9 +41,9 @@ def _answer_one(db: Path, clock, deck_id: str) -> str:
         store.close()
 
 
-def _setup(tmp_path: Path, clock) -> Path:
-    db = tmp_path / "t.db"
-    store = open_store(f"sqlite:///{db}")
+def _setup(db: str, clock) -> str:
+    """A database (SQLite or PostgreSQL URL) with the built-in decks and the example deck."""
+    store = open_store(db)
     try:
         ensure_builtin_deck(store, now=clock.now())
     finally:
@@ -52,9 +52,9 @@ def _setup(tmp_path: Path, clock) -> Path:
     return db
 
 
-def test_deck_list_shows_counts_per_deck(tmp_path: Path, clock) -> None:
+def test_deck_list_shows_counts_per_deck(db_url: str, clock) -> None:
     """Id, title, version, cards, and new / due / suspended after one answer and one suspension."""
-    db = _setup(tmp_path, clock)
+    db = _setup(db_url, clock)
     _answer_one(db, clock, "cauda-equina")
     with freeze_time(clock.now()):
         result = _cli(db, "list", "--json")
@@ -71,24 +71,24 @@ def test_deck_list_shows_counts_per_deck(tmp_path: Path, clock) -> None:
     assert any(line.startswith("cauda-equina") and line.split()[-4:] == ["26", "24", "1", "1"] for line in table)
 
 
-def test_remove_asks_first_and_no_keeps_everything(tmp_path: Path, clock) -> None:
+def test_remove_asks_first_and_no_keeps_everything(db_url: str, clock) -> None:
     """Answering no (the default) removes nothing."""
-    db = _setup(tmp_path, clock)
+    db = _setup(db_url, clock)
     result = _cli(db, "remove", "cauda-equina", input="\n")
     assert 'Remove deck "cauda-equina" and retire its cards (review history is kept)? [y/N]' in result.stdout
     assert "Nothing removed." in result.stdout
     assert "cauda-equina" in _cli(db, "list").stdout
 
 
-def test_remove_retires_the_cards_keeps_history_and_a_reimport_restores_progress(tmp_path: Path, clock) -> None:
+def test_remove_retires_the_cards_keeps_history_and_a_reimport_restores_progress(db_url: str, clock) -> None:
     """After remove the deck is gone from list and queue; its reviews stay; importing it again brings the progress back."""
-    db = _setup(tmp_path, clock)
+    db = _setup(db_url, clock)
     answered = _answer_one(db, clock, "cauda-equina")
     result = _cli(db, "remove", "cauda-equina", input="y\n")
     assert result.exit_code == 0
     assert 'Deck "cauda-equina": 26 cards retired' in result.stdout
     assert "cauda-equina" not in _cli(db, "list").stdout
-    store = open_store(f"sqlite:///{db}")
+    store = open_store(db)
     try:
         assert open_session(store, clock, deck_ids=["cauda-equina"]).next_card() is None
         with store.session() as session:
@@ -97,7 +97,7 @@ def test_remove_retires_the_cards_keeps_history_and_a_reimport_restores_progress
         store.close()
     again = _cli(db, "import", str(EXAMPLE))
     assert "(0 new, 26 updated, 0 retired, 0 unchanged cards)" in again.stdout
-    store = open_store(f"sqlite:///{db}")
+    store = open_store(db)
     try:
         with store.session() as session:
             card, state = session.get(Card, answered), session.get(CardState, (1, answered))
@@ -106,13 +106,13 @@ def test_remove_retires_the_cards_keeps_history_and_a_reimport_restores_progress
         store.close()
 
 
-def test_purge_deletes_cards_progress_and_history(tmp_path: Path, clock) -> None:
+def test_purge_deletes_cards_progress_and_history(db_url: str, clock) -> None:
     """--purge --yes: no question asked; a later import starts from scratch."""
-    db = _setup(tmp_path, clock)
+    db = _setup(db_url, clock)
     _answer_one(db, clock, "cauda-equina")
     result = _cli(db, "remove", "cauda-equina", "--purge", "--yes")
     assert result.exit_code == 0 and "26 cards deleted with their history" in result.stdout
-    store = open_store(f"sqlite:///{db}")
+    store = open_store(db)
     try:
         with store.session() as session:
             assert len(session.exec(select(Review)).all()) == 0
@@ -121,9 +121,9 @@ def test_purge_deletes_cards_progress_and_history(tmp_path: Path, clock) -> None
     assert "(26 new, 0 updated" in _cli(db, "import", str(EXAMPLE)).stdout
 
 
-def test_the_built_in_deck_and_unknown_ids_are_refused(tmp_path: Path, clock) -> None:
+def test_the_built_in_deck_and_unknown_ids_are_refused(db_url: str, clock) -> None:
     """The built-in deck cannot be removed, even with --yes; a typo gets a suggestion."""
-    db = _setup(tmp_path, clock)
+    db = _setup(db_url, clock)
     builtin = _cli(db, "remove", "dermatomes", "--yes")
     assert builtin.exit_code == 1
     assert '"dermatomes" is a built-in deck; it cannot be removed' in builtin.stderr

@@ -16,17 +16,17 @@ EXAMPLE = REPO / "decks" / "examples" / "upper-limb-quiz.toml"
 BROKEN = REPO / "tests" / "data" / "decks" / "bad_unknown_root.toml"
 
 
-def _import(db: Path, *paths: Path):
+def _import(db: str, *paths: Path):
     return CliRunner().invoke(main, ["--db", str(db), "deck", "import", *map(str, paths)])
 
 
-def test_an_imported_deck_is_studied_with_the_others(tmp_path: Path, clock) -> None:
+def test_an_imported_deck_is_studied_with_the_others(db_url: str, tmp_path: Path, clock) -> None:
     """After import, today's queue serves the deck's cards."""
-    db = tmp_path / "t.db"
+    db = db_url
     result = _import(db, EXAMPLE)
     assert result.exit_code == 0, result.output
     assert f"{EXAMPLE}: imported (38 new, 0 updated, 0 retired, 0 unchanged cards)" in result.stdout
-    store = open_store(f"sqlite:///{db}")
+    store = open_store(db)
     try:
         card = open_session(store, clock).next_card()
         assert card is not None and card.card.deck_id == "upper-limb-quiz"
@@ -34,18 +34,18 @@ def test_an_imported_deck_is_studied_with_the_others(tmp_path: Path, clock) -> N
         store.close()
 
 
-def test_importing_the_same_deck_again_changes_nothing(tmp_path: Path) -> None:
+def test_importing_the_same_deck_again_changes_nothing(db_url: str, tmp_path: Path) -> None:
     """Re-import is idempotent (ids come from the deck, not the wording)."""
-    db = tmp_path / "t.db"
+    db = db_url
     _import(db, EXAMPLE)
     again = _import(db, EXAMPLE)
     assert again.exit_code == 0
     assert "(0 new, 0 updated, 0 retired, 38 unchanged cards)" in again.stdout
 
 
-def test_a_broken_deck_is_not_imported_and_the_good_one_still_is(tmp_path: Path) -> None:
+def test_a_broken_deck_is_not_imported_and_the_good_one_still_is(db_url: str, tmp_path: Path) -> None:
     """Each file is all or nothing; the errors are located; exit 1 because one failed."""
-    db = tmp_path / "t.db"
+    db = db_url
     result = _import(db, BROKEN, EXAMPLE)
     assert result.exit_code == 1
     assert f"{BROKEN}:23:" in result.stderr and f"{BROKEN}: not imported" in result.stderr
@@ -53,11 +53,11 @@ def test_a_broken_deck_is_not_imported_and_the_good_one_still_is(tmp_path: Path)
     assert "Traceback" not in result.output
 
 
-def test_a_deck_cannot_take_over_the_built_in_decks_id(tmp_path: Path) -> None:
+def test_a_deck_cannot_take_over_the_built_in_decks_id(db_url: str, tmp_path: Path) -> None:
     """A copy with id "dermatomes" would replace the built-in cards: refused, with the field named."""
     clash = tmp_path / "clash.toml"
     clash.write_text(EXAMPLE.read_text(encoding="utf-8").replace('id = "upper-limb-quiz"', 'id = "dermatomes"'), encoding="utf-8")
-    result = _import(tmp_path / "t.db", clash)
+    result = _import(db_url, clash)
     assert result.exit_code == 1
     assert f"{clash}: [deck], field 'id': deck id \"dermatomes\" is a built-in deck's" in result.stderr
 
@@ -82,27 +82,28 @@ def _reusing_the_example_id(tmp_path: Path) -> Path:
     return other
 
 
-def _active_cards(db: Path) -> tuple[int, str]:
+def _active_cards(db: str) -> tuple[int, str]:
     """(active cards, title) of the example deck, as a later session would read them."""
-    import sqlite3
+    from sqlalchemy import text
 
-    connection = sqlite3.connect(db)
+    store = open_store(db)
     try:
-        active = connection.execute(
-            "SELECT COUNT(*) FROM card WHERE deck_id = 'upper-limb-quiz' AND retired_at IS NULL"
-        ).fetchone()[0]
-        title = connection.execute("SELECT title FROM deck WHERE id = 'upper-limb-quiz'").fetchone()[0]
+        with store.engine.connect() as connection:
+            active = connection.execute(
+                text("SELECT COUNT(*) FROM card WHERE deck_id = 'upper-limb-quiz' AND retired_at IS NULL")
+            ).scalar_one()
+            title = connection.execute(text("SELECT title FROM deck WHERE id = 'upper-limb-quiz'")).scalar_one()
     finally:
-        connection.close()
+        store.close()
     return active, title
 
 
 class TestReplacingADeck:
     """A file that reuses a deck's id and would retire its cards says how many, and asks first."""
 
-    def test_a_script_without_yes_is_refused_with_one_clear_line(self, tmp_path: Path) -> None:
+    def test_a_script_without_yes_is_refused_with_one_clear_line(self, db_url: str, tmp_path: Path) -> None:
         """Stdin is not a terminal (CliRunner): nothing is asked, nothing retired, exit 1."""
-        db = tmp_path / "t.db"
+        db = db_url
         assert _import(db, EXAMPLE).exit_code == 0
         other = _reusing_the_example_id(tmp_path)
         result = _import(db, other)
@@ -115,9 +116,9 @@ class TestReplacingADeck:
         assert result.stdout == ""
         assert _active_cards(db) == (38, "Upper limb roots: week 3 quiz")
 
-    def test_yes_imports_it_and_reports_the_retired_cards(self, tmp_path: Path) -> None:
+    def test_yes_imports_it_and_reports_the_retired_cards(self, db_url: str, tmp_path: Path) -> None:
         """--yes (for scripts) imports without asking."""
-        db = tmp_path / "t.db"
+        db = db_url
         _import(db, EXAMPLE)
         other = _reusing_the_example_id(tmp_path)
         result = CliRunner().invoke(main, ["--db", str(db), "deck", "import", "--yes", str(other)])
@@ -127,12 +128,12 @@ class TestReplacingADeck:
 
     @pytest.mark.parametrize(("answer", "imported"), [("y\n", True), ("n\n", False), ("\n", False)])
     def test_at_a_terminal_it_asks_first(
-        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: str, imported: bool
+        self, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: str, imported: bool
     ) -> None:
         """The question names how many cards would be retired; no (the default) imports nothing."""
         import trainer.cli
 
-        db = tmp_path / "t.db"
+        db = db_url
         _import(db, EXAMPLE)
         monkeypatch.setattr(trainer.cli, "_stdin_is_interactive", lambda: True)
         other = _reusing_the_example_id(tmp_path)
@@ -144,12 +145,12 @@ class TestReplacingADeck:
             assert f"{other}: not imported" in result.stderr
             assert _active_cards(db) == (38, "Upper limb roots: week 3 quiz")
 
-    def test_an_import_that_retires_nothing_is_not_asked(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_an_import_that_retires_nothing_is_not_asked(self, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """Re-importing the same deck, or a new edition that only adds cards, goes ahead at once."""
         import trainer.cli
 
         monkeypatch.setattr(trainer.cli, "_stdin_is_interactive", lambda: True)
-        db = tmp_path / "t.db"
+        db = db_url
         _import(db, MINI)
         for path in (MINI, EXAMPLE):
             result = _import(db, path)
@@ -159,14 +160,14 @@ class TestReplacingADeck:
 class TestPreview:
     """`preview_deck_file` reports what an import would do, with the import's own arithmetic, writing nothing."""
 
-    def test_the_preview_matches_the_import_and_writes_nothing(self, tmp_path: Path, clock) -> None:
+    def test_the_preview_matches_the_import_and_writes_nothing(self, db_url: str, tmp_path: Path, clock) -> None:
         """The preview names the stored deck and its counts equal the real import's; the database is unchanged."""
         from trainer.study.decks import import_deck_file, preview_deck_file
 
-        db = tmp_path / "t.db"
+        db = db_url
         _import(db, EXAMPLE)
         other = _reusing_the_example_id(tmp_path)
-        store = open_store(f"sqlite:///{db}")
+        store = open_store(db)
         try:
             before = _active_cards(db)
             preview = preview_deck_file(store, str(other), now=clock.now())
@@ -183,11 +184,11 @@ class TestPreview:
         assert report == preview.report
         assert (report.retired, report.added) == (38, preview.report.added) and report.added > 0
 
-    def test_a_new_deck_retires_nothing(self, tmp_path: Path, clock) -> None:
+    def test_a_new_deck_retires_nothing(self, db_url: str, tmp_path: Path, clock) -> None:
         """A deck id not yet in the collection: every card is new and nothing is asked."""
         from trainer.study.decks import preview_deck_file
 
-        store = open_store(f"sqlite:///{tmp_path / 't.db'}")
+        store = open_store(db_url)
         try:
             preview = preview_deck_file(store, str(EXAMPLE), now=clock.now())
         finally:

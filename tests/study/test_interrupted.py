@@ -22,9 +22,9 @@ from trainer.study.review import open_session
 LONDON = ZoneInfo("Europe/London")
 
 
-def test_a_session_dropped_halfway_resumes_without_reshowing_answered_cards(tmp_path: Path, make_deck, import_deck) -> None:
-    """Reopened on the same file, the queue holds the unanswered cards, then the due repeats."""
-    url = f"sqlite:///{tmp_path / 'trainer.db'}"
+def test_a_session_dropped_halfway_resumes_without_reshowing_answered_cards(db_url: str, make_deck, import_deck) -> None:
+    """Reopened on the same database, the queue holds the unanswered cards, then the due repeats."""
+    url = db_url
     store = open_store(url)
     deck = make_deck(6)
     ids = [c.id for c in deck.cards]
@@ -57,10 +57,9 @@ def test_a_session_dropped_halfway_resumes_without_reshowing_answered_cards(tmp_
     assert all(s.due_day > date(2026, 1, 11) for s in states.values())
 
 
-def test_an_answer_reported_as_recorded_survives_the_process_being_killed(tmp_path: Path, make_deck, import_deck) -> None:
+def test_an_answer_reported_as_recorded_survives_the_process_being_killed(db_url: str, make_deck, import_deck) -> None:
     """SIGKILL right after answer() returns: the answer is in the database."""
-    db = tmp_path / "trainer.db"
-    store = open_store(f"sqlite:///{db}")
+    store = open_store(db_url)
     deck = make_deck(2)
     import_deck(store, deck)
     store.close()
@@ -71,7 +70,7 @@ def test_an_answer_reported_as_recorded_survives_the_process_being_killed(tmp_pa
         from trainer.clock import FixedClock
         from trainer.store.db import open_store
         from trainer.study.review import open_session
-        store = open_store({f"sqlite:///{db}"!r})
+        store = open_store({db_url!r})
         session = open_session(store, FixedClock(datetime(2026, 1, 10, 12, tzinfo=UTC)))
         session.answer({deck.cards[0].id!r}, 4, 1234)
         print("recorded", flush=True)
@@ -81,7 +80,7 @@ def test_an_answer_reported_as_recorded_survives_the_process_being_killed(tmp_pa
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=os.environ.copy())
     assert result.returncode == -signal.SIGKILL, result.stderr
     assert result.stdout == "recorded\n"
-    store = open_store(f"sqlite:///{db}")
+    store = open_store(db_url)
     with store.session() as session:
         review = session.exec(select(Review)).one()
         state = session.get(CardState, (1, deck.cards[0].id))

@@ -91,6 +91,16 @@ def answer_all(session, grades: list[int], *, limit: int, clock: FixedClock | No
 
 
 @pytest.fixture
+def backend() -> str:
+    """The quick look reads SQLite files only (stdlib sqlite3): these comparisons are SQLite's.
+
+    On PostgreSQL the app always takes the full path (`test_a_server_url_takes_the_full_path`),
+    whose reads the rest of tests/study runs on both databases.
+    """
+    return "sqlite"
+
+
+@pytest.fixture
 def decks(store: Store) -> tuple[CompiledDeck, CompiledDeck]:
     """Both decks imported."""
     a, b = two_decks()
@@ -379,3 +389,14 @@ class TestOneDefinitionOfEachQuery:
         first = open_session(store, clock).next_card()
         assert first is not None and first.card.deck_id == {"a": "b", "b": "a"}[left_out]
         assert_same(store, clock)
+
+
+def test_a_server_url_takes_the_full_path(pg_url: str, clock: FixedClock) -> None:
+    """A class server (PostgreSQL) has no quick look: the first screen comes from the full store."""
+    store = open_store(pg_url)
+    try:
+        ensure_builtin_deck(store, now=clock.now())
+    finally:
+        store.close()
+    assert quick_first_screen(pg_url, clock=clock, start="review") is None
+    assert quick_first_screen(pg_url, clock=clock, start="home") is None

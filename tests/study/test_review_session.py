@@ -118,7 +118,7 @@ class TestQueue:
 class TestAnswer:
     """Recording an answer."""
 
-    def test_an_answer_is_committed_before_it_returns(self, store, clock, make_deck, import_deck, tmp_path) -> None:
+    def test_an_answer_is_committed_before_it_returns(self, store, db_url, clock, make_deck, import_deck) -> None:
         """A second connection sees the review row and the new state as soon as answer() returns."""
         deck = make_deck(1)
         import_deck(store, deck)
@@ -129,7 +129,7 @@ class TestAnswer:
             card_id=card.card.id, quality=4, state=Sm2State(1, 2.5, 1, False), days_until_due=1,
             due_day=date(2026, 1, 11), leech=False,
         )
-        other = open_store(f"sqlite:///{tmp_path / 'trainer.db'}")
+        other = open_store(db_url)
         with other.session() as db:
             review = db.exec(select(Review)).one()
             state = db.get(CardState, (1, card.card.id))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from pathlib import Path
 
 import pytest
@@ -70,22 +72,22 @@ class TestSettings:
 class TestConfigCommand:
     """`trainer config`, `config get NAME`, `config set NAME VALUE`."""
 
-    def _run(self, tmp_path: Path, *args: str):
-        return CliRunner().invoke(main, ["--db", str(tmp_path / "cli.db"), "config", *args])
+    def _run(self, db: str, *args: str):
+        return CliRunner().invoke(main, ["--db", db, "config", *args])
 
-    def test_bare_config_lists_every_setting(self, tmp_path: Path) -> None:
+    def test_bare_config_lists_every_setting(self, db_url: str) -> None:
         """One line per setting, with its value and what it means."""
-        open_store(f"sqlite:///{tmp_path / 'cli.db'}").close()
-        result = self._run(tmp_path)
+        open_store(db_url).close()
+        result = self._run(db_url)
         assert result.exit_code == 0
         lines = result.output.splitlines()
         assert [line.split()[0] for line in lines] == list(Settings.__dataclass_fields__)
         assert lines[0].split()[:2] == ["new_per_day", "20"]
 
-    def test_set_then_get_round_trips(self, tmp_path: Path) -> None:
+    def test_set_then_get_round_trips(self, db_url: str) -> None:
         """The new value is saved in the --db database."""
-        assert self._run(tmp_path, "set", "new-per-day", "12").output == "new_per_day = 12\n"
-        result = self._run(tmp_path, "get", "new_per_day")
+        assert self._run(db_url, "set", "new-per-day", "12").output == "new_per_day = 12\n"
+        result = self._run(db_url, "get", "new_per_day")
         assert (result.exit_code, result.output) == (0, "12\n")
 
     @pytest.mark.parametrize(
@@ -95,16 +97,16 @@ class TestConfigCommand:
             (("get", "new_per_dya"), "trainer config: Unknown setting 'new_per_dya'. Did you mean new_per_day?\n"),
         ],
     )
-    def test_an_error_is_one_line_on_stderr_and_exit_status_1(self, tmp_path: Path, args, message) -> None:
+    def test_an_error_is_one_line_on_stderr_and_exit_status_1(self, db_url: str, args, message) -> None:
         """No traceback, nothing on stdout."""
-        open_store(f"sqlite:///{tmp_path / 'cli.db'}").close()
-        result = self._run(tmp_path, *args)
+        open_store(db_url).close()
+        result = self._run(db_url, *args)
         assert (result.exit_code, result.stdout, result.stderr) == (1, "", message)
 
     def test_a_file_that_is_not_a_database_is_reported_not_overwritten(self, tmp_path: Path) -> None:
         """The store's refusal reaches the user as one line."""
         (tmp_path / "cli.db").write_text("notes")
-        result = self._run(tmp_path, "set", "new_per_day", "3")
+        result = self._run(str(tmp_path / "cli.db"), "set", "new_per_day", "3")
         assert result.exit_code == 1
         assert "not a Dermatome Trainer database" in result.stderr
         assert (tmp_path / "cli.db").read_text() == "notes"
@@ -130,6 +132,8 @@ class TestConfigOtherDatabases:
     def test_an_unusable_url_is_one_clear_line(self, url: str, words: str, monkeypatch: pytest.MonkeyPatch) -> None:
         """Through $TRAINER_DB, as a student on a class server would set it."""
         monkeypatch.setenv("TRAINER_DB", url)
+        for module in ("psycopg", "psycopg2"):  # as without the [postgres] extra (the test extra has it)
+            monkeypatch.setitem(sys.modules, module, None)
         result = CliRunner().invoke(main, ["config"])
         assert result.exit_code == 1
         assert "Traceback" not in result.output
@@ -180,7 +184,7 @@ class TestConfigDbOption:
         assert "busy" in result.output and len(result.output.strip().splitlines()) == 1
 
 
-def test_settings_of_a_store_reads_what_config_set_wrote(tmp_path) -> None:
+def test_settings_of_a_store_reads_what_config_set_wrote(db_url: str) -> None:
     """The faces read settings through the study layer, and see what `trainer config set` stored."""
     from click.testing import CliRunner
 
@@ -188,9 +192,8 @@ def test_settings_of_a_store_reads_what_config_set_wrote(tmp_path) -> None:
     from trainer.store.db import open_store
     from trainer.study.settings import settings_of
 
-    db = tmp_path / "s.db"
-    assert CliRunner().invoke(main, ["--db", str(db), "config", "set", "new_per_day", "7"]).exit_code == 0
-    store = open_store(f"sqlite:///{db}")
+    assert CliRunner().invoke(main, ["--db", db_url, "config", "set", "new_per_day", "7"]).exit_code == 0
+    store = open_store(db_url)
     try:
         assert settings_of(store).new_per_day == 7
         assert settings_of(store).rollover_hour == 4
