@@ -542,7 +542,21 @@ def new_pseudonym() -> str:
     return f"s-{secrets.token_hex(4)}"
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
+def _migrate_2_to_3(connection: Connection) -> None:
+    """Add a card's burial ("until tomorrow") and colour flag to every profile's card state.
+
+    Two plain columns with defaults (no rebuild): every existing card is unburied and unflagged.
+    A database coming from schema 1 already has them (step 1 -> 2 builds card state from the
+    current model), so only missing columns are added.
+    """
+    present = {column["name"] for column in inspect(connection).get_columns("cardstate")}
+    if "buried_until" not in present:
+        connection.exec_driver_sql("ALTER TABLE cardstate ADD COLUMN buried_until DATE")
+    if "flag" not in present:
+        connection.exec_driver_sql("ALTER TABLE cardstate ADD COLUMN flag VARCHAR(10) NOT NULL DEFAULT ''")
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3}
 """`MIGRATIONS[n]` takes a database from schema n to n + 1 (inside one transaction)."""
 
 

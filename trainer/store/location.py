@@ -7,8 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SCHEMA_VERSION = 2
-"""The schema this code writes and reads. 2 adds profiles (a student per profile); 1 is the first
+SCHEMA_VERSION = 3
+"""The schema this code writes and reads. 3 adds a card's burial and flag (per profile); 2 adds profiles (a student per profile); 1 is the first
 release's baseline; 0 is a pre-release layout."""
 
 DEFAULT_PROFILE = "default"

@@ -169,6 +169,10 @@ class CardState(SQLModel, table=True):
     last_review_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revision: int = Field(default=0, ge=0)
     """Bumped by every change; an answer writes only over the revision it read (two windows)."""
+    buried_until: date | None = Field(default=None)
+    """Kept out of the queue until this study day (a card buried "until tomorrow"); None = not buried."""
+    flag: str = Field(default="", max_length=10)
+    """A colour the student marked the card with ("red", "orange"...); "" = no flag."""
 
 
 # The review log: one row per answer, with the state before and after, so statistics and undo are

@@ -50,6 +50,9 @@ ACTIVE = "cardstate.profile_id = :profile AND card.retired_at IS NULL AND NOT ca
 DUE = "cardstate.due_day <= :today AND (cardstate.last_day IS NULL OR cardstate.last_day <> :today)"
 """Due for review today: due on or before today and not yet answered today."""
 
+NOT_BURIED = "(cardstate.buried_until IS NULL OR cardstate.buried_until <= :today)"
+"""Not buried by the student past today (a card buried "until tomorrow" is back the next study day)."""
+
 NEW = "cardstate.introduced_day IS NULL"
 """Never answered."""
 
@@ -177,13 +180,25 @@ class Reader:
         executor: Runs the SQL (full store or quick sqlite3).
         profile_id: The student whose progress is read.
         deck_ids: Only these decks for the queue (None: all).
+        tags: Only cards carrying one of these tags (None: any).
+        roots: Only cards whose answer is one of these roots, e.g. a spine region (None: any).
     """
 
-    def __init__(self, executor: Executor, *, profile_id: int, deck_ids: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        executor: Executor,
+        *,
+        profile_id: int,
+        deck_ids: Sequence[str] | None = None,
+        tags: Sequence[str] | None = None,
+        roots: Sequence[str] | None = None,
+    ) -> None:
         self.executor = executor
         self._run = executor.rows
         self.profile_id = profile_id
         self.deck_ids = list(deck_ids) if deck_ids is not None else None
+        self.tags = list(tags) if tags is not None else None
+        self.roots = list(roots) if roots is not None else None
 
     # --- building blocks ---------------------------------------------------------------
 
@@ -191,13 +206,25 @@ class Reader:
         return {"profile": self.profile_id, **values}
 
     def _decks(self, params: dict[str, Any]) -> str:
-        """The deck filter (with a leading AND), or nothing."""
-        if self.deck_ids is None:
-            return ""
-        return f" AND card.deck_id IN {_in('deck', self.deck_ids, params)}"
+        """The study filter (decks, tags, roots; with a leading AND), or nothing."""
+        sql = ""
+        if self.deck_ids is not None:
+            sql += f" AND card.deck_id IN {_in('deck', self.deck_ids, params)}"
+        if self.tags is not None:
+            # Tags are a JSON list of strings: a quoted tag matches whole tags only.
+            likes = []
+            for i, tag in enumerate(self.tags):
+                params[f"tag{i}"] = f'%{json.dumps(tag.lower())}%'
+                likes.append(f"lower(CAST(card.tags AS TEXT)) LIKE :tag{i}")
+            sql += f" AND ({' OR '.join(likes) or 'FALSE'})"
+        if self.roots is not None:
+            sql += f" AND card.answer_root IN {_in('root', self.roots, params)}" if self.roots else " AND FALSE"
+        return sql
 
     def _ids(self, condition: str, order: str, limit: int | None, **values: Any) -> list[str]:
         params = self._params(**values)
+        if "today" in values:
+            condition = f"{condition} AND {NOT_BURIED}"
         sql = f"SELECT cardstate.card_id FROM {STATES} WHERE {ACTIVE} AND {condition}{self._decks(params)} ORDER BY {order}"
         if limit is not None:
             sql += " LIMIT :limit"
@@ -224,9 +251,11 @@ class Reader:
         """Cards due for review today, most overdue first."""
         return self._ids(DUE, DUE_ORDER, limit, today=today) if limit > 0 else []
 
-    def new_card_ids(self, *, limit: int) -> list[str]:
-        """Cards never answered, in deck order."""
-        return self._ids(NEW, NEW_ORDER, limit) if limit > 0 else []
+    def new_card_ids(self, *, limit: int, today: date | None = None) -> list[str]:
+        """Cards never answered, in deck order (not those buried past `today`, when given)."""
+        if limit <= 0:
+            return []
+        return self._ids(NEW, NEW_ORDER, limit, today=today) if today is not None else self._ids(NEW, NEW_ORDER, limit)
 
     def repeat_card_ids(self, *, today: date) -> list[str]:
         """Cards answered today and due again today, longest-waiting first."""

@@ -100,7 +100,7 @@ class TodayQueue:
         return cls(
             today=today,
             due=reader.due_card_ids(today=today, limit=due_left + LOOKAHEAD) if due_left else [],
-            new=reader.new_card_ids(limit=new_left + LOOKAHEAD) if new_left else [],
+            new=reader.new_card_ids(limit=new_left + LOOKAHEAD, today=today) if new_left else [],
             repeat=reader.repeat_card_ids(today=today),
             due_left=due_left,
             new_left=new_left,

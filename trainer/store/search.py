@@ -1,0 +1,202 @@
+"""Browse's reads: a parsed search query as SQL, and one card's whole review history.
+
+The query syntax is parsed (purely) by `trainer.content.query`; here each term becomes one SQL
+condition over a profile's card states joined to their cards, all terms ANDed. The SQL is plain
+text run through a readers `Executor`, like the queue's reads, so it is portable. Retired cards
+are never found (they are not in any deck any more).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from trainer.content.query import Query, Term, region_roots
+from trainer.store.readers import STATES, Executor, _in, as_day, as_instant
+
+__all__ = ["SORTS", "HistoryRow", "SearchRow", "SearchResult", "card_history", "search_cards"]
+
+SORTS = {
+    "deck": "card.deck_id, cardstate.position",
+    "due": "cardstate.due_day IS NULL, cardstate.due_day, card.deck_id, cardstate.position",
+    "interval": "cardstate.interval, card.deck_id, cardstate.position",
+    "ease": "cardstate.easiness, card.deck_id, cardstate.position",
+    "lapses": "cardstate.lapses, card.deck_id, cardstate.position",
+}
+"""The orders Browse can sort by (ascending; never-answered cards last when sorting by due day)."""
+
+_NOT_BURIED = "(cardstate.buried_until IS NULL OR cardstate.buried_until <= :today)"
+
+_STATE_SQL = {
+    "new": "cardstate.introduced_day IS NULL",
+    "learning": "cardstate.introduced_day IS NOT NULL AND cardstate.repetitions = 0",
+    "drilling": "cardstate.drill",
+    "due": f"cardstate.due_day <= :today AND NOT cardstate.suspended AND {_NOT_BURIED}",
+    "notdue": "cardstate.due_day > :today",
+    "suspended": "cardstate.suspended",
+    "leech": "cardstate.leech",
+    "buried": "cardstate.buried_until > :today",
+    "flagged": "cardstate.flag <> ''",
+}
+"""What each `is:` state means, as a condition on the card's state for one profile."""
+
+_TEXT_COLUMNS = ("card.prompt", "card.answer", "card.explanation")
+
+
+@dataclass(frozen=True)
+class SearchRow:
+    """One card found, with what the Browse table shows."""
+
+    card_id: str
+    deck_id: str
+    prompt: str
+    answer: str
+    due_day: date | None
+    interval: int
+    easiness: float
+    lapses: int
+    introduced: bool
+    suspended: bool
+    leech: bool
+    buried: bool
+    flag: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The first `limit` cards found, in order, and how many matched in all."""
+
+    rows: list[SearchRow]
+    total: int
+
+
+def _like(value: str) -> str:
+    """A LIKE pattern finding `value` anywhere (its own % and _ escaped)."""
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _condition(term: Term, index: int, params: dict[str, Any]) -> str:
+    """One term as a SQL condition (its parameters added to `params`)."""
+    name = f"q{index}"
+    if term.field == "text":
+        params[name] = _like(term.value)
+        sql = " OR ".join(f"lower({column}) LIKE :{name} ESCAPE '\\'" for column in _TEXT_COLUMNS)
+        sql = f"({sql})"
+    elif term.field == "root":
+        params[name] = term.value
+        sql = f"card.answer_root = :{name}"
+    elif term.field == "region":
+        sql = f"card.answer_root IN {_in(name + '_', region_roots(term.value), params)}"
+    elif term.field == "tag":
+        # Tags are a JSON list of strings: the quoted tag finds whole tags only.
+        params[name] = _like(json.dumps(term.value))
+        sql = f"lower(CAST(card.tags AS TEXT)) LIKE :{name} ESCAPE '\\'"
+    elif term.field == "deck":
+        params[name] = term.value
+        sql = f"card.deck_id = :{name}"
+    elif term.field == "flag":
+        params[name] = "" if term.value == "none" else term.value
+        sql = f"cardstate.flag = :{name}"
+    else:
+        sql = f"({_STATE_SQL[term.value]})"
+    # COALESCE: a condition on a NULL column (a new card's due day) is unknown, and NOT unknown is
+    # unknown too; its opposite must still find the card.
+    return f"NOT COALESCE({sql}, FALSE)" if term.negated else sql
+
+
+def search_cards(
+    executor: Executor,
+    query: Query,
+    *,
+    profile_id: int,
+    today: date,
+    sort: str = "deck",
+    descending: bool = False,
+    limit: int = 500,
+) -> SearchResult:
+    """The cards of a profile matching every term of `query`.
+
+    Args:
+        executor: Runs the SQL (a readers executor).
+        query: The parsed query.
+        profile_id: The student whose states are searched.
+        today: The student's study day (due, not due, buried are relative to it).
+        sort: One of SORTS.
+        descending: Reverse the order.
+        limit: At most this many rows are returned (`total` counts them all).
+    """
+    params: dict[str, Any] = {"profile": profile_id, "today": today, "limit": limit}
+    conditions = ["cardstate.profile_id = :profile", "card.retired_at IS NULL"]
+    conditions += [_condition(term, index, params) for index, term in enumerate(query.terms)]
+    order = SORTS[sort]
+    if descending:
+        order = ", ".join(f"{part} DESC" for part in order.split(", "))
+    sql = (
+        "SELECT card.id, card.deck_id, card.prompt, card.answer, cardstate.due_day, cardstate.interval, "
+        "cardstate.easiness, cardstate.lapses, cardstate.introduced_day, cardstate.suspended, cardstate.leech, "
+        "cardstate.buried_until, cardstate.flag, count(*) OVER () "
+        f"FROM {STATES} WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT :limit"
+    )
+    rows = executor.rows(sql, params)
+    found = [
+        SearchRow(
+            card_id=row[0],
+            deck_id=row[1],
+            prompt=row[2],
+            answer=row[3],
+            due_day=as_day(row[4]),
+            interval=int(row[5]),
+            easiness=float(row[6]),
+            lapses=int(row[7]),
+            introduced=row[8] is not None,
+            suspended=bool(row[9]),
+            leech=bool(row[10]),
+            buried=(buried := as_day(row[11])) is not None and buried > today,
+            flag=row[12] or "",
+        )
+        for row in rows
+    ]
+    return SearchResult(rows=found, total=int(rows[0][13]) if rows else 0)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One answer to a card, as Card info lists it."""
+
+    reviewed_at: datetime
+    study_day: date
+    quality: int
+    response_ms: int | None
+    response: str | None
+    verdict: str | None
+    queue: str
+    interval_after: int
+    easiness_after: float
+
+
+def card_history(executor: Executor, *, profile_id: int, card_id: str) -> list[HistoryRow]:
+    """Every answer a profile gave to a card, oldest first."""
+    rows = executor.rows(
+        "SELECT review.reviewed_at, review.study_day, review.quality, review.response_ms, review.response, "
+        "review.verdict, review.queue, review.interval_after, review.easiness_after FROM review "
+        "WHERE review.profile_id = :profile AND review.card_id = :card ORDER BY review.id",
+        {"profile": profile_id, "card": card_id},
+    )
+    return [
+        HistoryRow(
+            reviewed_at=as_instant(row[0]),  # type: ignore[arg-type]
+            study_day=as_day(row[1]),  # type: ignore[arg-type]
+            quality=int(row[2]),
+            response_ms=None if row[3] is None else int(row[3]),
+            response=row[4],
+            verdict=row[5],
+            queue=row[6],
+            interval_after=int(row[7]),
+            easiness_after=float(row[8]),
+        )
+        for row in rows
+    ]
+
