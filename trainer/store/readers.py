@@ -385,6 +385,8 @@ class SqlAlchemyExecutor:
 
     def __init__(self, connection: Any) -> None:
         self._connection = connection
+        self.dialect = connection.dialect.name
+        """The database's kind ("sqlite", "postgresql"), for the few reads that differ (LIKE's case)."""
         # SQLite stores dates as ISO text; binding the text avoids the sqlite3 module's
         # deprecated default date adapter. Other databases take date objects.
         self._iso_dates = connection.dialect.name == "sqlite"

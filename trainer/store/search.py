@@ -19,13 +19,14 @@ from trainer.store.readers import STATES, Executor, _in, as_day, as_instant
 __all__ = ["SORTS", "HistoryRow", "SearchRow", "SearchResult", "card_history", "search_cards"]
 
 SORTS = {
-    "deck": "card.deck_id, cardstate.position",
-    "due": "cardstate.due_day IS NULL, cardstate.due_day, card.deck_id, cardstate.position",
-    "interval": "cardstate.interval, card.deck_id, cardstate.position",
-    "ease": "cardstate.easiness, card.deck_id, cardstate.position",
-    "lapses": "cardstate.lapses, card.deck_id, cardstate.position",
+    "deck": ("card", "card.deck_id, card.position"),
+    "due": ("cardstate", "cardstate.due_day, cardstate.position"),
+    "interval": ("cardstate", "cardstate.interval, cardstate.position"),
+    "ease": ("cardstate", "cardstate.easiness, cardstate.position"),
+    "lapses": ("cardstate", "cardstate.lapses, cardstate.position"),
 }
-"""The orders Browse can sort by (ascending; never-answered cards last when sorting by due day)."""
+"""The orders Browse can sort by: the table that drives the query, and its ORDER BY (ascending;
+SQLite puts never-answered cards, whose due day is NULL, first)."""
 
 _NOT_BURIED = "(cardstate.buried_until IS NULL OR cardstate.buried_until <= :today)"
 
@@ -43,6 +44,9 @@ _STATE_SQL = {
 """What each `is:` state means, as a condition on the card's state for one profile."""
 
 _TEXT_COLUMNS = ("card.prompt", "card.answer", "card.explanation")
+
+_CARD_FIELDS = frozenset({"text", "root", "region", "tag", "deck"})
+"""Terms answered by the card table alone; the others (is:, flag:) by the card's state."""
 
 
 @dataclass(frozen=True)
@@ -78,12 +82,12 @@ def _like(value: str) -> str:
     return f"%{escaped}%"
 
 
-def _condition(term: Term, index: int, params: dict[str, Any]) -> str:
+def _condition(term: Term, index: int, params: dict[str, Any], like: str) -> str:
     """One term as a SQL condition (its parameters added to `params`)."""
     name = f"q{index}"
     if term.field == "text":
         params[name] = _like(term.value)
-        sql = " OR ".join(f"lower({column}) LIKE :{name} ESCAPE '\\'" for column in _TEXT_COLUMNS)
+        sql = " OR ".join(f"{column} {like} :{name} ESCAPE '\\'" for column in _TEXT_COLUMNS)
         sql = f"({sql})"
     elif term.field == "root":
         params[name] = term.value
@@ -93,7 +97,7 @@ def _condition(term: Term, index: int, params: dict[str, Any]) -> str:
     elif term.field == "tag":
         # Tags are a JSON list of strings: the quoted tag finds whole tags only.
         params[name] = _like(json.dumps(term.value))
-        sql = f"lower(CAST(card.tags AS TEXT)) LIKE :{name} ESCAPE '\\'"
+        sql = f"CAST(card.tags AS TEXT) {like} :{name} ESCAPE '\\'"
     elif term.field == "deck":
         params[name] = term.value
         sql = f"card.deck_id = :{name}"
@@ -129,18 +133,44 @@ def search_cards(
         limit: At most this many rows are returned (`total` counts them all).
     """
     params: dict[str, Any] = {"profile": profile_id, "today": today, "limit": limit}
-    conditions = ["cardstate.profile_id = :profile", "card.retired_at IS NULL"]
-    conditions += [_condition(term, index, params) for index, term in enumerate(query.terms)]
-    order = SORTS[sort]
+    # Case-insensitive matching: SQLite's LIKE already is (for ASCII), and calling lower() on
+    # every column of 100,000 cards doubles the search time; PostgreSQL needs ILIKE.
+    like = "LIKE" if getattr(executor, "dialect", "sqlite") == "sqlite" else "ILIKE"
+    on_card = ["card.retired_at IS NULL"]
+    # `+`: read the card states in table order rather than through an index on the profile
+    # followed by one table lookup per card (three times slower on 100,000 cards).
+    on_state = ["+cardstate.profile_id = :profile"]
+    for index, term in enumerate(query.terms):
+        (on_card if term.field in _CARD_FIELDS else on_state).append(_condition(term, index, params, like))
+    driver, order = SORTS[sort]
     if descending:
         order = ", ".join(f"{part} DESC" for part in order.split(", "))
+    # The sort's table drives (read in index order, stopping at the limit); the other table's
+    # conditions become one IN (subquery), read once. A plain join let SQLite's planner probe
+    # all 100,000 cards one by one (1.5 s); this shape reads only what it returns.
+    card_where = " AND ".join(on_card)
+    state_where = " AND ".join(on_state)
+    # `id || ''` keeps the planner from turning "IN (subquery)" into one index probe per
+    # subquery row (100,000 probes); it scans the driving table and tests each row against the
+    # set instead.
+    if driver == "card":
+        where = card_where
+        if len(on_state) > 1:
+            where += f" AND card.id || '' IN (SELECT cardstate.card_id FROM cardstate WHERE {state_where})"
+        count_sql = f"SELECT count(*) FROM card WHERE {where}"
+        ids_sql = f"SELECT card.id FROM card WHERE {where} ORDER BY {order} LIMIT :limit"
+    else:
+        where = f"{state_where} AND cardstate.card_id || '' IN (SELECT card.id FROM card WHERE {card_where})"
+        count_sql = f"SELECT count(*) FROM cardstate WHERE {where}"
+        ids_sql = f"SELECT cardstate.card_id FROM cardstate WHERE {where} ORDER BY {order} LIMIT :limit"
     sql = (
         "SELECT card.id, card.deck_id, card.prompt, card.answer, cardstate.due_day, cardstate.interval, "
         "cardstate.easiness, cardstate.lapses, cardstate.introduced_day, cardstate.suspended, cardstate.leech, "
-        "cardstate.buried_until, cardstate.flag, count(*) OVER () "
-        f"FROM {STATES} WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT :limit"
+        f"cardstate.buried_until, cardstate.flag FROM {STATES} "
+        f"WHERE cardstate.profile_id = :profile AND card.id IN ({ids_sql}) ORDER BY {order}"
     )
     rows = executor.rows(sql, params)
+    total = int(executor.rows(count_sql, params)[0][0])
     found = [
         SearchRow(
             card_id=row[0],
@@ -159,7 +189,7 @@ def search_cards(
         )
         for row in rows
     ]
-    return SearchResult(rows=found, total=int(rows[0][13]) if rows else 0)
+    return SearchResult(rows=found, total=total)
 
 
 @dataclass(frozen=True)
