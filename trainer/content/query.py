@@ -23,7 +23,10 @@ from dataclasses import dataclass
 
 from trainer.content.roots import ALL_ROOTS, parse_root, region_of
 
-__all__ = ["FIELDS", "FLAGS", "QUERY_HELP", "REGIONS", "STATES", "Query", "QueryError", "Term", "parse_query", "region_roots"]
+__all__ = [
+    "FIELDS", "FLAGS", "QUERY_HELP", "REGIONS", "STATES", "Query", "QueryError", "Scope", "Term", "parse_query",
+    "region_roots", "scope_of",
+]  # fmt: skip
 
 FIELDS = ("root", "region", "tag", "deck", "is", "flag")
 """The `field:` prefixes a term may have (a term without one is free text)."""
@@ -201,3 +204,46 @@ def _value(text: str, column: int, field: str, value: str) -> str:
     if field == "tag":
         return value.lower()
     return value
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a study session is limited to (None: no limit of that kind); all given limits apply."""
+
+    deck_ids: tuple[str, ...] | None = None
+    tags: tuple[str, ...] | None = None
+    roots: tuple[str, ...] | None = None
+
+    @property
+    def limited(self) -> bool:
+        """True when anything is limited."""
+        return any(part is not None for part in (self.deck_ids, self.tags, self.roots))
+
+
+def scope_of(text: str) -> Scope:
+    """A study scope from `deck:`, `tag:`, `region:` and `root:` terms (several of one kind: any of them).
+
+    Raises:
+        QueryError: Not a query, or a term of another kind, or a negated one (a scope says what
+            to study, not what to leave out).
+    """
+    query = parse_query(text)
+    decks: list[str] = []
+    tags: list[str] = []
+    roots: list[str] = []
+    for term in query.terms:
+        if term.negated or term.field not in ("deck", "tag", "region", "root"):
+            raise QueryError(text, term.column, "a study filter takes only deck:, tag:, region: and root: terms.")
+        if term.field == "deck":
+            decks.append(term.value)
+        elif term.field == "tag":
+            tags.append(term.value)
+        elif term.field == "region":
+            roots.extend(region_roots(term.value))
+        else:
+            roots.append(term.value)
+    return Scope(
+        deck_ids=tuple(decks) or None,
+        tags=tuple(tags) or None,
+        roots=tuple(dict.fromkeys(roots)) or None,
+    )

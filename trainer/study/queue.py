@@ -27,12 +27,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from trainer.content.cards import Card
+from trainer.content.query import QueryError, Scope, scope_of
 from trainer.scheduling.policy import AnswerEffect, CardProgress, QueueName
 from trainer.scheduling.sm2 import Sm2State
 from trainer.store.readers import Reader, StudyRow
 from trainer.study.settings import Settings
 
-__all__ = ["LOOKAHEAD", "QueueCounts", "QueueName", "StudyCard", "TodayQueue"]
+__all__ = ["LOOKAHEAD", "QueueCounts", "QueueName", "StudyCard", "TodayQueue", "scoped_reader", "study_scope"]
 
 LOOKAHEAD = 100
 """Cards read beyond each daily limit: a buried card gives way to the next one (as in Anki), and
@@ -68,6 +69,26 @@ class StudyCard:
     def state(self) -> Sm2State:
         """The card's SM-2 state."""
         return self.progress.sm2
+
+
+def study_scope(settings: Settings) -> Scope:
+    """What the `study_scope` setting limits today's study to (nothing, if it no longer parses)."""
+    try:
+        return scope_of(settings.study_scope)
+    except QueryError:
+        return Scope()
+
+
+def scoped_reader(reader: Reader, settings: Settings, *, deck_ids: Sequence[str] | None = None) -> Reader:
+    """A reader of the same database and profile, limited to the study scope and to `deck_ids`.
+
+    The scope's decks and `deck_ids` (the app's `--deck` choice) both apply when both are given.
+    """
+    scope = study_scope(settings)
+    decks: Sequence[str] | None = deck_ids if deck_ids is not None else reader.deck_ids
+    if scope.deck_ids is not None:
+        decks = scope.deck_ids if decks is None else [d for d in decks if d in scope.deck_ids]
+    return Reader(reader.executor, profile_id=reader.profile_id, deck_ids=decks, tags=scope.tags, roots=scope.roots)
 
 
 Loader = Callable[[Sequence[str]], dict[str, StudyRow]]

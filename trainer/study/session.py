@@ -47,7 +47,7 @@ from trainer.scheduling.policy import (
 )
 from trainer.scheduling.sm2 import Sm2State
 from trainer.store.readers import Reader, SqlAlchemyExecutor, StudyRow
-from trainer.study.queue import QueueCounts, StudyCard, TodayQueue
+from trainer.study.queue import QueueCounts, StudyCard, TodayQueue, scoped_reader
 from trainer.store.location import DEFAULT_PROFILE_ID
 from trainer.study.settings import Settings, study_zone
 
@@ -171,6 +171,7 @@ class StudySession:
         cls, reader: Reader, clock: Clock, settings: Settings, *, deck_ids: Sequence[str] | None = None
     ) -> StudySession:
         """A session whose first card and counts come from `reader` (the quick reader, or the store's)."""
+        reader = scoped_reader(reader, settings, deck_ids=deck_ids)
         floor = reader.last_study_day()
         today = _today(clock, settings, floor)
         queue = TodayQueue.read(reader, settings, today)
@@ -222,7 +223,8 @@ class StudySession:
         return load
 
     def _reader(self, connection: Any) -> Reader:
-        return Reader(SqlAlchemyExecutor(connection), profile_id=self.profile_id, deck_ids=self._deck_ids)
+        reader = Reader(SqlAlchemyExecutor(connection), profile_id=self.profile_id)
+        return scoped_reader(reader, self._settings, deck_ids=self._deck_ids)
 
     def attach(self, store: Store) -> None:
         """Switch to the full store (called from a worker once it is open): today's queue is re-read.
@@ -485,6 +487,14 @@ class StudySession:
                     self.current = self._queue.next_card(self._load)
             else:
                 self._reread()  # the card may belong in today's queue again
+
+    def refresh(self) -> None:
+        """Read today's queue again after a change made outside this session (a card action)."""
+        from trainer.store.db import store_errors
+
+        self._wait_store()
+        with self._lock, store_errors("read today's cards"):
+            self._reread()
 
     def suspend(self, card_id: str) -> None:
         """Take a card out of every queue until it is unsuspended (its progress is kept)."""

@@ -52,6 +52,13 @@ class Settings:
     """A correct answer within this many milliseconds suggests quality 4 (slower: 3)."""
     timezone: str | None = None
     """IANA zone for study days; None follows the system's local zone."""
+    theme: str = "textual-dark"
+    """The colour theme of the terminal app (applied at launch, and at once when changed)."""
+    backups_kept: int = 20
+    """Automatic daily backups kept beside the database (the oldest are deleted); 0 = none made."""
+    study_scope: str = ""
+    """What today's session studies: a search-style filter of deck:, tag: and region: terms
+    ("region:lumbosacral"); empty = every deck."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,35 @@ def _zone(text: str) -> str | None:
     return name
 
 
+THEMES = (
+    "textual-dark", "textual-light", "nord", "gruvbox", "catppuccin-mocha", "dracula", "tokyo-night", "monokai",
+    "flexoki", "catppuccin-latte", "catppuccin-frappe", "catppuccin-macchiato", "solarized-light", "solarized-dark",
+    "rose-pine", "rose-pine-moon", "rose-pine-dawn", "atom-one-dark", "atom-one-light", "ansi-dark", "ansi-light",
+)  # fmt: skip
+"""The themes the app offers (Textual's built-in ones; tests/study/test_settings.py keeps them in step)."""
+
+
+def _theme(text: str) -> str:
+    """A parser for a theme name."""
+    name = text.strip().lower()
+    if name not in THEMES:
+        close = difflib.get_close_matches(name, THEMES, n=1)
+        hint = f"did you mean {close[0]}?" if close else f"one of {', '.join(THEMES)}"
+        raise SettingError(f"must be a theme the app knows ({hint}), not {text.strip()!r}")
+    return name
+
+
+def _scope(text: str) -> str:
+    """A parser for the study scope: deck:, tag: and region: terms of the search syntax."""
+    from trainer.content.query import QueryError, scope_of
+
+    try:
+        scope_of(text)
+    except QueryError as error:
+        raise SettingError(f"is not a study filter: {error.message} (column {error.column + 1})") from None
+    return " ".join(text.split())
+
+
 SPECS: dict[str, _Spec] = {
     "new_per_day": _Spec(_integer(0, 9999), "new cards per study day"),
     "reviews_per_day": _Spec(_integer(0, 99999), "due reviews per study day"),
@@ -97,6 +133,11 @@ SPECS: dict[str, _Spec] = {
     "fast_ms": _Spec(_integer(100, 600_000), "a correct answer faster than this (ms) suggests quality 5"),
     "slow_ms": _Spec(_integer(100, 600_000), "a correct answer faster than this (ms) suggests quality 4"),
     "timezone": _Spec(_zone, "IANA time zone for study days (system = the computer's zone)"),
+    "theme": _Spec(_theme, "colour theme of the app (textual-dark, textual-light, nord, dracula...)"),
+    "backups_kept": _Spec(_integer(0, 999), "automatic daily backups kept beside the database (0 = none)"),
+    "study_scope": _Spec(
+        _scope, "limit today's study, e.g. region:lumbosacral, tag:myotome, deck:ID (empty = every deck)"
+    ),
 }
 """Every setting name (as `trainer config` shows it) with its parser and help."""
 
