@@ -27,11 +27,14 @@ from trainer.store.readers import Reader, SqlAlchemyExecutor
 from trainer.study.session import today_for
 from trainer.study.settings import settings_from_rows
 
+from trainer.store.search import HistoryRow, SearchResult, SearchRow
+
 if TYPE_CHECKING:
     from trainer.store.db import Store
-    from trainer.store.search import HistoryRow, SearchResult
 
-__all__ = [
+__all__ = ["HistoryRow", "SearchResult", "SearchRow"]  # re-exported for the screens (which may not import the store)
+
+__all__ += [
     "ACTIONS",
     "ActionDone",
     "ActionError",

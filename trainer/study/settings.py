@@ -268,6 +268,21 @@ def set_setting(session: Session, name: str, text: str, *, profile_id: int = DEF
     return updated
 
 
+def save_setting(store: Store, name: str, text: str, *, profile_id: int = DEFAULT_PROFILE_ID) -> Settings:
+    """Validate and store one setting in a transaction of its own (for faces holding a store, not a session).
+
+    Raises:
+        SettingError: As `set_setting`.
+        trainer.store.db.StoreError: If the database cannot be written.
+    """
+    from trainer.store.db import store_errors
+
+    with store_errors("save the setting"), store.session() as session:
+        settings = set_setting(session, name, text, profile_id=profile_id)
+        session.commit()
+    return settings
+
+
 def setting_text(settings: Settings, name: str) -> str:
     """One setting's value as `trainer config get` prints it.
 

@@ -33,6 +33,8 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start_review", "Start review", tooltip="Start today's review", id="home.start"),
         Binding("m", "body_map", "Body map", tooltip="Explore the dermatomes on the body map", id="home.map"),
+        Binding("b", "browse", "Browse", tooltip="Search the cards, see their history, suspend or unsuspend", id="home.browse"),
+        Binding("s", "settings", "Settings", tooltip="Daily limits, what to study, theme, backups…", id="home.settings"),
         Binding("question_mark", "help", "Help", key_display="?", id="home.help"),
         Binding("q", "app.quit", "Quit", tooltip="Leave the trainer (everything is saved)", id="home.quit"),
     ]
@@ -137,6 +139,7 @@ class HomeScreen(Screen[None]):
             "\n",
             ("Streak ", "bold"),
             counted(o.streak, "day"),
+            *(("\n", ("Only   ", "bold"), literal(o.scope, "$warning"), (" (s to change)", "$text-muted")) if o.scope else ()),
         )
         self.query_one("#home-today", Static).update(today)
         if o.profile:
@@ -163,6 +166,18 @@ class HomeScreen(Screen[None]):
         from trainer.tui.screens.map import MapScreen
 
         self.app.push_screen(MapScreen())
+
+    def action_browse(self) -> None:
+        """Open Browse (every card, searchable)."""
+        from trainer.tui.screens.browse import BrowseScreen
+
+        self.app.push_screen(BrowseScreen())
+
+    def action_settings(self) -> None:
+        """Open the settings."""
+        from trainer.tui.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())
 
     def action_help(self) -> None:
         """Show the keys."""

@@ -71,6 +71,7 @@ class ReviewScreen(Screen[None]):
         Binding("ctrl+z", "undo('typing')", "Undo", tooltip="Take back the last recorded answer", id="review.undo-typing"),
         Binding("s", "suspend", "Suspend", tooltip="Stop asking this card", id="review.suspend"),
         Binding("ctrl+s", "suspend('typing')", "Suspend", tooltip="Stop asking this card", id="review.suspend-typing"),
+        Binding("a", "card_actions", "Card actions", show=False, tooltip="Bury, flag, reset, unsuspend… (and undo)"),
         Binding("question_mark", "help", "Help", key_display="?", id="review.help"),
         Binding("f1", "help('typing')", "Help", id="review.help-typing"),
         Binding(
@@ -437,6 +438,21 @@ class ReviewScreen(Screen[None]):
             self._say("Suspended that card; it will not be asked again until unsuspended.", "$text-warning")
             self._next()
         self.trainer.release_keys()
+
+    def action_card_actions(self) -> None:
+        """The card's actions menu (trainer.tui.screens.card_actions); the queue is re-read after a change."""
+        if self.current is not None and self.mode != "typing":
+            from trainer.tui.screens.card_actions import CardFacts, choose_and_run
+
+            progress = self.current.progress
+            facts = CardFacts(self.current.card.id, progress.suspended, progress.leech)
+            choose_and_run(self, facts, self._card_changed, then=self.session.refresh)
+
+    def _card_changed(self, message: str, ok: bool) -> None:
+        self._say(message, "$text-warning" if ok else "$text-error")
+        shown = self.current.card.id if self.current is not None else None
+        if ok and (self.session.current is None or self.session.current.card.id != shown):
+            self._next()
 
     def action_help(self, _via: str = "") -> None:
         """Show the keys."""
