@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -150,9 +151,10 @@ class BrowseScreen(Screen[None]):
         table.clear()
         self._rows = {row.card_id: row for row in result.rows}
         for row in result.rows:
+            # Text, not str: a DataTable reads a plain string as markup, and card text is shown literally.
             table.add_row(
-                display_text(row.prompt),
-                display_text(row.answer),
+                Text(display_text(row.prompt), no_wrap=True, overflow="ellipsis"),
+                Text(display_text(row.answer), no_wrap=True, overflow="ellipsis"),
                 row.due_day.isoformat() if row.due_day else "new",
                 str(row.interval),
                 f"{row.easiness:.2f}",
