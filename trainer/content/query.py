@@ -41,10 +41,9 @@ REGIONS = ("cervical", "thoracic", "lumbar", "sacral", "lumbosacral", "coccygeal
 """What `region:` accepts; "lumbosacral" is lumbar and sacral together."""
 
 QUERY_HELP = (
-    "Search terms (all must match; -term for the opposite): "
-    "root:L5 · region:lumbosacral · tag:myotome · deck:ID · "
-    "is:new|learning|drilling|due|notdue|suspended|leech|buried|flagged · "
-    "flag:red|orange|green|blue|purple|none · free text or \"two words\" (prompt, answer, explanation)."
+    "All terms must match; -term negates. root:L5 region:lumbosacral tag:myotome deck:ID "
+    "is:new|learning|drilling|due|notdue|suspended|leech|buried|flagged "
+    "flag:red|orange|green|blue|purple|none, or text (\"two words\") in prompt, answer, explanation."
 )
 """One paragraph of help, shown by `trainer cards search --help` and on the Browse screen."""
 

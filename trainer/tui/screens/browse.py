@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from trainer.study.collection import SearchResult, SearchRow
     from trainer.tui.app import TrainerApp
 
-SORT_COLUMNS = {"due": "Due", "interval": "Ivl", "ease": "Ease", "lapses": "Lapses"}
+SORT_COLUMNS = {"due": "Due", "interval": "Ivl", "ease": "Ease", "lapses": "Lap"}
 """The sortable columns: the sort's name -> the column's label (the others keep deck order)."""
 
 SORT_CYCLE = ("deck", "due", "interval", "ease", "lapses")
@@ -60,7 +60,7 @@ class BrowseScreen(Screen[None]):
     """
     BINDINGS = [
         Binding("slash", "focus_search", "Search", key_display="/", tooltip="Type a search", id="browse.search"),
-        Binding("i", "info", "Card info", tooltip="The card, its sources, state and history", id="browse.info"),
+        Binding("i", "info", "Info", tooltip="The card, its sources, state and history", id="browse.info"),
         Binding("a", "actions", "Actions", tooltip="Suspend, bury, reset, flag… this card", id="browse.actions"),
         Binding("s", "toggle_suspend", "Suspend", tooltip="Suspend or unsuspend this card", id="browse.suspend"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change to a card", id="browse.undo"),
@@ -97,13 +97,14 @@ class BrowseScreen(Screen[None]):
     def on_mount(self) -> None:
         """Columns, then the first search (every card, in deck order)."""
         table = self.query_one(DataTable)
-        table.add_column("Card", key="card", width=30)
-        table.add_column("Answer", key="answer", width=8)
+        # 80 columns: the widths and the cells' padding leave room for the scrollbar.
+        table.add_column("Card", key="card", width=24)
+        table.add_column("Answer", key="answer", width=6)
         table.add_column("Due", key="due", width=10)
-        table.add_column("Ivl", key="interval", width=4)
+        table.add_column("Ivl", key="interval", width=3)
         table.add_column("Ease", key="ease", width=4)
-        table.add_column("Lapses", key="lapses", width=6)
-        table.add_column("State", key="state", width=10)
+        table.add_column("Lap", key="lapses", width=3)
+        table.add_column("State", key="state", width=12)
         self._search()
         table.focus()
 

@@ -35,8 +35,11 @@ class SettingsScreen(Screen[None]):
     SettingsScreen .setting-line { height: auto; }
     SettingsScreen .setting-name { width: 16; text-style: bold; }
     SettingsScreen .setting-field { width: 24; }
+    SettingsScreen Input.setting-field { width: 14; }
     SettingsScreen .setting-help { width: 1fr; padding: 0 0 0 1; color: $text-muted; }
     SettingsScreen .setting-status { height: auto; padding: 0 0 0 16; }
+    SettingsScreen .setting-status { display: none; }
+    SettingsScreen .setting-status.-shown { display: block; }
     """
     BINDINGS = [
         Binding("escape", "home", "Home", tooltip="Back to Home (saved settings stay saved)", id="settings.home"),
@@ -154,7 +157,9 @@ class SettingsScreen(Screen[None]):
         self._status(name, f"Saved: {value or '(every deck)'}", "$text-success")
 
     def _status(self, name: str, text: str, style: str) -> None:
-        self.query_one(f"#status-{name}", Static).update(literal(text, style))
+        status = self.query_one(f"#status-{name}", Static)
+        status.update(literal(text, style))
+        status.add_class("-shown")
 
     def action_home(self) -> None:
         """Back to Home."""
