@@ -220,8 +220,8 @@ class TrainerApp(App[None]):
         from trainer.study.settings import settings_of
 
         assert self.clock is not None and self.profile_id is not None
-        theme = settings_of(store, profile_id=self.profile_id).theme
-        self.call_from_thread(self._apply_theme, theme)
+        if self.saved_theme is None:  # the quick look could not read the settings (a first run)
+            self.call_from_thread(self._apply_theme, settings_of(store, profile_id=self.profile_id).theme)
         _made, problem = daily_backup(store, self.clock, profile_id=self.profile_id)
         if problem is not None:
             self.call_from_thread(self.notify, problem, title="Backup", severity="warning")

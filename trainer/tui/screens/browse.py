@@ -96,6 +96,7 @@ class BrowseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Columns, then the first search (every card, in deck order)."""
+        self.query_one(Input).cursor_blink = self.trainer.cursor_blink
         table = self.query_one(DataTable)
         # 80 columns: the widths and the cells' padding leave room for the scrollbar.
         table.add_column("Card", key="card", width=24)

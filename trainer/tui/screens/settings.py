@@ -108,6 +108,7 @@ class SettingsScreen(Screen[None]):
                 self.query_one("#set-theme", Select).value = value
             else:
                 field = self.query_one(f"#set-{name}", Input)
+                field.cursor_blink = self.trainer.cursor_blink
                 field.value = "" if name == "study_scope" and value == "" else value
                 if name == "study_scope":
                     field.placeholder = "every deck (e.g. region:lumbosacral)"
