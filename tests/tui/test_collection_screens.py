@@ -247,6 +247,57 @@ class TestReviewActions:
             assert db.state(CHOICE).buried_until is None
 
 
+class TestUndoAcrossScreens:
+    async def _answer_first(self, pilot) -> None:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("l", "4", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+
+    async def test_undo_from_home(self, app_factory, db) -> None:
+        """An answer given in a review that has been left is undone from Home: its row goes, the state comes back."""
+        before = db.state(TYPED).model_dump(exclude={"revision"})
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await self._answer_first(pilot)
+            assert len(db.reviews()) == 1
+            await pilot.press("u")
+            await settle(pilot)
+            assert db.reviews() == []
+            assert db.state(TYPED).model_dump(exclude={"revision"}) == before
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen.current.card.id == TYPED.id
+
+    async def test_undo_in_a_later_review(self, app_factory, db) -> None:
+        """Back in a new review, u takes back the answer given in the previous one."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await self._answer_first(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen.current.card.id == CHOICE.id
+            await pilot.press("u")
+            await settle(pilot)
+            assert app.screen.current.card.id == TYPED.id  # the undone card is asked again
+            assert db.reviews() == []
+
+    async def test_undo_refused_when_another_window_changed_the_card(self, app_factory, db) -> None:
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await self._answer_first(pilot)
+            _set_state(db.path, TYPED, flag="red", revision=db.state(TYPED).revision + 1)
+            await pilot.press("u")
+            await settle(pilot)
+            assert len(db.reviews()) == 1
+            assert db.state(TYPED).repetitions == 1
+
+
 class TestSettingsScreen:
     async def test_change_a_setting_and_refuse_a_bad_one(self, app_factory, db) -> None:
         """A valid value is saved at once; a bad one is refused with the rule, and nothing is stored."""

@@ -297,6 +297,15 @@ class StudySession:
         """
         return [self._sources.get((card.deck_id, key)) or SourceRef(key=key, citation=key) for key in card.sources]
 
+    def adopt_undo(self, earlier: StudySession) -> None:
+        """Take over the answers an earlier session (of this profile, e.g. a review left for Home)
+        could still undo, so that undo reaches across screens; the earlier session keeps none."""
+        if earlier is self or earlier.profile_id != self.profile_id:
+            return
+        with self._lock:
+            self._undo = earlier._undo + self._undo
+            earlier._undo = []
+
     def can_undo(self) -> bool:
         """True if there is an answer of this session to take back."""
         return bool(self._undo)

@@ -122,6 +122,8 @@ class TrainerApp(App[None]):
 
         self.card_actions = ActionHistory()
         """Card actions (suspend, bury, flag...) that can be undone, from any screen."""
+        self.study_session: StudySession | None = None
+        """The latest study session: its answers can still be undone from Home or a later review."""
         self.saved_theme: str | None = None
         """The theme the profile's settings hold (the app saves a theme chosen elsewhere, e.g. the palette)."""
 
@@ -145,6 +147,7 @@ class TrainerApp(App[None]):
             self.profile_id = first.profile_id
             self._apply_theme(first.settings.theme)
             self._quick_session = first.session
+            self.study_session = first.session
             self._first_home = first.home
         if self.start == "review":
             # Home is built only when the student goes there: fewer widgets before the first card.
@@ -268,7 +271,11 @@ class TrainerApp(App[None]):
 
         store = self.wait_store()
         assert self.clock is not None and self.profile_id is not None
-        return StudySession.open(store, self.clock, profile_id=self.profile_id, deck_ids=self.deck_ids)
+        session = StudySession.open(store, self.clock, profile_id=self.profile_id, deck_ids=self.deck_ids)
+        if self.study_session is not None:
+            session.adopt_undo(self.study_session)
+        self.study_session = session
+        return session
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="start-review", description="Reading today's cards")
     def start_review(self, replace: bool = False) -> None:

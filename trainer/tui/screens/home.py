@@ -35,6 +35,7 @@ class HomeScreen(Screen[None]):
         Binding("m", "body_map", "Body map", tooltip="Explore the dermatomes on the body map", id="home.map"),
         Binding("b", "browse", "Browse", tooltip="Search the cards, see their history, suspend or unsuspend", id="home.browse"),
         Binding("s", "settings", "Settings", tooltip="Daily limits, what to study, theme, backups…", id="home.settings"),
+        Binding("u", "undo", "Undo", tooltip="Take back the last answer of today (recorded in any review)", id="home.undo"),
         Binding("question_mark", "help", "Help", key_display="?", id="home.help"),
         Binding("q", "app.quit", "Quit", tooltip="Leave the trainer (everything is saved)", id="home.quit"),
     ]
@@ -178,6 +179,32 @@ class HomeScreen(Screen[None]):
         from trainer.tui.screens.settings import SettingsScreen
 
         self.app.push_screen(SettingsScreen())
+
+    def action_undo(self) -> None:
+        """Take back the last answer given today in this app (the card comes back in the next review)."""
+        session = self.trainer.study_session
+        if session is None or not session.can_undo():
+            self.notify("No answer to undo.", title="Undo")
+            return
+        self.trainer.hold_keys()
+        self._undo_worker(session)
+
+    @work(thread=True, exit_on_error=False, group="home-undo", description="Undoing the last answer")
+    def _undo_worker(self, session) -> None:  # noqa: ANN001 - a StudySession
+        from trainer.study.review import StoreError
+
+        try:
+            restored = session.undo()
+            message, ok = ("Undone: that answer is no longer recorded.", True) if restored else (session.undo_problem or "No answer to undo.", False)
+        except StoreError as error:
+            message, ok = error.message, False
+        self.app.call_from_thread(self._undone, message, ok)
+
+    def _undone(self, message: str, ok: bool) -> None:
+        self.notify(message, title="Undo" if ok else "Not undone", severity="information" if ok else "warning")
+        self._fresh = False
+        self.refresh_figures()
+        self.trainer.release_keys()
 
     def action_help(self) -> None:
         """Show the keys."""
