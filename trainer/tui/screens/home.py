@@ -89,8 +89,9 @@ class HomeScreen(Screen[None]):
             self._load()
 
     def on_screen_resume(self) -> None:
-        """Shown (first, or again after a review): the counts may have changed."""
+        """Shown (first, or again after a review): the counts may have changed, and what undo can do."""
         self.refresh_figures()
+        self.refresh_bindings()
 
     def on_screen_suspend(self) -> None:
         """A review is starting: the figures will be stale when Home comes back."""
@@ -180,6 +181,13 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(SettingsScreen())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """u is offered (footer, palette) only while an answer of today can be taken back."""
+        if action == "undo":
+            session = self.trainer.study_session
+            return session is not None and session.can_undo()
+        return True
+
     def action_undo(self) -> None:
         """Take back the last answer given today in this app (the card comes back in the next review)."""
         session = self.trainer.study_session
@@ -204,6 +212,7 @@ class HomeScreen(Screen[None]):
         self.notify(message, title="Undo" if ok else "Not undone", severity="information" if ok else "warning")
         self._fresh = False
         self.refresh_figures()
+        self.refresh_bindings()
         self.trainer.release_keys()
 
     def action_help(self) -> None:
