@@ -543,7 +543,8 @@ def new_pseudonym() -> str:
 
 
 def _migrate_2_to_3(connection: Connection) -> None:
-    """Add a card's burial ("until tomorrow") and colour flag to every profile's card state.
+    """Add a card's burial ("until tomorrow") and colour flag to every profile's card state, and
+    the index Browse's search walks cards in deck order with.
 
     Two plain columns with defaults (no rebuild): every existing card is unburied and unflagged.
     A database coming from schema 1 already has them (step 1 -> 2 builds card state from the
@@ -554,6 +555,8 @@ def _migrate_2_to_3(connection: Connection) -> None:
         connection.exec_driver_sql("ALTER TABLE cardstate ADD COLUMN buried_until DATE")
     if "flag" not in present:
         connection.exec_driver_sql("ALTER TABLE cardstate ADD COLUMN flag VARCHAR(10) NOT NULL DEFAULT ''")
+    if "ix_card_order" not in {index["name"] for index in inspect(connection).get_indexes("card")}:
+        connection.exec_driver_sql("CREATE INDEX ix_card_order ON card (deck_id, position, id, retired_at)")
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3}

@@ -107,10 +107,12 @@ class Source(SQLModel, table=True):
 class Card(SQLModel, table=True):
     """A stored card (the content; progress lives in CardState)."""
 
-    # (deck_id, retired_at) counts a deck's active cards from the index alone (Home screen).
+    # (deck_id, retired_at) counts a deck's active cards from the index alone (Home screen);
+    # ix_card_order walks the cards in deck order without reading their rows (Browse's search).
     __table_args__ = (
         Index("ix_card_deck_position", "deck_id", "position"),
         Index("ix_card_deck_retired", "deck_id", "retired_at"),
+        Index("ix_card_order", "deck_id", "position", "id", "retired_at"),
     )
 
     id: str = Field(primary_key=True, max_length=120)

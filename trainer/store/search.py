@@ -45,6 +45,10 @@ _STATE_SQL = {
 
 _TEXT_COLUMNS = ("card.prompt", "card.answer", "card.explanation")
 
+_FEW = 3000
+"""Up to this many matching card states, deck order looks their cards up one by one; beyond it,
+scanning the cards in deck order against the set of states is cheaper (bench_search.py)."""
+
 _CARD_FIELDS = frozenset({"text", "root", "region", "tag", "deck"})
 """Terms answered by the card table alone; the others (is:, flag:) by the card's state."""
 
@@ -137,40 +141,56 @@ def search_cards(
     # every column of 100,000 cards doubles the search time; PostgreSQL needs ILIKE.
     like = "LIKE" if getattr(executor, "dialect", "sqlite") == "sqlite" else "ILIKE"
     on_card = ["card.retired_at IS NULL"]
-    # `+`: read the card states in table order rather than through an index on the profile
-    # followed by one table lookup per card (three times slower on 100,000 cards).
-    on_state = ["+cardstate.profile_id = :profile"]
+    on_state = ["cardstate.profile_id = :profile"]
     for index, term in enumerate(query.terms):
         (on_card if term.field in _CARD_FIELDS else on_state).append(_condition(term, index, params, like))
     driver, order = SORTS[sort]
     if descending:
         order = ", ".join(f"{part} DESC" for part in order.split(", "))
-    # The sort's table drives (read in index order, stopping at the limit); the other table's
-    # conditions become one IN (subquery), read once. A plain join let SQLite's planner probe
-    # all 100,000 cards one by one (1.5 s); this shape reads only what it returns.
     card_where = " AND ".join(on_card)
     state_where = " AND ".join(on_state)
-    # `id || ''` keeps the planner from turning "IN (subquery)" into one index probe per
-    # subquery row (100,000 probes); it scans the driving table and tests each row against the
-    # set instead.
-    if driver == "card":
-        where = card_where
-        if len(on_state) > 1:
-            where += f" AND card.id || '' IN (SELECT cardstate.card_id FROM cardstate WHERE {state_where})"
-        count_sql = f"SELECT count(*) FROM card WHERE {where}"
-        ids_sql = f"SELECT card.id FROM card WHERE {where} ORDER BY {order} LIMIT :limit"
+    # `+` on the profile: a set of card states is read by scanning the table (small rows), not
+    # through an index on the profile with one table lookup per row (three times slower).
+    state_scan = state_where.replace("cardstate.profile_id", "+cardstate.profile_id", 1)
+    card_terms, state_terms = len(on_card) > 1, len(on_state) > 1
+    # `id || ''` keeps SQLite's planner from turning "IN (subquery)" into one index probe per
+    # subquery row (100,000 probes, 1.5 s): it scans the other table and tests each row against
+    # the set. Retired cards are few, so leaving them out is a small NOT IN set.
+    state_set = f"card.id || '' IN (SELECT cardstate.card_id FROM cardstate WHERE {state_scan})"
+    if card_terms:
+        card_set = f"cardstate.card_id || '' IN (SELECT card.id FROM card WHERE {card_where})"
     else:
-        where = f"{state_where} AND cardstate.card_id || '' IN (SELECT card.id FROM card WHERE {card_where})"
-        count_sql = f"SELECT count(*) FROM cardstate WHERE {where}"
-        ids_sql = f"SELECT cardstate.card_id FROM cardstate WHERE {where} ORDER BY {order} LIMIT :limit"
+        card_set = "cardstate.card_id NOT IN (SELECT card.id FROM card WHERE card.retired_at IS NOT NULL)"
+    if card_terms or not state_terms:
+        count_sql = f"SELECT count(*) FROM card WHERE {card_where}" + (f" AND {state_set}" if state_terms else "")
+        total = None  # counted only if the page is full (a text search usually finds a few cards)
+    else:
+        # State terms alone: count first (cheap), it decides how the page is read.
+        total = int(executor.rows(f"SELECT count(*) FROM cardstate WHERE {state_scan} AND {card_set}", params)[0][0])
+    # The rows: the sort's table drives, read in index order where it can stop at the limit.
+    if driver == "card" and (total is None or total > _FEW):
+        ids_sql = f"SELECT card.id AS found_id FROM card WHERE {card_where}" + (f" AND {state_set}" if state_terms else "")
+    elif driver == "card":
+        # Few matching states and deck order: look up only their cards.
+        ids_sql = (
+            "SELECT cardstate.card_id AS found_id FROM cardstate JOIN card ON card.id = cardstate.card_id "
+            f"WHERE {state_scan} AND {card_set}"
+        )
+    else:
+        ids_sql = f"SELECT cardstate.card_id AS found_id FROM cardstate WHERE {state_where} AND {card_set}"
+    ids_sql += f" ORDER BY {order} LIMIT :limit"
     sql = (
         "SELECT card.id, card.deck_id, card.prompt, card.answer, cardstate.due_day, cardstate.interval, "
         "cardstate.easiness, cardstate.lapses, cardstate.introduced_day, cardstate.suspended, cardstate.leech, "
-        f"cardstate.buried_until, cardstate.flag FROM {STATES} "
-        f"WHERE cardstate.profile_id = :profile AND card.id IN ({ids_sql}) ORDER BY {order}"
+        # The page of ids first, then its cards and states by key: CROSS JOIN keeps that order
+        # in SQLite (its planner otherwise walks every state of the profile); portable SQL.
+        f"cardstate.buried_until, cardstate.flag FROM ({ids_sql}) AS found CROSS JOIN card CROSS JOIN cardstate "
+        "WHERE card.id = found.found_id AND cardstate.profile_id = :profile AND cardstate.card_id = found.found_id "
+        f"ORDER BY {order}"
     )
-    rows = executor.rows(sql, params)
-    total = int(executor.rows(count_sql, params)[0][0])
+    rows = executor.rows(sql, params) if total != 0 else []
+    if total is None:
+        total = len(rows) if len(rows) < limit else int(executor.rows(count_sql, params)[0][0])
     found = [
         SearchRow(
             card_id=row[0],
