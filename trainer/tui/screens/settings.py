@@ -57,7 +57,7 @@ class SettingsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """A label, a field and a status line per setting."""
-        with VerticalScroll(id="settings-body"):
+        with VerticalScroll(id="settings-body", can_focus=False):
             yield Static(
                 Content.assemble(("Settings", "bold $accent"), ("  Enter saves a field; Esc goes back.", "$text-muted")),
                 id="settings-title",
