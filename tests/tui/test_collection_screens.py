@@ -298,6 +298,37 @@ class TestUndoAcrossScreens:
             assert db.state(TYPED).repetitions == 1
 
 
+class TestCustomStudy:
+    async def test_cram_a_tag_from_home_schedules_nothing(self, app_factory, db) -> None:
+        """c, a tag, Enter: the cram asks the cervical card with feedback; the database is unchanged."""
+        before = db.state(CHOICE).model_dump()
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("c")
+            await settle(pilot)
+            await pilot.press(*"cervical", "enter")
+            await settle(pilot)
+            assert app.screen.current.card.id == CHOICE.id
+            await pilot.press("2")  # C6: correct
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert type(app.screen).__name__ == "SummaryScreen"  # the only cervical card was answered correctly
+            assert db.reviews() == []
+            assert db.state(CHOICE).model_dump() == before
+
+    async def test_a_bad_value_is_refused_in_place(self, app_factory) -> None:
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("c")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert "Type one tag" in text_of(app, "#custom-problem")
+
+
 class TestSettingsScreen:
     async def test_change_a_setting_and_refuse_a_bad_one(self, app_factory, db) -> None:
         """A valid value is saved at once; a bad one is refused with the rule, and nothing is stored."""

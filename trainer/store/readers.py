@@ -56,6 +56,9 @@ NOT_BURIED = "(cardstate.buried_until IS NULL OR cardstate.buried_until <= :toda
 NEW = "cardstate.introduced_day IS NULL"
 """Never answered."""
 
+DUE_BY = "cardstate.due_day <= :due_by AND (cardstate.last_day IS NULL OR cardstate.last_day <> :today)"
+"""DUE with the due day reaching a later day (reviewing ahead); `DUE` is the case due_by = today."""
+
 REPEAT = "cardstate.last_day = :today AND cardstate.due_day <= :today"
 """Answered today and due again today (a lapse, or a drill after a 3)."""
 
@@ -247,9 +250,13 @@ class Reader:
         )[0]
         return int(row[0]), int(row[1])
 
-    def due_card_ids(self, *, today: date, limit: int) -> list[str]:
-        """Cards due for review today, most overdue first."""
-        return self._ids(DUE, DUE_ORDER, limit, today=today) if limit > 0 else []
+    def due_card_ids(self, *, today: date, limit: int, due_by: date | None = None) -> list[str]:
+        """Cards due for review today (or by `due_by`, reviewing ahead), most overdue first."""
+        if limit <= 0:
+            return []
+        if due_by is not None and due_by > today:
+            return self._ids(DUE_BY, DUE_ORDER, limit, today=today, due_by=due_by)
+        return self._ids(DUE, DUE_ORDER, limit, today=today)
 
     def new_card_ids(self, *, limit: int, today: date | None = None) -> list[str]:
         """Cards never answered, in deck order (not those buried past `today`, when given)."""

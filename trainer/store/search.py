@@ -16,7 +16,7 @@ from typing import Any
 from trainer.content.query import Query, Term, region_roots
 from trainer.store.readers import STATES, Executor, _in, as_day, as_instant
 
-__all__ = ["SORTS", "HistoryRow", "SearchRow", "SearchResult", "card_history", "search_cards"]
+__all__ = ["SORTS", "HistoryRow", "SearchRow", "SearchResult", "card_history", "missed_since", "search_cards"]
 
 SORTS = {
     "deck": ("card", "card.deck_id, card.position"),
@@ -250,3 +250,17 @@ def card_history(executor: Executor, *, profile_id: int, card_id: str) -> list[H
         for row in rows
     ]
 
+
+
+def missed_since(executor: Executor, *, profile_id: int, since: date) -> list[str]:
+    """Cards (not retired, not suspended) a profile answered with a failing grade (< 3) on or
+    after `since`, the most recently missed first."""
+    rows = executor.rows(
+        "SELECT review.card_id, max(review.id) AS latest FROM review "
+        "JOIN cardstate ON cardstate.card_id = review.card_id AND cardstate.profile_id = review.profile_id "
+        "JOIN card ON card.id = review.card_id WHERE review.profile_id = :profile AND review.study_day >= :since "
+        "AND review.quality < 3 AND card.retired_at IS NULL AND NOT cardstate.suspended "
+        "GROUP BY review.card_id ORDER BY latest DESC",
+        {"profile": profile_id, "since": since},
+    )
+    return [row[0] for row in rows]

@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from trainer.clock import add_days
 from trainer.content.cards import Card
 from trainer.content.query import QueryError, Scope, scope_of
 from trainer.scheduling.policy import AnswerEffect, CardProgress, QueueName
@@ -113,14 +114,23 @@ class TodayQueue:
     """Cards loaded so far, with progress."""
 
     @classmethod
-    def read(cls, reader: Reader, settings: Settings, today: date) -> TodayQueue:
-        """Read today's queue (ids and limits only; cards are loaded as they are reached)."""
+    def read(cls, reader: Reader, settings: Settings, today: date, *, ahead_days: int = 0) -> TodayQueue:
+        """Read today's queue (ids and limits only; cards are loaded as they are reached).
+
+        Args:
+            reader: The database, through either backend.
+            settings: The daily limits.
+            today: The study day.
+            ahead_days: Review ahead: cards due within this many days after today count as due.
+        """
         due_done, introduced = reader.used_today(day=today)
         due_left = max(0, settings.reviews_per_day - due_done)
         new_left = max(0, settings.new_per_day - introduced)
         return cls(
             today=today,
-            due=reader.due_card_ids(today=today, limit=due_left + LOOKAHEAD) if due_left else [],
+            due=reader.due_card_ids(today=today, limit=due_left + LOOKAHEAD, due_by=add_days(today, ahead_days))
+            if due_left
+            else [],
             new=reader.new_card_ids(limit=new_left + LOOKAHEAD, today=today) if new_left else [],
             repeat=reader.repeat_card_ids(today=today),
             due_left=due_left,

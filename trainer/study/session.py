@@ -83,6 +83,8 @@ class AnswerOutcome:
     """True when this answer made the card a leech (flagged and suspended)."""
     elsewhere: bool = False
     """The card was already answered today in another window: logged, schedule unchanged."""
+    note: str | None = None
+    """Said instead of the schedule (a cram: nothing was scheduled)."""
 
 
 @dataclass(frozen=True)
@@ -168,13 +170,22 @@ class StudySession:
 
     @classmethod
     def from_reader(
-        cls, reader: Reader, clock: Clock, settings: Settings, *, deck_ids: Sequence[str] | None = None
+        cls,
+        reader: Reader,
+        clock: Clock,
+        settings: Settings,
+        *,
+        deck_ids: Sequence[str] | None = None,
+        ahead_days: int = 0,
     ) -> StudySession:
-        """A session whose first card and counts come from `reader` (the quick reader, or the store's)."""
+        """A session whose first card and counts come from `reader` (the quick reader, or the store's).
+
+        `ahead_days` reviews ahead: cards due within that many days after today count as due.
+        """
         reader = scoped_reader(reader, settings, deck_ids=deck_ids)
         floor = reader.last_study_day()
         today = _today(clock, settings, floor)
-        queue = TodayQueue.read(reader, settings, today)
+        queue = TodayQueue.read(reader, settings, today, ahead_days=ahead_days)
         session = cls(
             clock=clock,
             settings=settings,
@@ -185,21 +196,35 @@ class StudySession:
             deck_ids=deck_ids,
             load=reader.study_rows,
         )
+        session.ahead_days = ahead_days
         session.current = session._queue.next_card(reader.study_rows)
         return session
 
     @classmethod
     def open(
-        cls, store: Store, clock: Clock, *, profile_id: int, deck_ids: Sequence[str] | None = None
+        cls,
+        store: Store,
+        clock: Clock,
+        *,
+        profile_id: int,
+        deck_ids: Sequence[str] | None = None,
+        ahead_days: int = 0,
+        extra_new: int = 0,
     ) -> StudySession:
-        """A session attached to an open store at once (the headless faces, tests and benchmarks)."""
+        """A session attached to an open store at once (the headless faces, tests and benchmarks).
+
+        `ahead_days` reviews ahead (custom study); `extra_new` takes that many more new cards
+        than the daily limit (custom study "extra new cards today").
+        """
         from trainer.store.db import store_errors
         from trainer.study.settings import settings_from_rows
 
         with store_errors("open the review session"), store.engine.connect() as connection:
             reader = Reader(SqlAlchemyExecutor(connection), profile_id=profile_id, deck_ids=deck_ids)
             settings = settings_from_rows(reader.stored_settings())
-            session = cls.from_reader(reader, clock, settings, deck_ids=deck_ids)
+            if extra_new:
+                settings = replace(settings, new_per_day=settings.new_per_day + extra_new)
+            session = cls.from_reader(reader, clock, settings, deck_ids=deck_ids, ahead_days=ahead_days)
         session._load = session._loader(store)
         session._store = store
         session._attached.set()
@@ -207,6 +232,9 @@ class StudySession:
 
     current: StudyCard | None = None
     """The card to show now (None when today's queue is done)."""
+
+    ahead_days: int = 0
+    """Custom study "review ahead": cards due within this many days after today count as due."""
 
     def release_reader(self) -> None:
         """The quick reader is closed: until the store is attached, no further card is read."""
@@ -238,7 +266,7 @@ class StudySession:
             floor = reader.last_study_day()
             with self._lock:
                 self._floor = max(filter(None, (self._floor, floor)), default=None)
-                self._queue = TodayQueue.read(reader, self._settings, self.today())
+                self._queue = TodayQueue.read(reader, self._settings, self.today(), ahead_days=self.ahead_days)
                 self._sources = reader.all_sources()
                 self._load = self._loader(store)
                 if self.current is None:
@@ -393,7 +421,7 @@ class StudySession:
             stored = replace(effect.progress, revision=progress.revision + 1)
             self._floor = max(filter(None, (self._floor, today)))
             if today != self._queue.today:
-                self._queue = TodayQueue.read(reader, self._settings, today)
+                self._queue = TodayQueue.read(reader, self._settings, today, ahead_days=self.ahead_days)
             self._queue.rows[card_id] = StudyRow(card=row.card, progress=stored)
             self._queue.answered_card(card_id, replace(effect, progress=stored))
             self._undo.append(
@@ -471,7 +499,7 @@ class StudySession:
                 self._reread(fresh)
             return
         reader = self._reader(connection)
-        self._queue = TodayQueue.read(reader, self._settings, self.today())
+        self._queue = TodayQueue.read(reader, self._settings, self.today(), ahead_days=self.ahead_days)
         self.current = self._queue.next_card(reader.study_rows)
 
     def _set_suspended(self, card_id: str, suspended: bool) -> None:

@@ -34,6 +34,7 @@ class HomeScreen(Screen[None]):
         Binding("enter", "start_review", "Start review", tooltip="Start today's review", id="home.start"),
         Binding("m", "body_map", "Body map", tooltip="Explore the dermatomes on the body map", id="home.map"),
         Binding("b", "browse", "Browse", tooltip="Search the cards, see their history, suspend or unsuspend", id="home.browse"),
+        Binding("c", "custom_study", "Custom", show=False, tooltip="Cram a tag or recent misses, review ahead, extra new cards"),
         Binding("s", "settings", "Settings", tooltip="Daily limits, what to study, theme, backups…", id="home.settings"),
         Binding("u", "undo", "Undo", tooltip="Take back the last answer of today (recorded in any review)", id="home.undo"),
         Binding("question_mark", "help", "Help", key_display="?", id="home.help"),
@@ -174,6 +175,16 @@ class HomeScreen(Screen[None]):
         from trainer.tui.screens.browse import BrowseScreen
 
         self.app.push_screen(BrowseScreen())
+
+    def action_custom_study(self) -> None:
+        """Custom study: cram, review ahead, extra new cards today."""
+        from trainer.tui.screens.custom_study import CustomStudyScreen, start_custom_study
+
+        def chosen(choice: tuple[str, str | int] | None) -> None:
+            if choice is not None:
+                start_custom_study(self, *choice)
+
+        self.app.push_screen(CustomStudyScreen(), chosen)
 
     def action_settings(self) -> None:
         """Open the settings."""

@@ -350,7 +350,9 @@ class ReviewScreen(Screen[None]):
 
     def _recorded(self, outcome: AnswerOutcome, then: Literal["next", "home"]) -> None:
         """Only now, after the commit, may the screen say the answer is safe."""
-        if outcome.elsewhere:
+        if outcome.note:
+            self._say(f"✓ {outcome.note}", "$text-success")
+        elif outcome.elsewhere:
             self._say("✓ Recorded, but already answered in another window today: its schedule is unchanged.", "$text-warning")
         else:
             if outcome.leech:
