@@ -371,6 +371,19 @@ class TestSettingsScreen:
             await settle(pilot)
             assert again.theme == "nord"
 
+    async def test_study_scope_applies_from_the_first_paint(self, app_factory, db) -> None:
+        """A scope saved earlier: the next launch's Home (read before the store opens) counts only those cards."""
+        _put_setting(db.path, "study_scope", "tag:sacral")
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            today = text_of(app, "#home-today")
+            assert "1 new" in today and "tag:sacral" in today
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen.current.card.id == EVIL.id
+
     async def test_study_scope_limits_home_and_review(self, app_factory, db) -> None:
         """Only cervical cards today: Home counts 1 new card and the review asks only the C6 card."""
         app = app_factory()
