@@ -815,3 +815,11 @@ def _map_target(bodymap, text: str) -> str:  # bodymap: trainer.content.bodymap.
     extra = f'; did you mean "{hint}"?' if hint else ". Nerves: " + ", ".join(n.id for n in bodymap.nerves)
     click.echo(f"trainer map: {reason}{extra}", err=True)
     sys.exit(2)
+
+
+# --- collection commands (cards search, backup, restore, check), in their own module -----------
+
+from trainer.cli_collection import COMMANDS as _COLLECTION_COMMANDS  # noqa: E402
+
+for _command in _COLLECTION_COMMANDS:
+    main.add_command(_command)

@@ -571,11 +571,29 @@ def _migrate_3_to_4(connection: Connection) -> None:
     rank_new_cards(connection)
 
 
+def _migrate_4_to_5(connection: Connection) -> None:
+    """Add a card's burial ("until tomorrow") and colour flag to every profile's card state, and
+    the index Browse's search walks cards in deck order with.
+
+    Two plain columns with defaults (no rebuild): every existing card is unburied and unflagged.
+    A database coming from schema 1 already has them (step 1 -> 2 builds card state from the
+    current model), so only missing columns are added.
+    """
+    present = {column["name"] for column in inspect(connection).get_columns("cardstate")}
+    if "buried_until" not in present:
+        connection.exec_driver_sql("ALTER TABLE cardstate ADD COLUMN buried_until DATE")
+    if "flag" not in present:
+        connection.exec_driver_sql("ALTER TABLE cardstate ADD COLUMN flag VARCHAR(10) NOT NULL DEFAULT ''")
+    if "ix_card_order" not in {index["name"] for index in inspect(connection).get_indexes("card")}:
+        connection.exec_driver_sql("CREATE INDEX ix_card_order ON card (deck_id, position, id, retired_at)")
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
+    4: _migrate_4_to_5,
 }
 """`MIGRATIONS[n]` takes a database from schema n to n + 1 (inside one transaction)."""
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SCHEMA_VERSION = 4
-"""The schema this code writes and reads. 4 adds the mixed new-card order (`cardstate.new_rank`);
-3 adds exam attempts and their answers, and the statistics cache; 2 adds profiles (a student per
-profile); 1 is the first release's baseline; 0 is a pre-release layout."""
+SCHEMA_VERSION = 5
+"""The schema this code writes and reads. 5 adds a card's burial and flag (per profile); 4 the mixed
+new-card order (`cardstate.new_rank`); 3 exam attempts and their answers, and the statistics cache;
+2 profiles (a student per profile); 1 is the first release's baseline; 0 is a pre-release layout."""
 
 DEFAULT_PROFILE = "default"
 """The profile used when none is named: a single student never has to think about profiles."""

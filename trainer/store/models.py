@@ -122,10 +122,12 @@ class Source(SQLModel, table=True):
 class Card(SQLModel, table=True):
     """A stored card (the content; progress lives in CardState)."""
 
-    # (deck_id, retired_at) counts a deck's active cards from the index alone (Home screen).
+    # (deck_id, retired_at) counts a deck's active cards from the index alone (Home screen);
+    # ix_card_order walks the cards in deck order without reading their rows (Browse's search).
     __table_args__ = (
         Index("ix_card_deck_position", "deck_id", "position"),
         Index("ix_card_deck_retired", "deck_id", "retired_at"),
+        Index("ix_card_order", "deck_id", "position", "id", "retired_at"),
     )
 
     id: str = Field(primary_key=True, max_length=120)
@@ -188,6 +190,10 @@ class CardState(SQLModel, table=True):
     last_review_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revision: int = Field(default=0, ge=0)
     """Bumped by every change; an answer writes only over the revision it read (two windows)."""
+    buried_until: date | None = Field(default=None)
+    """Kept out of the queue until this study day (a card buried "until tomorrow"); None = not buried."""
+    flag: str = Field(default="", max_length=10, sa_column_kwargs={"server_default": ""})
+    """A colour the student marked the card with ("red", "orange"...); "" = no flag."""
 
 
 # The review log: one row per answer, with the state before and after, so statistics and undo are

@@ -50,8 +50,14 @@ ACTIVE = "cardstate.profile_id = :profile AND card.retired_at IS NULL AND NOT ca
 DUE = "cardstate.due_day <= :today AND (cardstate.last_day IS NULL OR cardstate.last_day <> :today)"
 """Due for review today: due on or before today and not yet answered today."""
 
+NOT_BURIED = "(cardstate.buried_until IS NULL OR cardstate.buried_until <= :today)"
+"""Not buried by the student past today (a card buried "until tomorrow" is back the next study day)."""
+
 NEW = "cardstate.introduced_day IS NULL"
 """Never answered."""
+
+DUE_BY = "cardstate.due_day <= :due_by AND (cardstate.last_day IS NULL OR cardstate.last_day <> :today)"
+"""DUE with the due day reaching a later day (reviewing ahead); `DUE` is the case due_by = today."""
 
 REPEAT = "cardstate.last_day = :today AND cardstate.due_day <= :today"
 """Answered today and due again today (a lapse, or a drill after a 3)."""
@@ -189,6 +195,8 @@ class Reader:
         profile_id: The student whose progress is read.
         deck_ids: Only these decks for the queue (None: all).
         card_ids: Only these cards for the queue (None: all), e.g. an exam's missed cards.
+        tags: Only cards carrying one of these tags (None: any).
+        roots: Only cards whose answer is one of these roots, e.g. a spine region (None: any).
     """
 
     def __init__(
@@ -198,12 +206,16 @@ class Reader:
         profile_id: int,
         deck_ids: Sequence[str] | None = None,
         card_ids: Sequence[str] | None = None,
+        tags: Sequence[str] | None = None,
+        roots: Sequence[str] | None = None,
     ) -> None:
         self.executor = executor
         self._run = executor.rows
         self.profile_id = profile_id
         self.deck_ids = list(deck_ids) if deck_ids is not None else None
         self.card_ids = list(card_ids) if card_ids is not None else None
+        self.tags = list(tags) if tags is not None else None
+        self.roots = list(roots) if roots is not None else None
 
     # --- building blocks ---------------------------------------------------------------
 
@@ -211,16 +223,27 @@ class Reader:
         return {"profile": self.profile_id, **values}
 
     def _decks(self, params: dict[str, Any]) -> str:
-        """The deck and card filters (each with a leading AND), or nothing."""
-        where = ""
+        """The study filter (decks, chosen cards, tags, roots; each with a leading AND), or nothing."""
+        sql = ""
         if self.deck_ids is not None:
-            where += f" AND card.deck_id IN {_in('deck', self.deck_ids, params)}"
+            sql += f" AND card.deck_id IN {_in('deck', self.deck_ids, params)}"
         if self.card_ids is not None:
-            where += f" AND card.id IN {_in('only', self.card_ids, params)}"
-        return where
+            sql += f" AND card.id IN {_in('only', self.card_ids, params)}"
+        if self.tags is not None:
+            # Tags are a JSON list of strings: a quoted tag matches whole tags only.
+            likes = []
+            for i, tag in enumerate(self.tags):
+                params[f"tag{i}"] = f'%{json.dumps(tag.lower())}%'
+                likes.append(f"lower(CAST(card.tags AS TEXT)) LIKE :tag{i}")
+            sql += f" AND ({' OR '.join(likes) or 'FALSE'})"
+        if self.roots is not None:
+            sql += f" AND card.answer_root IN {_in('root', self.roots, params)}" if self.roots else " AND FALSE"
+        return sql
 
     def _ids(self, condition: str, order: str, limit: int | None, **values: Any) -> list[str]:
         params = self._params(**values)
+        if "today" in values:
+            condition = f"{condition} AND {NOT_BURIED}"
         sql = f"SELECT cardstate.card_id FROM {STATES} WHERE {ACTIVE} AND {condition}{self._decks(params)} ORDER BY {order}"
         if limit is not None:
             sql += " LIMIT :limit"
@@ -243,13 +266,22 @@ class Reader:
         )[0]
         return int(row[0]), int(row[1])
 
-    def due_card_ids(self, *, today: date, limit: int) -> list[str]:
-        """Cards due for review today, most overdue first."""
-        return self._ids(DUE, DUE_ORDER, limit, today=today) if limit > 0 else []
+    def due_card_ids(self, *, today: date, limit: int, due_by: date | None = None) -> list[str]:
+        """Cards due for review today (or by `due_by`, reviewing ahead), most overdue first."""
+        if limit <= 0:
+            return []
+        if due_by is not None and due_by > today:
+            return self._ids(DUE_BY, DUE_ORDER, limit, today=today, due_by=due_by)
+        return self._ids(DUE, DUE_ORDER, limit, today=today)
 
-    def new_card_ids(self, *, limit: int, order: str = "deck") -> list[str]:
-        """Cards never answered, in deck order or the profile's mixed order (`order`: a `NEW_ORDERS` key)."""
-        return self._ids(NEW, NEW_ORDERS[order], limit) if limit > 0 else []
+    def new_card_ids(self, *, limit: int, order: str = "deck", today: date | None = None) -> list[str]:
+        """Cards never answered, in deck order or the profile's mixed order (`order`: a `NEW_ORDERS`
+        key); not those buried past `today`, when given."""
+        if limit <= 0:
+            return []
+        if today is not None:
+            return self._ids(NEW, NEW_ORDERS[order], limit, today=today)
+        return self._ids(NEW, NEW_ORDERS[order], limit)
 
     def repeat_card_ids(self, *, today: date) -> list[str]:
         """Cards answered today and due again today, longest-waiting first."""
@@ -417,6 +449,8 @@ class SqlAlchemyExecutor:
 
     def __init__(self, connection: Any) -> None:
         self._connection = connection
+        self.dialect = connection.dialect.name
+        """The database's kind ("sqlite", "postgresql"), for the few reads that differ (LIKE's case)."""
         # SQLite stores dates as ISO text; binding the text avoids the sqlite3 module's
         # deprecated default date adapter. Other databases take date objects.
         self._iso_dates = connection.dialect.name == "sqlite"

@@ -493,6 +493,52 @@ def set_suspended(conn: Any, *, profile_id: int, card_id: str, suspended: bool) 
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
+CARD_STATE_EDITABLE = frozenset(
+    {*_SCHEDULE_COLUMNS, *_SUSPENSION_COLUMNS, "buried_until", "flag"}
+)
+"""The card-state columns a card action (Browse, review screen) may change."""
+
+
+def card_state_values(conn: Any, *, profile_id: int, card_id: str, columns: Iterable[str]) -> dict[str, Any] | None:
+    """Some columns of a profile's state of a card, with its revision; None for an unknown card."""
+    names = sorted(set(columns) | {"revision"})
+    row = conn.execute(
+        select(*(getattr(CardState, name) for name in names)).where(
+            col(CardState.profile_id) == profile_id, col(CardState.card_id) == card_id
+        )
+    ).one_or_none()
+    return None if row is None else dict(zip(names, row, strict=True))
+
+
+def update_card_state(conn: Any, *, profile_id: int, card_id: str, revision: int, values: dict[str, Any]) -> bool:
+    """Change some columns of a card's state over the revision they were read at, bumping it.
+
+    Args:
+        conn: An open Session or Connection.
+        profile_id: The student.
+        card_id: The card.
+        revision: Write only if the stored state is still at this revision.
+        values: Column -> new value (only CARD_STATE_EDITABLE columns).
+
+    Returns:
+        False if nothing was written (unknown card, or another window changed it since).
+    """
+    unknown = set(values) - CARD_STATE_EDITABLE
+    if unknown:
+        raise ValueError(f"not card-state columns a card action may change: {sorted(unknown)}")
+    result = conn.execute(
+        update(CardState)
+        .where(
+            col(CardState.profile_id) == profile_id,
+            col(CardState.card_id) == card_id,
+            col(CardState.revision) == revision,
+        )
+        .values(**values, revision=col(CardState.revision) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
 _INSERT_REVIEW = insert(Review)
 
 

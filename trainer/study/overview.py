@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from trainer.clock import Clock
 from trainer.store.readers import Reader, SqlAlchemyExecutor, profile_count
-from trainer.study.queue import QueueCounts, TodayQueue
+from trainer.study.queue import QueueCounts, TodayQueue, scoped_reader
 from trainer.study.settings import Settings, settings_from_rows
 
 if TYPE_CHECKING:
@@ -70,6 +70,8 @@ class HomeOverview:
     reviewed_today: int
     profile: str | None = None
     """The profile's name when the database holds several (Home names it), else None."""
+    scope: str = ""
+    """What today's study is limited to (the `study_scope` setting); "" = every deck."""
 
 
 def streak(has_reviews_on: Callable[[date], bool], today: date) -> int:
@@ -105,7 +107,7 @@ def home_overview_from(reader: Reader, settings: Settings, today: date, *, profi
         today: The current study day.
         profile: The profile's name, to show when the database holds several profiles.
     """
-    counts = TodayQueue.read(reader, settings, today).counts()
+    counts = TodayQueue.read(scoped_reader(reader, settings), settings, today).counts()
     seconds = seconds_per_card(reader.recent_response_ms(limit=RESPONSE_SAMPLE))
     several = profile is not None and profile_count(reader.executor) > 1
     return HomeOverview(
@@ -117,6 +119,7 @@ def home_overview_from(reader: Reader, settings: Settings, today: date, *, profi
         decks=[DeckOverview(*row) for row in reader.deck_overview(today=today)],
         reviewed_today=reader.count_reviews(day=today),
         profile=profile if several else None,
+        scope=settings.study_scope,
     )
 
 

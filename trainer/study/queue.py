@@ -26,13 +26,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from trainer.clock import add_days
 from trainer.content.cards import Card
+from trainer.content.query import QueryError, Scope, scope_of
 from trainer.scheduling.policy import AnswerEffect, CardProgress, QueueName
 from trainer.scheduling.sm2 import Sm2State
 from trainer.store.readers import Reader, StudyRow
 from trainer.study.settings import Settings
 
-__all__ = ["LOOKAHEAD", "QueueCounts", "QueueName", "StudyCard", "TodayQueue"]
+__all__ = ["LOOKAHEAD", "QueueCounts", "QueueName", "StudyCard", "TodayQueue", "scoped_reader", "study_scope"]
 
 LOOKAHEAD = 100
 """Cards read beyond each daily limit: a buried card gives way to the next one (as in Anki), and
@@ -72,6 +74,33 @@ class StudyCard:
         return self.progress.sm2
 
 
+def study_scope(settings: Settings) -> Scope:
+    """What the `study_scope` setting limits today's study to (nothing, if it no longer parses)."""
+    try:
+        return scope_of(settings.study_scope)
+    except QueryError:
+        return Scope()
+
+
+def scoped_reader(reader: Reader, settings: Settings, *, deck_ids: Sequence[str] | None = None) -> Reader:
+    """A reader of the same database and profile, limited to the study scope and to `deck_ids`.
+
+    The scope's decks and `deck_ids` (the app's `--deck` choice) both apply when both are given.
+    """
+    scope = study_scope(settings)
+    decks: Sequence[str] | None = deck_ids if deck_ids is not None else reader.deck_ids
+    if scope.deck_ids is not None:
+        decks = scope.deck_ids if decks is None else [d for d in decks if d in scope.deck_ids]
+    return Reader(
+        reader.executor,
+        profile_id=reader.profile_id,
+        deck_ids=decks,
+        card_ids=reader.card_ids,
+        tags=scope.tags,
+        roots=scope.roots,
+    )
+
+
 Loader = Callable[[Sequence[str]], dict[str, StudyRow]]
 """Reads cards with their progress (`Reader.study_rows`)."""
 
@@ -98,11 +127,17 @@ class TodayQueue:
     SM-2 allows one repetition per due date)."""
 
     @classmethod
-    def read(cls, reader: Reader, settings: Settings, today: date) -> TodayQueue:
+    def read(cls, reader: Reader, settings: Settings, today: date, *, ahead_days: int = 0) -> TodayQueue:
         """Read today's queue (ids and limits only; cards are loaded as they are reached).
 
         With a card filter on the reader (a drill of chosen cards) the daily limits do not apply:
         the student asked for exactly these cards.
+
+        Args:
+            reader: The database, through either backend.
+            settings: The daily limits.
+            today: The study day.
+            ahead_days: Review ahead: cards due within this many days after today count as due.
         """
         due_done, introduced = reader.used_today(day=today)
         due_left = max(0, settings.reviews_per_day - due_done)
@@ -112,8 +147,10 @@ class TodayQueue:
         return cls(
             practice=reader.practice_card_ids(today=today),
             today=today,
-            due=reader.due_card_ids(today=today, limit=due_left + LOOKAHEAD) if due_left else [],
-            new=reader.new_card_ids(limit=new_left + LOOKAHEAD, order=settings.new_order) if new_left else [],
+            due=reader.due_card_ids(today=today, limit=due_left + LOOKAHEAD, due_by=add_days(today, ahead_days))
+            if due_left
+            else [],
+            new=reader.new_card_ids(limit=new_left + LOOKAHEAD, order=settings.new_order, today=today) if new_left else [],
             repeat=reader.repeat_card_ids(today=today),
             due_left=due_left,
             new_left=new_left,

@@ -46,7 +46,7 @@ from trainer.scheduling.policy import (
 )
 from trainer.scheduling.sm2 import Sm2State
 from trainer.store.readers import Reader, SqlAlchemyExecutor, StudyRow
-from trainer.study.queue import QueueCounts, StudyCard, TodayQueue
+from trainer.study.queue import QueueCounts, StudyCard, TodayQueue, scoped_reader
 from trainer.store.location import DEFAULT_PROFILE_ID
 from trainer.study.settings import Settings, study_zone
 from trainer.study.summary import SessionSummary, summarise
@@ -79,6 +79,8 @@ class AnswerOutcome:
     """True when this answer made the card a leech (flagged and suspended)."""
     elsewhere: bool = False
     """The card was already answered today in another window: logged, schedule unchanged."""
+    note: str | None = None
+    """Said instead of the schedule (a cram: nothing was scheduled)."""
 
 
 class StudySession:
@@ -135,12 +137,22 @@ class StudySession:
 
     @classmethod
     def from_reader(
-        cls, reader: Reader, clock: Clock, settings: Settings, *, deck_ids: Sequence[str] | None = None
+        cls,
+        reader: Reader,
+        clock: Clock,
+        settings: Settings,
+        *,
+        deck_ids: Sequence[str] | None = None,
+        ahead_days: int = 0,
     ) -> StudySession:
-        """A session whose first card and counts come from `reader` (the quick reader, or the store's)."""
+        """A session whose first card and counts come from `reader` (the quick reader, or the store's).
+
+        `ahead_days` reviews ahead: cards due within that many days after today count as due.
+        """
+        reader = scoped_reader(reader, settings, deck_ids=deck_ids)
         floor = reader.last_study_day()
         today = _today(clock, settings, floor)
-        queue = TodayQueue.read(reader, settings, today)
+        queue = TodayQueue.read(reader, settings, today, ahead_days=ahead_days)
         session = cls(
             clock=clock,
             settings=settings,
@@ -152,6 +164,7 @@ class StudySession:
             load=reader.study_rows,
             card_ids=reader.card_ids,
         )
+        session.ahead_days = ahead_days
         session.current = session._queue.next_card(reader.study_rows)
         return session
 
@@ -164,11 +177,15 @@ class StudySession:
         profile_id: int,
         deck_ids: Sequence[str] | None = None,
         card_ids: Sequence[str] | None = None,
+        ahead_days: int = 0,
+        extra_new: int = 0,
     ) -> StudySession:
         """A session attached to an open store at once (the headless faces, tests and benchmarks).
 
         With `card_ids`, a drill of exactly those cards ("Drill my mistakes"): due and new ones are
         scheduled as usual, the others are asked as practice that moves no schedule.
+        `ahead_days` reviews ahead (custom study); `extra_new` takes that many more new cards
+        than the daily limit (custom study "extra new cards today").
         """
         from trainer.store.db import store_errors
         from trainer.study.settings import settings_from_rows
@@ -176,7 +193,9 @@ class StudySession:
         with store_errors("open the review session"), store.engine.connect() as connection:
             reader = Reader(SqlAlchemyExecutor(connection), profile_id=profile_id, deck_ids=deck_ids, card_ids=card_ids)
             settings = settings_from_rows(reader.stored_settings())
-            session = cls.from_reader(reader, clock, settings, deck_ids=deck_ids)
+            if extra_new:
+                settings = replace(settings, new_per_day=settings.new_per_day + extra_new)
+            session = cls.from_reader(reader, clock, settings, deck_ids=deck_ids, ahead_days=ahead_days)
         session._load = session._loader(store)
         session._store = store
         session._attached.set()
@@ -184,6 +203,9 @@ class StudySession:
 
     current: StudyCard | None = None
     """The card to show now (None when today's queue is done)."""
+
+    ahead_days: int = 0
+    """Custom study "review ahead": cards due within this many days after today count as due."""
 
     def release_reader(self) -> None:
         """The quick reader is closed: until the store is attached, no further card is read."""
@@ -200,9 +222,8 @@ class StudySession:
         return load
 
     def _reader(self, connection: Any) -> Reader:
-        return Reader(
-            SqlAlchemyExecutor(connection), profile_id=self.profile_id, deck_ids=self._deck_ids, card_ids=self._card_ids
-        )
+        reader = Reader(SqlAlchemyExecutor(connection), profile_id=self.profile_id, card_ids=self._card_ids)
+        return scoped_reader(reader, self._settings, deck_ids=self._deck_ids)
 
     def attach(self, store: Store) -> None:
         """Switch to the full store (called from a worker once it is open): today's queue is re-read.
@@ -216,7 +237,7 @@ class StudySession:
             floor = reader.last_study_day()
             with self._lock:
                 self._floor = max(filter(None, (self._floor, floor)), default=None)
-                self._queue = TodayQueue.read(reader, self._settings, self.today())
+                self._queue = TodayQueue.read(reader, self._settings, self.today(), ahead_days=self.ahead_days)
                 self._sources = reader.all_sources()
                 self._load = self._loader(store)
                 if self.current is None:
@@ -274,6 +295,14 @@ class StudySession:
         `SourceRef` whose citation is the key itself, so feedback never fails on it.
         """
         return [self._sources.get((card.deck_id, key)) or SourceRef(key=key, citation=key) for key in card.sources]
+
+    def adopt_undo(self, earlier: StudySession) -> None:
+        """Take over the answers an earlier session (of this profile, e.g. a review left for Home)
+        could still undo, so that undo reaches across screens; the earlier session keeps none."""
+        if earlier is self or earlier.profile_id != self.profile_id:
+            return
+        with self._lock:
+            self._undo.adopt(earlier._undo)
 
     def can_undo(self) -> bool:
         """True if there is an answer of this session to take back."""
@@ -354,7 +383,7 @@ class StudySession:
             stored = replace(effect.progress, revision=progress.revision + 1)
             self._floor = max(filter(None, (self._floor, today)))
             if today != self._queue.today:
-                self._queue = TodayQueue.read(reader, self._settings, today)
+                self._queue = TodayQueue.read(reader, self._settings, today, ahead_days=self.ahead_days)
             self._queue.rows[card_id] = StudyRow(card=row.card, progress=stored)
             self._queue.answered_card(card_id, replace(effect, progress=stored))
             self._undo.push(UndoEntry(review_id, card_id, progress, stored.revision, effect.became_leech))
@@ -432,7 +461,7 @@ class StudySession:
         with self._lock, store_errors("read today's cards"), self._store.engine.connect() as connection:
             reader = self._reader(connection)
             self._floor = max(filter(None, (self._floor, reader.last_study_day())), default=None)
-            queue = TodayQueue.read(reader, self._settings, self.today())
+            queue = TodayQueue.read(reader, self._settings, self.today(), ahead_days=self.ahead_days)
             # Load the card on screen and the next few now, so the next answer needs no extra read.
             if self.current is not None:
                 queue.rows.update(reader.study_rows([self.current.card.id]))
@@ -447,7 +476,7 @@ class StudySession:
                 self._reread(fresh)
             return
         reader = self._reader(connection)
-        self._queue = TodayQueue.read(reader, self._settings, self.today())
+        self._queue = TodayQueue.read(reader, self._settings, self.today(), ahead_days=self.ahead_days)
         self.current = self._queue.next_card(reader.study_rows)
 
     def _set_suspended(self, card_id: str, suspended: bool) -> None:
@@ -472,6 +501,15 @@ class StudySession:
                     self.current = self._queue.next_card(self._load)
             else:
                 self._reread()  # the card may belong in today's queue again
+
+    def reload(self) -> None:
+        """Read today's queue again after a change made outside the session (a card action); `current`
+        becomes the queue's first card."""
+        from trainer.store.db import store_errors
+
+        self._wait_store()
+        with self._lock, store_errors("read today's cards"):
+            self._reread()
 
     def suspend(self, card_id: str) -> None:
         """Take a card out of every queue until it is unsuspended (its progress is kept)."""

@@ -55,6 +55,13 @@ class Settings:
     """IANA zone for study days; None follows the system's local zone."""
     new_order: str = "mixed"
     """Order of new cards: "mixed" (kinds and regions interleaved, siblings apart) or "deck" (as authored)."""
+    theme: str = "textual-dark"
+    """The colour theme of the terminal app (applied at launch, and at once when changed)."""
+    backups_kept: int = 20
+    """Automatic daily backups kept beside the database (the oldest are deleted); 0 = none made."""
+    study_scope: str = ""
+    """What today's session studies: a search-style filter of deck:, tag: and region: terms
+    ("region:lumbosacral"); empty = every deck."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,35 @@ def _zone(text: str) -> str | None:
     return name
 
 
+THEMES = (
+    "textual-dark", "textual-light", "nord", "gruvbox", "catppuccin-mocha", "dracula", "tokyo-night", "monokai",
+    "flexoki", "catppuccin-latte", "catppuccin-frappe", "catppuccin-macchiato", "solarized-light", "solarized-dark",
+    "rose-pine", "rose-pine-moon", "rose-pine-dawn", "atom-one-dark", "atom-one-light", "ansi-dark", "ansi-light",
+)  # fmt: skip
+"""The themes the app offers (Textual's built-in ones; tests/study/test_settings.py keeps them in step)."""
+
+
+def _theme(text: str) -> str:
+    """A parser for a theme name."""
+    name = text.strip().lower()
+    if name not in THEMES:
+        close = difflib.get_close_matches(name, THEMES, n=1)
+        hint = f"did you mean {close[0]}?" if close else f"one of {', '.join(THEMES)}"
+        raise SettingError(f"must be a theme the app knows ({hint}), not {text.strip()!r}")
+    return name
+
+
+def _scope(text: str) -> str:
+    """A parser for the study scope: deck:, tag: and region: terms of the search syntax."""
+    from trainer.content.query import QueryError, scope_of
+
+    try:
+        scope_of(text)
+    except QueryError as error:
+        raise SettingError(f"is not a study filter: {error.message} (column {error.column + 1})") from None
+    return " ".join(text.split())
+
+
 SPECS: dict[str, _Spec] = {
     "new_per_day": _Spec(_integer(0, 9999), "new cards per study day"),
     "reviews_per_day": _Spec(_integer(0, 99999), "due reviews per study day"),
@@ -113,6 +149,11 @@ SPECS: dict[str, _Spec] = {
     "slow_ms": _Spec(_integer(100, 600_000), "a correct answer faster than this (ms) suggests quality 4"),
     "timezone": _Spec(_zone, "IANA time zone for study days (system = the computer's zone)"),
     "new_order": _Spec(_choice(NEW_ORDERS), "order of new cards: mixed (kinds and regions interleaved) or deck"),
+    "theme": _Spec(_theme, "colour theme of the app (textual-dark, textual-light, nord, dracula...)"),
+    "backups_kept": _Spec(_integer(0, 999), "automatic daily backups kept beside the database (0 = none)"),
+    "study_scope": _Spec(
+        _scope, "limit today's study, e.g. region:lumbosacral, tag:myotome, deck:ID (empty = every deck)"
+    ),
 }
 """Every setting name (as `trainer config` shows it) with its parser and help."""
 
@@ -241,6 +282,21 @@ def set_setting(session: Session, name: str, text: str, *, profile_id: int = DEF
         )
     repo.put_setting(session=session, profile_id=profile_id, name=canonical, value=format_value(value))
     return updated
+
+
+def save_setting(store: Store, name: str, text: str, *, profile_id: int = DEFAULT_PROFILE_ID) -> Settings:
+    """Validate and store one setting in a transaction of its own (for faces holding a store, not a session).
+
+    Raises:
+        SettingError: As `set_setting`.
+        trainer.store.db.StoreError: If the database cannot be written.
+    """
+    from trainer.store.db import store_errors
+
+    with store_errors("save the setting"), store.session() as session:
+        settings = set_setting(session, name, text, profile_id=profile_id)
+        session.commit()
+    return settings
 
 
 def setting_text(settings: Settings, name: str) -> str:

@@ -50,6 +50,11 @@ class UndoStack:
         """Forget the newest answer (undone, or refused and never undoable again)."""
         self._entries.pop()
 
+    def adopt(self, earlier: UndoStack) -> None:
+        """Take over an earlier stack's answers (older than this one's); the earlier stack is left empty."""
+        self._entries = earlier._entries + self._entries
+        earlier._entries = []
+
     def moved(self, card_id: str, old: int, new: int) -> None:
         """This session moved a card's revision from `old` to `new`: its entries follow."""
         for entry in self._entries:

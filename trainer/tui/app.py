@@ -122,6 +122,14 @@ class TrainerApp(App[None]):
         self._holding = 0
         self._screenshot_folder = "the Downloads folder"
         """Where the latest screenshot was being saved, to name it if saving fails."""
+        from trainer.study.collection import ActionHistory
+
+        self.card_actions = ActionHistory()
+        """Card actions (suspend, bury, flag...) that can be undone, from any screen."""
+        self.study_session: StudySession | None = None
+        """The latest study session: its answers can still be undone from Home or a later review."""
+        self.saved_theme: str | None = None
+        """The theme the profile's settings hold (the app saves a theme chosen elsewhere, e.g. the palette)."""
 
     def on_mount(self) -> None:
         """Read the first screen's data (a few ms, no database layer), paint it, then open the store."""
@@ -142,7 +150,9 @@ class TrainerApp(App[None]):
         if first is not None:
             self.clock = first.clock
             self.profile_id = first.profile_id
+            self._apply_theme(first.settings.theme)
             self._quick_session = first.session
+            self.study_session = first.session
             self._first_home = first.home
         if self.start == "exam":
             from trainer.tui.screens.exam import open_exam
@@ -188,6 +198,7 @@ class TrainerApp(App[None]):
                 self._settle_profile(store)
                 if self._quick_session is not None:
                     self._quick_session.attach(store)
+                self._after_open(store)
             except BaseException:
                 store.close()
                 raise
@@ -216,6 +227,41 @@ class TrainerApp(App[None]):
             # The import instant comes from the app's clock, like every other write of the app.
             ensure_builtin_deck(store, now=self.clock.now())
 
+    def _after_open(self, store: Store) -> None:
+        """Once the store is open (in the worker): the saved theme, then the daily backup."""
+        from trainer.study.backups import daily_backup
+        from trainer.study.settings import settings_of
+
+        assert self.clock is not None and self.profile_id is not None
+        if self.saved_theme is None:  # the quick look could not read the settings (a first run)
+            self.call_from_thread(self._apply_theme, settings_of(store, profile_id=self.profile_id).theme)
+        _made, problem = daily_backup(store, self.clock, profile_id=self.profile_id)
+        if problem is not None:
+            self.call_from_thread(self.notify, problem, title="Backup", severity="warning")
+
+    def _apply_theme(self, theme: str) -> None:
+        """Use the profile's theme (one the app does not know leaves the current theme)."""
+        self.saved_theme = theme
+        if theme in self.available_themes and theme != self.theme:
+            self.theme = theme
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen outside Settings (the palette's "Change theme"): remember it for this profile."""
+        if self.saved_theme is not None and theme != self.saved_theme and self.store is not None:
+            self.saved_theme = theme
+            self._save_theme(theme)
+
+    @work(thread=True, exit_on_error=False, group="save-theme", description="Saving the theme")
+    def _save_theme(self, theme: str) -> None:
+        from trainer.store.db import StoreError
+        from trainer.study.settings import SettingError, save_setting
+
+        try:
+            assert self.profile_id is not None
+            save_setting(self.wait_store(), "theme", theme, profile_id=self.profile_id)
+        except (StoreError, SettingError):
+            pass  # a theme Textual offers but our list lacks, or a busy database: it applies for this run
+
     def wait_store(self) -> Store:
         """The open store, waiting for it (call only from a worker thread).
 
@@ -239,7 +285,11 @@ class TrainerApp(App[None]):
 
         store = self.wait_store()
         assert self.clock is not None and self.profile_id is not None
-        return StudySession.open(store, self.clock, profile_id=self.profile_id, deck_ids=self.deck_ids, card_ids=card_ids)
+        session = StudySession.open(store, self.clock, profile_id=self.profile_id, deck_ids=self.deck_ids, card_ids=card_ids)
+        if self.study_session is not None:
+            session.adopt_undo(self.study_session)
+        self.study_session = session
+        return session
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="start-review", description="Reading today's cards")
     def start_review(self, replace: bool = False, card_ids: Sequence[str] | None = None) -> None:

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("Home", (("enter", "start today's review"), ("m", "the body map (arrows browse roots, n nerves, l labels)"), ("?", "this help"), ("ctrl+p", "command palette"), ("q", "quit"))),
+    ("Home", (("enter", "start today's review"), ("m", "the body map (arrows browse roots, n nerves, l labels)"), ("b", "browse and search the cards"), ("s", "settings"), ("c", "custom study: cram a tag or recent misses, review ahead, extra new cards"), ("u", "undo the last answer of today"), ("?", "this help"), ("ctrl+p", "command palette"), ("q", "quit"))),
     (
         "Answering",
         (

@@ -31,11 +31,15 @@ class HomeScreen(Screen[None]):
     """Today's counts, streak, time estimate and decks, with the keys to start."""
 
     BINDINGS = [
-        Binding("enter", "start_review", "Start review", tooltip="Start today's review", id="home.start"),
-        Binding("m", "body_map", "Body map", tooltip="Explore the dermatomes on the body map", id="home.map"),
+        Binding("enter", "start_review", "Review", tooltip="Start today's review", id="home.start"),
+        Binding("m", "body_map", "Body map", show=False, tooltip="Explore the dermatomes on the body map", id="home.map"),
         Binding("e", "exam", "Exam", tooltip="Sit a timed self-assessment", id="home.exam"),
         Binding("x", "resume_exam", "Resume exam", tooltip="Go back to the exam left unfinished", id="home.resume-exam"),
         Binding("t", "stats", "Stats", tooltip="Statistics: forecast, calendar, retention, confusions", id="home.stats"),
+        Binding("b", "browse", "Browse", tooltip="Search the cards, see their history, suspend or unsuspend", id="home.browse"),
+        Binding("c", "custom_study", "Custom", show=False, tooltip="Cram a tag or recent misses, review ahead, extra new cards"),
+        Binding("s", "settings", "Settings", tooltip="Daily limits, what to study, theme, backups…", id="home.settings"),
+        Binding("u", "undo", "Undo", show=False, tooltip="Take back the last answer of today (recorded in any review)", id="home.undo"),
         Binding("question_mark", "help", "Help", key_display="?", id="home.help"),
         Binding("q", "app.quit", "Quit", tooltip="Leave the trainer (everything is saved)", id="home.quit"),
     ]
@@ -106,8 +110,9 @@ class HomeScreen(Screen[None]):
             self._load()
 
     def on_screen_resume(self) -> None:
-        """Shown (first, or again after a review): the counts may have changed."""
+        """Shown (first, or again after a review): the counts may have changed, and what undo can do."""
         self.refresh_figures()
+        self.refresh_bindings()
 
     def on_screen_suspend(self) -> None:
         """A review is starting: the figures will be stale when Home comes back."""
@@ -171,12 +176,6 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-notes", Static).update(Content("\n").join(lines))
         self.refresh_bindings()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """"Resume exam" only when there is one to resume."""
-        if action == "resume_exam":
-            return self._waiting is not None
-        return True
-
     def action_exam(self) -> None:
         """The short form (questions, minutes, scope), then the exam."""
         from trainer.tui.screens.exam import ExamForm, open_exam
@@ -228,6 +227,7 @@ class HomeScreen(Screen[None]):
             "\n",
             ("Streak ", "bold"),
             counted(o.streak, "day"),
+            *(("\n", ("Only   ", "bold"), literal(o.scope, "$warning"), (" (s to change)", "$text-muted")) if o.scope else ()),
         )
         self.query_one("#home-today", Static).update(today)
         if o.profile:
@@ -254,6 +254,64 @@ class HomeScreen(Screen[None]):
         from trainer.tui.screens.map import MapScreen
 
         self.app.push_screen(MapScreen())
+
+    def action_browse(self) -> None:
+        """Open Browse (every card, searchable)."""
+        from trainer.tui.screens.browse import BrowseScreen
+
+        self.app.push_screen(BrowseScreen())
+
+    def action_custom_study(self) -> None:
+        """Custom study: cram, review ahead, extra new cards today."""
+        from trainer.tui.screens.custom_study import CustomStudyScreen, start_custom_study
+
+        def chosen(choice: tuple[str, str | int] | None) -> None:
+            if choice is not None:
+                start_custom_study(self, *choice)
+
+        self.app.push_screen(CustomStudyScreen(), chosen)
+
+    def action_settings(self) -> None:
+        """Open the settings."""
+        from trainer.tui.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """"Resume exam" only when there is one to resume; u only while an answer of today can be taken back."""
+        if action == "resume_exam":
+            return self._waiting is not None
+        if action == "undo":
+            session = self.trainer.study_session
+            return session is not None and session.can_undo()
+        return True
+
+    def action_undo(self) -> None:
+        """Take back the last answer given today in this app (the card comes back in the next review)."""
+        session = self.trainer.study_session
+        if session is None or not session.can_undo():
+            self.notify("No answer to undo.", title="Undo")
+            return
+        self.trainer.hold_keys()
+        self._undo_worker(session)
+
+    @work(thread=True, exit_on_error=False, group="home-undo", description="Undoing the last answer")
+    def _undo_worker(self, session) -> None:  # noqa: ANN001 - a StudySession
+        from trainer.study.review import StoreError
+
+        try:
+            restored = session.undo()
+            message, ok = ("Undone: that answer is no longer recorded.", True) if restored else (session.undo_problem or "No answer to undo.", False)
+        except StoreError as error:
+            message, ok = error.message, False
+        self.app.call_from_thread(self._undone, message, ok)
+
+    def _undone(self, message: str, ok: bool) -> None:
+        self.notify(message, title="Undo" if ok else "Not undone", severity="information" if ok else "warning")
+        self._fresh = False
+        self.refresh_figures()
+        self.refresh_bindings()
+        self.trainer.release_keys()
 
     def action_help(self) -> None:
         """Show the keys."""

@@ -408,6 +408,36 @@ class ReviewScreen(Screen[None]):
             self._next()
         self.trainer.release_keys()
 
+    def action_card_actions(self) -> None:
+        """The card's actions menu (trainer.tui.screens.card_actions); the queue is re-read after a change."""
+        if self.current is not None and self.mode != "typing":
+            from trainer.tui.screens.card_actions import CardFacts, choose_and_run
+
+            progress = self.current.progress
+            facts = CardFacts(self.current.card.id, progress.suspended, progress.leech)
+            choose_and_run(self, facts, self._card_changed, then=self.session.refresh)
+
+    def _card_changed(self, message: str, ok: bool) -> None:
+        self._say(message, "$text-warning" if ok else "$text-error")
+        shown = self.current.card.id if self.current is not None else None
+        if ok and (self.session.current is None or self.session.current.card.id != shown):
+            self._next()
+
+    def action_card_actions(self) -> None:
+        """The card's actions menu (trainer.tui.screens.card_actions); the queue is re-read after a change."""
+        if self.current is not None and self.mode != "typing":
+            from trainer.tui.screens.card_actions import CardFacts, choose_and_run
+
+            progress = self.current.progress
+            facts = CardFacts(self.current.card.id, progress.suspended, progress.leech)
+            choose_and_run(self, facts, self._card_changed, then=self.session.reload)
+
+    def _card_changed(self, message: str, ok: bool) -> None:
+        self._say(message, "$text-warning" if ok else "$text-error")
+        shown = self.current.card.id if self.current is not None else None
+        if ok and (self.session.current is None or self.session.current.card.id != shown):
+            self._next()
+
     def action_help(self, _via: str = "") -> None:
         """Show the keys."""
         from trainer.tui.screens.help import HelpScreen
@@ -458,6 +488,8 @@ class ReviewScreen(Screen[None]):
 
 def _recorded_text(outcome: AnswerOutcome) -> str:
     """What the status line says once an answer is committed."""
+    if outcome.note:
+        return f"✓ {outcome.note}"
     if outcome.elsewhere:
         return "✓ Recorded, but already answered in another window today: its schedule is unchanged."
     if outcome.leech:

@@ -34,6 +34,7 @@ REVIEW_BINDINGS = [
     Binding("ctrl+z", "undo('typing')", "Undo", tooltip="Take back the last recorded answer", id="review.undo-typing"),
     Binding("s", "suspend", "Suspend", tooltip="Stop asking this card", id="review.suspend"),
     Binding("ctrl+s", "suspend('typing')", "Suspend", tooltip="Stop asking this card", id="review.suspend-typing"),
+    Binding("a", "card_actions", "Card actions", show=False, tooltip="Bury, flag, reset, unsuspend… (and undo)"),
     Binding("question_mark", "help", "Help", key_display="?", id="review.help"),
     Binding("f1", "help('typing')", "Help", id="review.help-typing"),
     Binding(

@@ -1,0 +1,266 @@
+"""Browse's reads: a parsed search query as SQL, and one card's whole review history.
+
+The query syntax is parsed (purely) by `trainer.content.query`; here each term becomes one SQL
+condition over a profile's card states joined to their cards, all terms ANDed. The SQL is plain
+text run through a readers `Executor`, like the queue's reads, so it is portable. Retired cards
+are never found (they are not in any deck any more).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from trainer.content.query import Query, Term, region_roots
+from trainer.store.readers import STATES, Executor, _in, as_day, as_instant
+
+__all__ = ["SORTS", "HistoryRow", "SearchRow", "SearchResult", "card_history", "missed_since", "search_cards"]
+
+SORTS = {
+    "deck": ("card", "card.deck_id, card.position"),
+    "due": ("cardstate", "cardstate.due_day, cardstate.position"),
+    "interval": ("cardstate", "cardstate.interval, cardstate.position"),
+    "ease": ("cardstate", "cardstate.easiness, cardstate.position"),
+    "lapses": ("cardstate", "cardstate.lapses, cardstate.position"),
+}
+"""The orders Browse can sort by: the table that drives the query, and its ORDER BY (ascending;
+SQLite puts never-answered cards, whose due day is NULL, first)."""
+
+_NOT_BURIED = "(cardstate.buried_until IS NULL OR cardstate.buried_until <= :today)"
+
+_STATE_SQL = {
+    "new": "cardstate.introduced_day IS NULL",
+    "learning": "cardstate.introduced_day IS NOT NULL AND cardstate.repetitions = 0",
+    "drilling": "cardstate.drill",
+    "due": f"cardstate.due_day <= :today AND NOT cardstate.suspended AND {_NOT_BURIED}",
+    "notdue": "cardstate.due_day > :today",
+    "suspended": "cardstate.suspended",
+    "leech": "cardstate.leech",
+    "buried": "cardstate.buried_until > :today",
+    "flagged": "cardstate.flag <> ''",
+}
+"""What each `is:` state means, as a condition on the card's state for one profile."""
+
+_TEXT_COLUMNS = ("card.prompt", "card.answer", "card.explanation")
+
+_FEW = 3000
+"""Up to this many matching card states, deck order looks their cards up one by one; beyond it,
+scanning the cards in deck order against the set of states is cheaper (bench_search.py)."""
+
+_CARD_FIELDS = frozenset({"text", "root", "region", "tag", "deck"})
+"""Terms answered by the card table alone; the others (is:, flag:) by the card's state."""
+
+
+@dataclass(frozen=True)
+class SearchRow:
+    """One card found, with what the Browse table shows."""
+
+    card_id: str
+    deck_id: str
+    prompt: str
+    answer: str
+    due_day: date | None
+    interval: int
+    easiness: float
+    lapses: int
+    introduced: bool
+    suspended: bool
+    leech: bool
+    buried: bool
+    flag: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The first `limit` cards found, in order, and how many matched in all."""
+
+    rows: list[SearchRow]
+    total: int
+
+
+def _like(value: str) -> str:
+    """A LIKE pattern finding `value` anywhere (its own % and _ escaped)."""
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _condition(term: Term, index: int, params: dict[str, Any], like: str) -> str:
+    """One term as a SQL condition (its parameters added to `params`)."""
+    name = f"q{index}"
+    if term.field == "text":
+        params[name] = _like(term.value)
+        sql = " OR ".join(f"{column} {like} :{name} ESCAPE '\\'" for column in _TEXT_COLUMNS)
+        sql = f"({sql})"
+    elif term.field == "root":
+        params[name] = term.value
+        sql = f"card.answer_root = :{name}"
+    elif term.field == "region":
+        sql = f"card.answer_root IN {_in(name + '_', region_roots(term.value), params)}"
+    elif term.field == "tag":
+        # Tags are a JSON list of strings: the quoted tag finds whole tags only.
+        params[name] = _like(json.dumps(term.value))
+        sql = f"CAST(card.tags AS TEXT) {like} :{name} ESCAPE '\\'"
+    elif term.field == "deck":
+        params[name] = term.value
+        sql = f"card.deck_id = :{name}"
+    elif term.field == "flag":
+        params[name] = "" if term.value == "none" else term.value
+        sql = f"cardstate.flag = :{name}"
+    else:
+        sql = f"({_STATE_SQL[term.value]})"
+    # COALESCE: a condition on a NULL column (a new card's due day) is unknown, and NOT unknown is
+    # unknown too; its opposite must still find the card.
+    return f"NOT COALESCE({sql}, FALSE)" if term.negated else sql
+
+
+def search_cards(
+    executor: Executor,
+    query: Query,
+    *,
+    profile_id: int,
+    today: date,
+    sort: str = "deck",
+    descending: bool = False,
+    limit: int = 500,
+) -> SearchResult:
+    """The cards of a profile matching every term of `query`.
+
+    Args:
+        executor: Runs the SQL (a readers executor).
+        query: The parsed query.
+        profile_id: The student whose states are searched.
+        today: The student's study day (due, not due, buried are relative to it).
+        sort: One of SORTS.
+        descending: Reverse the order.
+        limit: At most this many rows are returned (`total` counts them all).
+    """
+    params: dict[str, Any] = {"profile": profile_id, "today": today, "limit": limit}
+    # Case-insensitive matching: SQLite's LIKE already is (for ASCII), and calling lower() on
+    # every column of 100,000 cards doubles the search time; PostgreSQL needs ILIKE.
+    like = "LIKE" if getattr(executor, "dialect", "sqlite") == "sqlite" else "ILIKE"
+    on_card = ["card.retired_at IS NULL"]
+    on_state = ["cardstate.profile_id = :profile"]
+    for index, term in enumerate(query.terms):
+        (on_card if term.field in _CARD_FIELDS else on_state).append(_condition(term, index, params, like))
+    driver, order = SORTS[sort]
+    if descending:
+        order = ", ".join(f"{part} DESC" for part in order.split(", "))
+    card_where = " AND ".join(on_card)
+    state_where = " AND ".join(on_state)
+    # `+` on the profile: a set of card states is read by scanning the table (small rows), not
+    # through an index on the profile with one table lookup per row (three times slower).
+    state_scan = state_where.replace("cardstate.profile_id", "+cardstate.profile_id", 1)
+    card_terms, state_terms = len(on_card) > 1, len(on_state) > 1
+    # `id || ''` keeps SQLite's planner from turning "IN (subquery)" into one index probe per
+    # subquery row (100,000 probes, 1.5 s): it scans the other table and tests each row against
+    # the set. Retired cards are few, so leaving them out is a small NOT IN set.
+    state_set = f"card.id || '' IN (SELECT cardstate.card_id FROM cardstate WHERE {state_scan})"
+    if card_terms:
+        card_set = f"cardstate.card_id || '' IN (SELECT card.id FROM card WHERE {card_where})"
+    else:
+        card_set = "cardstate.card_id NOT IN (SELECT card.id FROM card WHERE card.retired_at IS NOT NULL)"
+    if card_terms or not state_terms:
+        count_sql = f"SELECT count(*) FROM card WHERE {card_where}" + (f" AND {state_set}" if state_terms else "")
+        total = None  # counted only if the page is full (a text search usually finds a few cards)
+    else:
+        # State terms alone: count first (cheap), it decides how the page is read.
+        total = int(executor.rows(f"SELECT count(*) FROM cardstate WHERE {state_scan} AND {card_set}", params)[0][0])
+    # The rows: the sort's table drives, read in index order where it can stop at the limit.
+    if driver == "card" and (total is None or total > _FEW):
+        ids_sql = f"SELECT card.id AS found_id FROM card WHERE {card_where}" + (f" AND {state_set}" if state_terms else "")
+    elif driver == "card":
+        # Few matching states and deck order: look up only their cards.
+        ids_sql = (
+            "SELECT cardstate.card_id AS found_id FROM cardstate JOIN card ON card.id = cardstate.card_id "
+            f"WHERE {state_scan} AND {card_set}"
+        )
+    else:
+        ids_sql = f"SELECT cardstate.card_id AS found_id FROM cardstate WHERE {state_where} AND {card_set}"
+    ids_sql += f" ORDER BY {order} LIMIT :limit"
+    sql = (
+        "SELECT card.id, card.deck_id, card.prompt, card.answer, cardstate.due_day, cardstate.interval, "
+        "cardstate.easiness, cardstate.lapses, cardstate.introduced_day, cardstate.suspended, cardstate.leech, "
+        # The page of ids first, then its cards and states by key: CROSS JOIN keeps that order
+        # in SQLite (its planner otherwise walks every state of the profile); portable SQL.
+        f"cardstate.buried_until, cardstate.flag FROM ({ids_sql}) AS found CROSS JOIN card CROSS JOIN cardstate "
+        "WHERE card.id = found.found_id AND cardstate.profile_id = :profile AND cardstate.card_id = found.found_id "
+        f"ORDER BY {order}"
+    )
+    rows = executor.rows(sql, params) if total != 0 else []
+    if total is None:
+        total = len(rows) if len(rows) < limit else int(executor.rows(count_sql, params)[0][0])
+    found = [
+        SearchRow(
+            card_id=row[0],
+            deck_id=row[1],
+            prompt=row[2],
+            answer=row[3],
+            due_day=as_day(row[4]),
+            interval=int(row[5]),
+            easiness=float(row[6]),
+            lapses=int(row[7]),
+            introduced=row[8] is not None,
+            suspended=bool(row[9]),
+            leech=bool(row[10]),
+            buried=(buried := as_day(row[11])) is not None and buried > today,
+            flag=row[12] or "",
+        )
+        for row in rows
+    ]
+    return SearchResult(rows=found, total=total)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One answer to a card, as Card info lists it."""
+
+    reviewed_at: datetime
+    study_day: date
+    quality: int
+    response_ms: int | None
+    response: str | None
+    verdict: str | None
+    queue: str
+    interval_after: int
+    easiness_after: float
+
+
+def card_history(executor: Executor, *, profile_id: int, card_id: str) -> list[HistoryRow]:
+    """Every answer a profile gave to a card, oldest first."""
+    rows = executor.rows(
+        "SELECT review.reviewed_at, review.study_day, review.quality, review.response_ms, review.response, "
+        "review.verdict, review.queue, review.interval_after, review.easiness_after FROM review "
+        "WHERE review.profile_id = :profile AND review.card_id = :card ORDER BY review.id",
+        {"profile": profile_id, "card": card_id},
+    )
+    return [
+        HistoryRow(
+            reviewed_at=as_instant(row[0]),  # type: ignore[arg-type]
+            study_day=as_day(row[1]),  # type: ignore[arg-type]
+            quality=int(row[2]),
+            response_ms=None if row[3] is None else int(row[3]),
+            response=row[4],
+            verdict=row[5],
+            queue=row[6],
+            interval_after=int(row[7]),
+            easiness_after=float(row[8]),
+        )
+        for row in rows
+    ]
+
+
+
+def missed_since(executor: Executor, *, profile_id: int, since: date) -> list[str]:
+    """Cards (not retired, not suspended) a profile answered with a failing grade (< 3) on or
+    after `since`, the most recently missed first."""
+    rows = executor.rows(
+        "SELECT review.card_id, max(review.id) AS latest FROM review "
+        "JOIN cardstate ON cardstate.card_id = review.card_id AND cardstate.profile_id = review.profile_id "
+        "JOIN card ON card.id = review.card_id WHERE review.profile_id = :profile AND review.study_day >= :since "
+        "AND review.quality < 3 AND card.retired_at IS NULL AND NOT cardstate.suspended "
+        "GROUP BY review.card_id ORDER BY latest DESC",
+        {"profile": profile_id, "since": since},
+    )
+    return [row[0] for row in rows]
