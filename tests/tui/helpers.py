@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -15,8 +17,19 @@ async def settle(pilot: Pilot[None], rounds: int = 4) -> None:
 
 
 def text_of(app: App[None], selector: str) -> str:
-    """The plain text a Static on the current screen shows."""
-    return str(app.screen.query_one(selector, Static).render())
+    """The plain text a Static on the current screen shows (a Rich renderable is rendered as text)."""
+    from rich.console import Console
+    from rich.text import Text
+    from textual.content import Content
+
+    widget = app.screen.query_one(selector, Static)
+    shown = widget.render()
+    if isinstance(shown, (str, Text, Content)):
+        return str(shown)
+    shown = widget.content if not isinstance(widget.content, str) else shown
+    console = Console(width=400, record=True, color_system=None, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(shown)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines())
 
 
 async def until_store_open(pilot: Pilot[None], rounds: int = 200) -> None:

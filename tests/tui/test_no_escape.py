@@ -121,3 +121,47 @@ class TestLongPrompts:
             assert "understood as: L4" in text_of(app, "#typed-preview")
             await pilot.press("pagedown")  # the card itself scrolls
             assert app.screen.query_one("#card").scroll_y > 0
+
+
+class TestWhatTheFeedbackShows:
+    """The status line and the notifications never mislead about what is recorded."""
+
+    async def test_a_previous_recorded_line_never_stands_above_not_recorded_yet(self, app_factory) -> None:
+        """Card 1 recorded ("✓ Recorded"), card 2 answered: the status line is cleared for card 2."""
+        app = app_factory(start="review")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("l", "4", "enter", "enter")
+            assert text_of(app, "#status").startswith("✓ Recorded")
+            await pilot.press("2")  # the choice card answered, not recorded
+            assert "Not recorded yet" in text_of(app, "#fb-status")
+            assert "Recorded grade" not in text_of(app, "#status")
+
+    async def test_notifications_do_not_cover_the_grade_line(self, app_factory) -> None:
+        """A toast shown on the feedback sits at the top, clear of the grade bar and its hint."""
+        app = app_factory(start="review")
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await settle(pilot)
+            await pilot.press("l", "4", "enter")
+            app.notify("A long enough notification to be seen", timeout=30)
+            await pilot.pause()
+            await pilot.pause()
+            from textual.widgets._toast import Toast
+
+            panel = app.screen.query_one("#grade-panel").region
+            toasts = [toast.region for toast in app.screen.query(Toast)]
+            assert toasts and all(not toast.overlaps(panel) for toast in toasts)
+
+    async def test_a_long_citation_wraps_under_itself_not_under_its_label(self, app_factory) -> None:
+        """Each source line keeps its indent when it wraps (at 80 columns the first citation wraps)."""
+        app = app_factory(start="review")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("l", "4", "enter")
+            await pilot.pause()
+            lines = app.screen.query_one("#fb-sources").render_lines(app.screen.query_one("#fb-sources").region.reset_offset)
+            texts = ["".join(segment.text for segment in line).rstrip() for line in lines]
+            shown = [text for text in texts if text.strip()]
+            assert shown[0].startswith("Source: ")
+            continuation = [text for text in shown if not text.startswith("Source: ")]
+            assert continuation and all(text.startswith(" " * len("Source: ")) for text in continuation)

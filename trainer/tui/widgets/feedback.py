@@ -10,7 +10,10 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from trainer.tui.literal import literal
+from rich.table import Table
+from rich.text import Text
+
+from trainer.tui.literal import display_text, literal
 
 GRADE_MEANINGS: tuple[str, ...] = (
     "complete blackout",
@@ -155,8 +158,11 @@ class FeedbackView(Vertical):
             body.append(Content.assemble(("Also accepted: ", "bold"), literal(", ".join(also))))
         self.query_one("#fb-answer", Static).update(Content("\n").join(body))
         self.query_one("#fb-explanation", Static).update(literal(explanation))
-        # One line per source, each labelled, so a long citation wraps without losing its label.
-        sources = Content("\n").join(
-            Content.assemble(("Source: ", "bold"), literal(citation, "$text-muted")) for citation in citations
-        )
+        # One row per source, each labelled; a long citation wraps under its own first line (a
+        # two-column grid keeps the indent), never back under the label.
+        sources = Table.grid()
+        sources.add_column(no_wrap=True, style="bold")
+        sources.add_column(ratio=1, style="dim")
+        for citation in citations:
+            sources.add_row("Source: ", Text(display_text(citation)))
         self.query_one("#fb-sources", Static).update(sources)
