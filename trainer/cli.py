@@ -60,6 +60,27 @@ def _fail_with(prefix: str, message: str) -> None:
     sys.exit(1)
 
 
+def _nearest_db(ctx: click.Context, db: str | None) -> str | None:
+    """The nearest --db: the command's own, else its group's (`config --db`), else `trainer --db`."""
+    while db is None and ctx is not None:
+        db = (ctx.params or {}).get("db")
+        ctx = ctx.parent  # type: ignore[assignment]
+    return db
+
+
+def _open_store(ctx: click.Context, db: str | None, prefix: str, *, read_only: bool = False):  # -> Store
+    """Open the database the nearest --db names (or its defaults), or exit 1 with one `prefix: reason` line.
+
+    `read_only` for commands that only read: nothing is created, and a read-only file can be read.
+    """
+    from trainer.store.db import StoreError, open_store, resolve_db_url
+
+    try:
+        return open_store(resolve_db_url(_nearest_db(ctx, db)), read_only=read_only)
+    except StoreError as error:
+        _fail_with(prefix, error.message)
+
+
 def _profile_id(ctx: click.Context, store, fail) -> int:  # store: trainer.store.db.Store
     """The id of the profile `--profile`/$TRAINER_PROFILE names (the default one otherwise), or fail cleanly."""
     from trainer.store.db import StoreError
@@ -269,17 +290,8 @@ def deck_new(name: str, output: str | None) -> None:
 
 
 def _deck_store(ctx: click.Context, db: str | None, command: str, *, read_only: bool = False):  # -> Store
-    """Open the database named by --db (the command's, else `trainer --db`), or exit 1 with one line.
-
-    `read_only` for commands that only read: nothing is created, and a read-only file can be read.
-    """
-    from trainer.store.db import StoreError, open_store, resolve_db_url
-
-    try:
-        return open_store(resolve_db_url(db or (ctx.obj or {}).get("db")), read_only=read_only)
-    except StoreError as error:
-        click.echo(f"trainer deck {command}: {error.message}", err=True)
-        sys.exit(1)
+    """The database for `trainer deck COMMAND` (see `_open_store`)."""
+    return _open_store(ctx, db, f"trainer deck {command}", read_only=read_only)
 
 
 @deck.command("list")
@@ -473,33 +485,16 @@ def _confirm_retiring(preview) -> bool:  # preview: trainer.study.decks.ImportPr
 
 def _config_fail(message: str) -> None:
     """One clear line on stderr, exit status 1, no traceback."""
-    click.echo(f"trainer config: {message}", err=True)
-    sys.exit(1)
+    _fail_with("trainer config", message)
 
 
 _config_db_option = _db_option
 """`--db` on `config` and on each of its commands, so it may follow either."""
 
 
-def _config_db(ctx: click.Context, db: str | None) -> str | None:
-    """The nearest --db: the command's own, else `config --db`, else `trainer --db`."""
-    while db is None and ctx is not None:
-        db = (ctx.params or {}).get("db")
-        ctx = ctx.parent  # type: ignore[assignment]
-    return db
-
-
 def _config_store(ctx: click.Context, db: str | None, *, read_only: bool = False):  # -> trainer.store.db.Store
-    """Open the database named by the nearest --db (or its defaults), or fail cleanly.
-
-    `read_only` for commands that only read: nothing is created, and a read-only file can be read.
-    """
-    from trainer.store.db import StoreError, open_store, resolve_db_url
-
-    try:
-        return open_store(resolve_db_url(_config_db(ctx, db)), read_only=read_only)
-    except StoreError as error:
-        _config_fail(error.message)
+    """The database for `trainer config` (see `_open_store`)."""
+    return _open_store(ctx, db, "trainer config", read_only=read_only)
 
 
 @main.group(invoke_without_command=True)
@@ -674,17 +669,12 @@ def stats(ctx: click.Context, as_json: bool, days: int | None, db: str | None) -
 
 def _profile_fail(message: str) -> None:
     """One clear line on stderr, exit status 1, no traceback."""
-    click.echo(f"trainer profile: {message}", err=True)
-    sys.exit(1)
+    _fail_with("trainer profile", message)
 
 
 def _profile_store(ctx: click.Context, db: str | None):  # -> trainer.store.db.Store
-    from trainer.store.db import StoreError, open_store, resolve_db_url
-
-    try:
-        return open_store(resolve_db_url(db or ctx.find_root().obj.get("db")))
-    except StoreError as error:
-        _profile_fail(error.message)
+    """The database for `trainer profile` (see `_open_store`)."""
+    return _open_store(ctx, db, "trainer profile")
 
 
 @main.group()
