@@ -1,4 +1,4 @@
-"""The exam: questions under exam conditions, the submit confirmation, and Home's exam form.
+"""The exam: questions under exam conditions (the confirmation and Home's form live beside it).
 
 Exam conditions (issue 8): no feedback until the end; back and forth, flag, change an answer; the
 position ("3/40"), the time left ("m:ss", a warning in the last minute) and the flagged count
@@ -11,27 +11,31 @@ The timer is a one-second interval reading the app's injected clock (tests advan
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from trainer.content.cards import CardKind
 from trainer.study.exam import clock_text
 from trainer.tui.literal import literal
+from trainer.tui.screens.exam_confirm import ConfirmSubmit
+from trainer.tui.screens.exam_form import ExamForm
 from trainer.tui.widgets.answer_input import ChoiceAnswer, TypedAnswer
 from trainer.tui.widgets.card_view import CardView
 
 if TYPE_CHECKING:
     from trainer.study.exams import ExamOptions, ExamResult, ExamRun
     from trainer.tui.app import TrainerApp
+
+__all__ = ["ConfirmSubmit", "ExamForm", "ExamScreen", "open_exam"]
+"""`ConfirmSubmit` and `ExamForm` are re-exported: callers and tests import them from here."""
 
 _KIND_LABEL = {
     CardKind.TYPED_ROOT: "typed",
@@ -383,97 +387,3 @@ class ExamScreen(Screen[None]):
         if problem:
             self.app.notify(problem, title="Report not written", severity="error", timeout=10)
         self.trainer.release_keys()
-
-
-class ConfirmSubmit(ModalScreen[bool]):
-    """"Submit the exam?" with the counts of unanswered and flagged questions."""
-
-    BINDINGS = [
-        Binding("enter,y", "answer(True)", "Submit", id="confirm.submit"),
-        Binding("escape,n", "answer(False)", "Back to the exam", id="confirm.back"),
-    ]
-
-    DEFAULT_CSS = """
-    ConfirmSubmit { align: center middle; }
-    ConfirmSubmit #confirm-box { width: 60; height: auto; border: thick $warning; padding: 1 2; background: $surface; }
-    """
-
-    def __init__(self, unanswered: int, flagged: int, total: int) -> None:
-        super().__init__()
-        self.unanswered = unanswered
-        self.flagged = flagged
-        self.total = total
-
-    def compose(self) -> ComposeResult:
-        """The question, the counts, the keys."""
-        from trainer.words import counted
-
-        with Vertical(id="confirm-box"):
-            yield Static(Content("Submit the exam?").stylize("bold"), id="confirm-title")
-            yield Static(
-                Content.assemble(
-                    (counted(self.unanswered, "question"), "bold $text-warning" if self.unanswered else "bold"),
-                    f" of {self.total} unanswered\n",
-                    (counted(self.flagged, "question"), "bold $text-warning" if self.flagged else "bold"),
-                    " flagged\n\n",
-                    "Once submitted, answers cannot be changed. The clock keeps running meanwhile.\n\n",
-                    ("Enter", "bold $accent"), " submit · ", ("Esc", "bold $accent"), " back to the exam",
-                ),
-                id="confirm-counts",
-            )
-        yield Footer()
-
-    def action_answer(self, submit: bool) -> None:
-        """Close with the student's choice."""
-        self.dismiss(submit)
-
-
-class ExamForm(ModalScreen["ExamOptions | None"]):
-    """Home's short form: how many questions, how many minutes, which scope."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="exam-form.cancel")]
-
-    DEFAULT_CSS = """
-    ExamForm { align: center middle; }
-    ExamForm #form-box { width: 64; height: auto; border: thick $accent; padding: 1 2; background: $surface; }
-    ExamForm Input { margin-bottom: 0; }
-    ExamForm #form-error { color: $text-error; }
-    """
-
-    def compose(self) -> ComposeResult:
-        """Three fields and a line for problems."""
-        from trainer.study.exams import DEFAULT_QUESTIONS, default_minutes
-
-        with Vertical(id="form-box"):
-            yield Static(Content("New exam").stylize("bold"))
-            yield Static("Questions")
-            yield Input(str(DEFAULT_QUESTIONS), id="form-questions", type="integer")
-            yield Static("Minutes")
-            yield Input(str(default_minutes(DEFAULT_QUESTIONS)), id="form-minutes", type="integer")
-            yield Static("Scope: all, cervical, thoracic, lumbosacral, tag:NAME or deck:ID")
-            yield Input("all", id="form-scope")
-            yield Static(id="form-error", markup=False)
-            yield Static(Content.assemble(("Enter", "bold $accent"), " start · ", ("Esc", "bold $accent"), " cancel"))
-        yield Footer()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        from trainer.study.exam import parse_scope
-        from trainer.study.exams import ExamOptions
-
-        event.stop()
-        try:
-            questions = int(self.query_one("#form-questions", Input).value or "0")
-            minutes = int(self.query_one("#form-minutes", Input).value or "0")
-            if questions < 1 or minutes < 1:
-                raise ValueError("Give at least one question and one minute.")
-            scope = parse_scope(self.query_one("#form-scope", Input).value)
-        except ValueError as error:
-            message = str(error) if "invalid literal" not in str(error) else "Questions and minutes are whole numbers."
-            self.query_one("#form-error", Static).update(literal(message))
-            return
-        self.dismiss(replace(ExamOptions(), questions=questions, minutes=minutes, scope=scope))
-
-    def action_cancel(self) -> None:
-        """Close without starting."""
-        self.dismiss(None)

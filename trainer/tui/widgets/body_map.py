@@ -17,7 +17,6 @@ Feedback and exam screens get a ready-made widget from `answer_map` and `confusi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 from rich.segment import Segment
 from rich.style import Style
@@ -29,37 +28,34 @@ from textual.widget import Widget
 from trainer.content.bodymap import VIEWS, BodyMap as MapData, Figure, Highlight, answer_figure, confusion_figure
 from trainer.content.map_raster import OUTSIDE, Raster, fit, rasterise
 from trainer.content.roots import LEVELS
+from trainer.tui.widgets.body_map_paint import (
+    BODY_BLANK,
+    DIMMED,
+    GAP,
+    HIGHLIGHT_COLOURS,
+    ROOT_COLOURS,
+    half_block_rows,
+    ink_on,
+    legend_strip,
+    members_of,
+    root_colour,
+    short_nerve,
+    style,
+    zone_area,
+)
 
-ROOT_COLOURS = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499")
-"""Paul Tol's "muted" qualitative scheme (colour-blind safe), cycled along the roots C2..S4-5."""
-
-HIGHLIGHT_COLOURS = ("#E69F00", "#56B4E9")
-"""Okabe-Ito orange and sky blue: the first and second highlighted area."""
-
-BODY_BLANK = "#3c3c3c"
-"""Skin that no zone covers (the face, blank areas where maps disagree)."""
-
-DIMMED = ("#5a5a5a", "#4b4b4b")
-"""Zones that are not highlighted, alternating so their boundaries still show."""
-
-GAP = 2
-"""Columns between the front and the back view."""
-
-
-def root_colour(root: str) -> str:
-    """The colour of a root's zones: neighbouring roots never share one."""
-    return ROOT_COLOURS[LEVELS.index(root) % len(ROOT_COLOURS)] if root in LEVELS else BODY_BLANK
-
-
-@lru_cache(maxsize=512)
-def _style(fg: str | None, bg: str | None, bold: bool = False) -> Style:
-    return Style(color=fg, bgcolor=bg, bold=bold)
-
-
-def _ink_on(colour: str) -> str:
-    """Black or white text, whichever reads on `colour`."""
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "#ffffff"
+__all__ = [
+    "BODY_BLANK",
+    "DIMMED",
+    "GAP",
+    "HIGHLIGHT_COLOURS",
+    "ROOT_COLOURS",
+    "BodyMap",
+    "answer_map",
+    "confusion_map",
+    "root_colour",
+]
+"""The colours and `root_colour` live in `body_map_paint`; re-exported here for callers and tests."""
 
 
 class BodyMap(Widget):
@@ -200,7 +196,7 @@ class BodyMap(Widget):
         titles = [Segment(" " * left)]
         for index, view in enumerate(self.views):
             title = self.bodymap.view_titles.get(view, view)[:cols].center(cols)
-            titles.append(Segment(title, _style(None, None, True)))
+            titles.append(Segment(title, style(None, None, True)))
             if index < len(self.views) - 1:
                 titles.append(Segment(" " * GAP))
         lines.append(Strip(titles).adjust_cell_length(width))
@@ -214,11 +210,7 @@ class BodyMap(Widget):
                         segments.append(Segment(" " * GAP))
                 lines.append(Strip(segments).adjust_cell_length(width))
         for text, colour in legend:
-            if colour:
-                segments = [Segment(" \u2588\u2588 ", _style(colour, None)), Segment(text, _style(None, None, True))]
-            else:
-                segments = [Segment(" " + text, _style("#a0a0a0", None))]
-            lines.append(Strip(segments).adjust_cell_length(width))
+            lines.append(legend_strip(text, colour, width))
         while len(lines) < height:
             lines.append(Strip.blank(width))
         return lines[:height]
@@ -252,32 +244,7 @@ class BodyMap(Widget):
         if self.show_key_points:
             self._dots(view, base, pixel, overlay)
         self._labels(view, base, pixel, overlay, cols, rows)
-        grid: list[list[Segment]] = []
-        for row in range(rows):
-            segments: list[Segment] = []
-            run_text, run_style = "", None
-            for x in range(cols):
-                if (row, x) in overlay:
-                    char, style = overlay[(row, x)]
-                else:
-                    top = pixel[2 * row * cols + x]
-                    bottom = pixel[(2 * row + 1) * cols + x] if 2 * row + 1 < 2 * rows else None
-                    if top is None and bottom is None:
-                        char, style = " ", _style(None, None)
-                    elif top is None:
-                        char, style = "\u2584", _style(bottom, None)
-                    else:
-                        char, style = "\u2580", _style(top, bottom)
-                if style is run_style:
-                    run_text += char
-                else:
-                    if run_text:
-                        segments.append(Segment(run_text, run_style))
-                    run_text, run_style = char, style
-            if run_text:
-                segments.append(Segment(run_text, run_style))
-            grid.append(segments)
-        return grid
+        return half_block_rows(pixel, overlay, cols, rows)
 
     def _cover_colours(self, raster: Raster) -> list[str]:
         """The colour of each cover of the base raster, before highlights."""
@@ -304,7 +271,7 @@ class BodyMap(Widget):
         """Pixel indices of a view covered by a highlight's zones (in its own layer)."""
         layer = self.bodymap.layer_of(highlight.target)
         raster = rasterise(self.bodymap, view, layer, cols, 2 * rows)
-        return _members_of(raster, highlight.target, self.bodymap)
+        return members_of(raster, highlight.target, self.bodymap)
 
     def _dots(self, view: str, base: Raster, pixel: list[str | None], overlay: dict) -> None:
         """ISNCSCI key points as dots, on both sides (only the highlighted roots' when highlighting)."""
@@ -318,7 +285,7 @@ class BodyMap(Widget):
             for side in point.both_sides:
                 x, y = base.pixel_of(side)
                 under = pixel[y * base.width + x] or BODY_BLANK
-                overlay[(y // 2, x)] = ("\u25cf", _style(_ink_on(under), under))
+                overlay[(y // 2, x)] = ("\u25cf", style(ink_on(under), under))
 
     def _labels(self, view: str, base: Raster, pixel: list[str | None], overlay: dict, cols: int, rows: int) -> None:
         """Highlight labels (always), then every zone's name when labels are on, without collisions."""
@@ -338,9 +305,9 @@ class BodyMap(Widget):
                         break
                 else:
                     return
-            style = _style(_ink_on(colour), colour, True)
+            label_style = style(ink_on(colour), colour, True)
             for (r, c), char in zip(cells, text, strict=False):
-                overlay[(r, c)] = (char, style)
+                overlay[(r, c)] = (char, label_style)
             # Keep a blank cell either side, so "T4" and "C4" never run together as "T4C4".
             row_of = cells[0][0]
             taken.update((row_of, c) for c in range(cells[0][1] - 1, cells[-1][1] + 2))
@@ -350,7 +317,7 @@ class BodyMap(Widget):
             if not zones:
                 continue
             point = self.bodymap.key_point(highlight.target)
-            anchor = point.at if point is not None and point.view == view else max(zones, key=_area).label_at
+            anchor = point.at if point is not None and point.view == view else max(zones, key=zone_area).label_at
             short = highlight.label.split("  ")[0] if "  " in highlight.label else highlight.target
             place(short, anchor, HIGHLIGHT_COLOURS[highlight.slot % 2])
         if figure.labels:
@@ -360,27 +327,8 @@ class BodyMap(Widget):
                     continue
                 point = self.bodymap.key_point(zone.root) if zone.root else None
                 anchor = point.at if point is not None and point.view == view and zone.contains(point.at) else zone.label_at
-                text = zone.root or _short_nerve(zone.target)
+                text = zone.root or short_nerve(zone.target)
                 place(text, anchor, "#1e1e1e")
-
-
-def _area(zone) -> float:
-    from trainer.content.geometry import area
-
-    return area(zone.shape)
-
-
-def _short_nerve(nerve_id: str) -> str:
-    """A few letters for a nerve's label: "lateral-femoral-cutaneous" -> "LFC"."""
-    parts = nerve_id.split("-")
-    return "".join(p[0] for p in parts).upper() if len(parts) > 1 else nerve_id[:3].upper()
-
-
-@lru_cache(maxsize=256)
-def _members_of(raster: Raster, target: str, bodymap: MapData) -> frozenset[int]:
-    ids = {z.id for z in bodymap.zones_of(target)}
-    hit = {i for i, cover in enumerate(raster.covers) if ids.intersection(cover)}
-    return frozenset(i for i, value in enumerate(raster.cells) if value in hit)
 
 
 def answer_map(bodymap: MapData, root: str, *, id: str | None = None) -> BodyMap:  # noqa: A002
