@@ -218,8 +218,11 @@ def _measure(
             _kill(session)
 
         session = f"{tag}-review{run}"
-        for stale in work.glob("bench.db*"):
-            stale.unlink()
+        for stale in work.glob("bench.db*"):  # the database, its -wal/-shm, its daily backups folder
+            if stale.is_dir():
+                shutil.rmtree(stale)
+            else:
+                stale.unlink()
         shutil.copyfile(pristine, db)
         try:
             launched = _launch(f"{TRAINER} review", session, env)
