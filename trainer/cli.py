@@ -347,7 +347,8 @@ def deck_remove(ctx: click.Context, deck_id: str, purge: bool, yes: bool, db: st
     """
     from trainer.clock import SystemClock
     from trainer.store.db import StoreError
-    from trainer.study.deck_admin import DeckAdminError, builtin_deck_files, remove_deck
+    from trainer.study.deck_admin import DeckAdminError, remove_deck
+    from trainer.study.decks import builtin_deck_files
 
     if deck_id in builtin_deck_files():
         click.echo(f'trainer deck remove: "{deck_id}" is a built-in deck; it cannot be removed (suspend its cards instead)', err=True)

@@ -27,6 +27,7 @@ __all__ = [
     "backup_dir",
     "backups",
     "check_database",
+    "copy_database",
     "make_backup",
     "restore_backup",
 ]
@@ -61,8 +62,8 @@ def backups(database: Path) -> list[Path]:
     return sorted(folder.glob(f"{database.stem}-*.db"))
 
 
-def _copy(source: Path, target: Path, *, source_uri: str | None = None) -> None:
-    """Copy a database with the online backup API."""
+def copy_database(source: Path, target: Path, *, source_uri: str | None = None) -> None:
+    """Copy a SQLite database with its online backup API (pages still in the WAL included)."""
     src = sqlite3.connect(source_uri or read_only_uri(source), uri=True)
     try:
         dst = sqlite3.connect(target)
@@ -102,7 +103,7 @@ def make_backup(database: Path, *, now: datetime, output: Path | None = None) ->
         raise BackupError(f"{output} already exists; choose another file name (nothing was written).")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        _copy(database, output)
+        copy_database(database, output)
     except (OSError, sqlite3.Error) as error:
         output.unlink(missing_ok=True)
         raise BackupError(f"Could not write the backup {output}: {error}.") from error
@@ -226,7 +227,7 @@ def restore_backup(database: Path, source: Path, *, now: datetime) -> Path | Non
         )
     safety = make_backup(database, now=now) if database.is_file() else None
     try:
-        _copy(source, database)
+        copy_database(source, database)
     except (OSError, sqlite3.Error) as error:
         raise BackupError(f"Could not restore {source}: {error}. The previous database is kept in {safety}.") from error
     return safety

@@ -661,13 +661,7 @@ def backup_database(path: Path, *, version: int, now: datetime) -> Path:
     while target.exists():
         counter += 1
         target = path.with_name(f"{path.name}.v{version}-{stamp}-{counter}.bak")
-    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
+    from trainer.store.backup import copy_database
+
+    copy_database(path, target, source_uri=f"{path.resolve().as_uri()}?mode=ro")
     return target

@@ -7,7 +7,6 @@ UI-agnostic like the rest of `trainer.study`; the SQL is in `trainer.store.decks
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from trainer.clock import Clock
 from trainer.content.cards import CompiledDeck
@@ -15,26 +14,14 @@ from trainer.content.schema import Deck
 from trainer.store import decks_repo
 from trainer.store.db import Store, store_errors
 from trainer.store.decks_repo import DeckRow
+from trainer.study.decks import builtin_deck_files
 from trainer.study.settings import load_settings
 
-__all__ = ["DeckAdminError", "DeckRow", "builtin_deck_files", "deck_structure", "list_decks", "remove_deck", "stored_deck"]
+__all__ = ["DeckAdminError", "DeckRow", "deck_structure", "list_decks", "remove_deck", "stored_deck"]
 
 
 class DeckAdminError(Exception):
     """A deck command cannot be done; the message is one sentence for the user."""
-
-
-def builtin_deck_files() -> dict[str, Path]:
-    """Each built-in deck's id and file, the ids read from the files (without validating whole decks)."""
-    import tomllib
-
-    from trainer.paths import builtin_deck_paths
-
-    found: dict[str, Path] = {}
-    for path in builtin_deck_paths():
-        with path.open("rb") as handle:
-            found[str(tomllib.load(handle)["deck"]["id"])] = path
-    return found
 
 
 @store_errors("list the decks")

@@ -24,7 +24,15 @@ from trainer.store.db import Store, store_errors
 from trainer.store.models import Deck
 from trainer.study.startup import BUILTIN_DECK_META, builtin_deck_key
 
-__all__ = ["ImportPreview", "bulk_work", "ensure_builtin_deck", "import_compiled_deck", "import_deck_file", "preview_deck_file"]
+__all__ = [
+    "ImportPreview",
+    "builtin_deck_files",
+    "bulk_work",
+    "ensure_builtin_deck",
+    "import_compiled_deck",
+    "import_deck_file",
+    "preview_deck_file",
+]
 
 
 @contextmanager
@@ -216,7 +224,7 @@ def _refuse_builtin_id(deck: CompiledDeck) -> None:
     builtins = builtin_deck_paths()
     if Path(path).resolve() in {b.resolve() for b in builtins}:
         return
-    if deck.info.id in _builtin_ids(tuple((str(b), b.stat().st_mtime_ns) for b in builtins)):
+    if deck.info.id in builtin_deck_files():
         raise DeckError(
             [
                 DeckProblem(
@@ -228,9 +236,16 @@ def _refuse_builtin_id(deck: CompiledDeck) -> None:
         )
 
 
+def builtin_deck_files() -> dict[str, Path]:
+    """Each built-in deck's `[deck] id` and file (the one place that knows which ids are built in)."""
+    from trainer.paths import builtin_deck_paths
+
+    return dict(_builtin_ids(tuple((str(path), path.stat().st_mtime_ns) for path in builtin_deck_paths())))
+
+
 @lru_cache(maxsize=4)
-def _builtin_ids(files: tuple[tuple[str, int], ...]) -> frozenset[str]:
-    """The `[deck] id` of each built-in deck file, by (path, modification time): read once.
+def _builtin_ids(files: tuple[tuple[str, int], ...]) -> tuple[tuple[str, Path], ...]:
+    """(id, file) of each built-in deck file, by (path, modification time): read once.
 
     Only the id is needed, so the files are parsed, not validated (the built-in decks are
     validated when they are imported); a file without a readable id is loaded in full, so its
@@ -238,14 +253,15 @@ def _builtin_ids(files: tuple[tuple[str, int], ...]) -> frozenset[str]:
     """
     from trainer.content.loader import load_deck
 
-    ids = set()
+    found = []
     for path, _modified in files:
         try:
             with open(path, "rb") as handle:
-                ids.add(str(tomllib.load(handle)["deck"]["id"]))
+                deck_id = str(tomllib.load(handle)["deck"]["id"])
         except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError):
-            ids.add(load_deck(path).meta.id)
-    return frozenset(ids)
+            deck_id = load_deck(path).meta.id
+        found.append((deck_id, Path(path)))
+    return tuple(found)
 
 
 def _preview(store: Store, path: str, deck: CompiledDeck, *, now: datetime) -> ImportPreview:
