@@ -8,6 +8,9 @@ stay fast and the TUI's first paint is not delayed by code it does not need yet.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
 
@@ -79,6 +82,25 @@ def _open_store(ctx: click.Context, db: str | None, prefix: str, *, read_only: b
         return open_store(resolve_db_url(_nearest_db(ctx, db)), read_only=read_only)
     except StoreError as error:
         _fail_with(prefix, error.message)
+
+
+@contextmanager
+def _command_store(ctx: click.Context, db: str | None, prefix: str, *, read_only: bool = False) -> Iterator[Any]:
+    """The database for one command, closed afterwards; a refusal (the database's, or a setting's or
+    profile's) becomes one `prefix: reason` line and exit status 1, never a traceback."""
+    from trainer.store.db import StoreError
+    from trainer.study.profiles import ProfileError
+    from trainer.study.settings import SettingError
+
+    store = _open_store(ctx, db, prefix, read_only=read_only)
+    try:
+        yield store
+    except StoreError as error:
+        _fail_with(prefix, error.message)
+    except (SettingError, ProfileError) as error:
+        _fail_with(prefix, str(error))
+    finally:
+        store.close()
 
 
 def _profile_id(ctx: click.Context, store, fail) -> int:  # store: trainer.store.db.Store
@@ -493,11 +515,6 @@ _config_db_option = _db_option
 """`--db` on `config` and on each of its commands, so it may follow either."""
 
 
-def _config_store(ctx: click.Context, db: str | None, *, read_only: bool = False):  # -> trainer.store.db.Store
-    """The database for `trainer config` (see `_open_store`)."""
-    return _open_store(ctx, db, "trainer config", read_only=read_only)
-
-
 @main.group(invoke_without_command=True)
 @_config_db_option
 @click.pass_context
@@ -508,18 +525,13 @@ def config(ctx: click.Context, db: str | None) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from trainer.store.db import StoreError, store_errors
+    from trainer.store.db import store_errors
     from trainer.study.settings import load_settings, setting_items
 
-    store = _config_store(ctx, db, read_only=True)
-    profile_id = _profile_id(ctx, store, _config_fail)
-    try:
+    with _command_store(ctx, db, "trainer config", read_only=True) as store:
+        profile_id = _profile_id(ctx, store, _config_fail)
         with store_errors("read the settings"), store.session() as session:
             items = setting_items(load_settings(session, profile_id=profile_id))
-    except StoreError as error:
-        _config_fail(error.message)
-    finally:
-        store.close()
     width = max(len(name) for name, _, _ in items)
     for name, value, help_text in items:
         click.echo(f"{name:<{width}}  {value:<8}  {help_text}")
@@ -531,20 +543,13 @@ def config(ctx: click.Context, db: str | None) -> None:
 @click.pass_context
 def config_get(ctx: click.Context, name: str, db: str | None) -> None:
     """Print one setting's value."""
-    from trainer.store.db import StoreError, store_errors
-    from trainer.study.settings import SettingError, load_settings, setting_text
+    from trainer.store.db import store_errors
+    from trainer.study.settings import load_settings, setting_text
 
-    store = _config_store(ctx, db, read_only=True)
-    profile_id = _profile_id(ctx, store, _config_fail)
-    try:
+    with _command_store(ctx, db, "trainer config", read_only=True) as store:
+        profile_id = _profile_id(ctx, store, _config_fail)
         with store_errors("read the settings"), store.session() as session:
             value = setting_text(load_settings(session, profile_id=profile_id), name)
-    except SettingError as error:
-        _config_fail(str(error))
-    except StoreError as error:
-        _config_fail(error.message)
-    finally:
-        store.close()
     click.echo(value)
 
 
@@ -555,22 +560,15 @@ def config_get(ctx: click.Context, name: str, db: str | None) -> None:
 @click.pass_context
 def config_set(ctx: click.Context, name: str, value: str, db: str | None) -> None:
     """Change one setting (validated; saved at once)."""
-    from trainer.store.db import StoreError, store_errors
-    from trainer.study.settings import SettingError, normalise_name, set_setting, setting_text
+    from trainer.store.db import store_errors
+    from trainer.study.settings import normalise_name, set_setting, setting_text
 
-    store = _config_store(ctx, db)
-    profile_id = _profile_id(ctx, store, _config_fail)
-    try:
+    with _command_store(ctx, db, "trainer config") as store:
+        profile_id = _profile_id(ctx, store, _config_fail)
         with store_errors("save the setting"), store.session() as session:
             settings = set_setting(session, name, value, profile_id=profile_id)
             session.commit()
         canonical = normalise_name(name)
-    except SettingError as error:
-        _config_fail(str(error))
-    except StoreError as error:
-        _config_fail(error.message)
-    finally:
-        store.close()
     click.echo(f"{canonical} = {setting_text(settings, canonical)}")
 
 
@@ -668,16 +666,6 @@ def stats(ctx: click.Context, as_json: bool, days: int | None, db: str | None) -
 # --- profile commands --------------------------------------------------------------------------
 
 
-def _profile_fail(message: str) -> None:
-    """One clear line on stderr, exit status 1, no traceback."""
-    _fail_with("trainer profile", message)
-
-
-def _profile_store(ctx: click.Context, db: str | None):  # -> trainer.store.db.Store
-    """The database for `trainer profile` (see `_open_store`)."""
-    return _open_store(ctx, db, "trainer profile")
-
-
 @main.group()
 def profile() -> None:
     """List, add and rename profiles: one student each, with their own schedule and settings."""
@@ -688,16 +676,10 @@ def profile() -> None:
 @click.pass_context
 def profile_list(ctx: click.Context, db: str | None) -> None:
     """Show every profile with its number of answers."""
-    from trainer.store.db import StoreError
     from trainer.study.profiles import list_profiles
 
-    store = _profile_store(ctx, db)
-    try:
+    with _command_store(ctx, db, "trainer profile") as store:
         found = list_profiles(store)
-    except StoreError as error:
-        _profile_fail(error.message)
-    finally:
-        store.close()
     width = max(len(p.name) for p in found)
     for p in found:
         click.echo(f"{p.name:<{width}}  {p.reviews} answer{'s' if p.reviews != 1 else ''}  (student id {p.pseudonym})")
@@ -710,18 +692,10 @@ def profile_list(ctx: click.Context, db: str | None) -> None:
 def profile_add(ctx: click.Context, name: str, db: str | None) -> None:
     """Add a profile with a fresh schedule (every card new)."""
     from trainer.clock import SystemClock
-    from trainer.store.db import StoreError
-    from trainer.study.profiles import ProfileError, add_profile
+    from trainer.study.profiles import add_profile
 
-    store = _profile_store(ctx, db)
-    try:
+    with _command_store(ctx, db, "trainer profile") as store:
         add_profile(store, name, now=SystemClock().now())
-    except ProfileError as error:
-        _profile_fail(str(error))
-    except StoreError as error:
-        _profile_fail(error.message)
-    finally:
-        store.close()
     click.echo(f"Added profile {name.strip()!r}; study with: trainer --profile {name.strip()!r}")
 
 
@@ -732,18 +706,10 @@ def profile_add(ctx: click.Context, name: str, db: str | None) -> None:
 @click.pass_context
 def profile_rename(ctx: click.Context, old: str, new: str, db: str | None) -> None:
     """Rename a profile (its schedule, answers and settings stay with it)."""
-    from trainer.store.db import StoreError
-    from trainer.study.profiles import ProfileError, rename_profile
+    from trainer.study.profiles import rename_profile
 
-    store = _profile_store(ctx, db)
-    try:
+    with _command_store(ctx, db, "trainer profile") as store:
         rename_profile(store, old, new)
-    except ProfileError as error:
-        _profile_fail(str(error))
-    except StoreError as error:
-        _profile_fail(error.message)
-    finally:
-        store.close()
     click.echo(f"Renamed profile {old!r} to {new.strip()!r}")
 
 
