@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from trainer.study.review import StudyCard, StudySession
     from trainer.tui.app import TrainerApp
 
+
 class ReviewScreen(ReviewStoreActions, Screen[None]):
     """Today's review: question, answer, feedback and grade, card after card."""
 
@@ -284,7 +285,9 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
 
     def _refresh_progress(self) -> None:
         elapsed = (self.trainer.clock.now() - self.session.started_at).total_seconds()
-        self.query_one(SessionProgress).show(done=self.session.answers_done, left=self.session.counts().total, elapsed_s=elapsed)
+        self.query_one(SessionProgress).show(
+            done=self.session.answers_done, left=self.session.counts().total, elapsed_s=elapsed
+        )
 
     def _tick(self) -> None:
         """Once a second: refresh the elapsed time (cheap: no database query)."""
@@ -299,4 +302,3 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
         self.call_after_refresh(self.query_one(ChoiceAnswer).prepare)
         if self.mode == "typing":
             self.query_one("#typed-input").focus()
-

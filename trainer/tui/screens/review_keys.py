@@ -49,7 +49,13 @@ REVIEW_BINDINGS = [
     Binding("pagedown", "scroll('page_down')", "Page down", show=False),
     Binding("pageup", "scroll('page_up')", "Page up", show=False),
     Binding("q", "home", "Home", tooltip="Back to Home; an answer on screen is recorded first", id="review.home"),
-    Binding("escape", "home('typing')", "Home", tooltip="Back to Home; an answer on screen is recorded first", id="review.home-esc"),
+    Binding(
+        "escape",
+        "home('typing')",
+        "Home",
+        tooltip="Back to Home; an answer on screen is recorded first",
+        id="review.home-esc",
+    ),
     Binding("escape", "home('esc')", "Home", show=False),
 ]
 """Keys. While an answer is being typed, letters belong to it, so undo, suspend, help and home move

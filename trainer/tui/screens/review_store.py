@@ -164,7 +164,9 @@ class ReviewStoreActions:
     def _undone(self, restored: str | None, problem: str | None) -> None:
         if restored is None:
             # Refused (another window changed that card since: both answers stay) or nothing left.
-            self.notify(problem or "Nothing to undo in this session.", title="Not undone", severity="warning", timeout=8)
+            self.notify(
+                problem or "Nothing to undo in this session.", title="Not undone", severity="warning", timeout=8
+            )
             self.refresh_bindings()
         else:
             self._next()
