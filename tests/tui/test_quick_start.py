@@ -24,7 +24,7 @@ from trainer.clock import FixedClock
 from trainer.content.cards import CompiledDeck, DeckInfo, SourceRef
 from trainer.store import repo
 from trainer.store.db import open_store, resolve_db_url
-from trainer.tui import app as app_module
+from trainer.study import startup
 from trainer.tui.app import make_app
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.review import ReviewScreen
@@ -41,13 +41,13 @@ SIZE = (100, 30)
 def held_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """The app's store worker waits until the test sets the returned event."""
     release = threading.Event()
-    real_open = app_module._open
+    real_open = startup.open_full_store
 
     def slow_open(*args, **kwargs):
         release.wait(10)
         return real_open(*args, **kwargs)
 
-    monkeypatch.setattr(app_module, "_open", slow_open)
+    monkeypatch.setattr(startup, "open_full_store", slow_open)
     from textual.pilot import Pilot
 
     # Keys are pressed while the store worker is held: they must not wait for it.

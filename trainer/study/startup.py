@@ -31,11 +31,12 @@ from trainer.store.readers import Reader, profile_id_of
 from trainer.study.settings import Settings, settings_from_rows
 
 if TYPE_CHECKING:
+    from trainer.store.db import Store
     from trainer.store.quick import Sqlite3Executor
     from trainer.study.overview import HomeOverview
     from trainer.study.session import StudySession
 
-__all__ = ["BUILTIN_DECK_META", "FirstScreen", "builtin_deck_key", "quick_first_screen"]
+__all__ = ["BUILTIN_DECK_META", "FirstScreen", "builtin_deck_key", "open_full_store", "quick_first_screen"]
 
 BUILTIN_DECK_META = "builtin_deck_hash"
 """Meta key holding the hash of the built-in deck file (and app version) last imported."""
@@ -152,3 +153,25 @@ def quick_first_screen(
         return None
     finally:
         executor.close()
+
+
+def open_full_store(db: str | None, *, clock: Clock | None, from_snapshot: bool = False) -> Store:
+    """Open the full store (creating it on a first run, migrating an older schema); in the TUI's worker thread.
+
+    Args:
+        db: `--db` value (path or URL); None for $TRAINER_DB or the default.
+        clock: The app's clock, once known.
+        from_snapshot: A first run may write the new database from the shipped snapshot of the
+            built-in decks (`trainer.study.snapshot`): milliseconds, where importing takes seconds.
+
+    Raises:
+        StoreError: The database cannot be used.
+    """
+    from trainer.store.db import open_store, resolve_db_url
+
+    if from_snapshot and clock is not None:
+        from trainer.study.snapshot import create_from_snapshot
+
+        create_from_snapshot(db, now=clock.now())
+
+    return open_store(resolve_db_url(db), now=clock.now if clock is not None else None)

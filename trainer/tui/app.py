@@ -13,19 +13,20 @@ way the app holds the keys that depend on it (`hold_keys`), replaying them in or
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from textual import events, on, work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from trainer.tui.held_keys import KeyHolding
+from trainer.tui.palette import PaletteAndScreenshots
 from trainer.tui.screens.home import HomeScreen
+from trainer.tui.screens.loading import LoadingScreen
 
 if TYPE_CHECKING:
     from trainer.clock import Clock
@@ -33,27 +34,10 @@ if TYPE_CHECKING:
     from trainer.study.exams import ExamOptions
     from trainer.study.session import StudySession
 
-_MODE_MARKERS = {("typing",), ("esc",)}
-"""Action parameters that only say which key ran the action (the same action, not a different one)."""
-
 Start = Literal["home", "review", "exam"]
 """Where the app opens: the Home screen, straight on the first card of today's review, or on an exam."""
 
-UNHELD_KEYS = frozenset({"ctrl+q", "ctrl+c"})
-"""Keys never held while a database call is under way: quitting always works at once."""
-
-
-class LoadingScreen(Screen[None]):
-    """What a review shows until its first card can be read (a first run imports the deck first)."""
-
-    def compose(self):  # noqa: ANN201
-        """One line."""
-        from textual.widgets import Static
-
-        yield Static("Loading today's cards…", id="loading")
-
-
-class TrainerApp(App[None]):
+class TrainerApp(KeyHolding, PaletteAndScreenshots, App[None]):
     """The Dermatome Trainer terminal app."""
 
     CSS_PATH = "app.tcss"
@@ -191,9 +175,10 @@ class TrainerApp(App[None]):
         """Open the database in a thread (creating it and importing the built-in deck on a first run)."""
         from trainer.store.db import StoreError
         from trainer.study.profiles import ProfileError
+        from trainer.study.startup import open_full_store
 
         try:
-            store = _open(self._db, clock=self.clock, from_snapshot=self._import_builtin)
+            store = open_full_store(self._db, clock=self.clock, from_snapshot=self._import_builtin)
             try:
                 self._settle_profile(store)
                 if self._quick_session is not None:
@@ -365,106 +350,6 @@ class TrainerApp(App[None]):
         else:
             self.switch_screen(HomeScreen())
 
-    # --- keys held during a database call ------------------------------------------------------
-
-    def hold_keys(self) -> None:
-        """Hold every key (but quitting) until `release_keys`: a database call is under way and
-        the keys that follow depend on its result. Held keys are never dropped."""
-        self._holding += 1
-
-    def release_keys(self) -> None:
-        """Replay the held keys, in order, as if they were pressed now."""
-        self._holding = max(0, self._holding - 1)
-        if self._holding:
-            return
-        held, self._held = self._held, []
-        for key in held:
-            self.post_message(events.Key(key.key, key.character))
-
-    async def on_event(self, event: events.Event) -> None:
-        """Hold keys while a database call they depend on is under way (see `hold_keys`)."""
-        if self._holding and isinstance(event, events.Key) and not event.is_forwarded and event.key not in UNHELD_KEYS:
-            self._held.append(event)
-            return
-        await super().on_event(event)
-
-    # --- screenshots (the palette's "Screenshot") ---------------------------------------------
-
-    def deliver_screenshot(
-        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
-    ) -> str | None:
-        """Save an SVG of the screen in the Downloads folder, creating the folder if it is missing.
-
-        Textual saves into `platformdirs.user_downloads_path()` and, when that folder does not
-        exist (a fresh account, a server), fails with "Failed to save screenshot" and no reason.
-        Its own toast says where the file went once it is saved.
-        """
-        if path is None:
-            from platformdirs import user_downloads_path
-
-            folder = user_downloads_path()
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                self.notify(
-                    f"Could not create {folder} for the screenshot: {error.strerror or error}.",
-                    title="Screenshot",
-                    severity="error",
-                )
-                return None
-            path = str(folder)
-        self._screenshot_folder = path
-        return super().deliver_screenshot(filename, path, time_format)
-
-    @on(events.DeliveryFailed)
-    def _screenshot_failed(self, event: events.DeliveryFailed) -> None:
-        """Say why a screenshot was not saved, and where it was meant to go (Textual gives no reason)."""
-        if event.name != "screenshot":
-            return
-        event.prevent_default()
-        error = event.exception
-        reason = getattr(error, "strerror", None) or str(error)
-        self.notify(
-            f"Could not save the screenshot in {self._screenshot_folder}: {reason}.", title="Screenshot", severity="error"
-        )
-
-    # --- the command palette -----------------------------------------------------------------
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The command palette: the current screen's actions first, then Textual's own.
-
-        A key that stands for a family of actions (1-9 choose an option, 0-5 set a grade) is
-        never offered as one entry: its footer binding is only the first of the family, so the
-        palette would run `choose(1)` or `grade(0)` under a bare "Choose" or "Grade". A screen
-        that wants such actions in the palette names each one itself (`palette_commands`).
-        """
-        from textual.actions import parse
-
-        seen: set[str] = set()
-        extra = getattr(screen, "palette_commands", None)
-        if extra is not None:
-            for title, help_text, callback in extra():
-                seen.add(title)
-                yield SystemCommand(title, help_text, callback)
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not active.enabled or not binding.show or not binding.description or binding.system:
-                continue
-            if binding.action in ("quit", "app.quit", "command_palette"):
-                continue
-            _, _, parameters = parse(binding.action)
-            if parameters and parameters not in _MODE_MARKERS:
-                continue
-            title = binding.description
-            if title in seen:
-                continue
-            seen.add(title)
-            help_text = binding.tooltip or f"Key: {binding.key_display or binding.key}"
-            yield SystemCommand(title, help_text, partial(self._run_screen_action, binding.action, active.node))
-        yield from super().get_system_commands(screen)
-
-    async def _run_screen_action(self, action: str, node: Any) -> None:
-        await self.run_action(action, node)
 
 
 def make_app(
@@ -505,25 +390,3 @@ def make_app(
         profile=profile,
         exam=exam,
     )
-
-
-def _open(db: str | None, *, clock: Clock | None, from_snapshot: bool = False) -> Store:
-    """Open (creating on first run, migrating an older schema) the database; in the app's worker thread.
-
-    Args:
-        db: `--db` value (path or URL); None for $TRAINER_DB or the default.
-        clock: The app's clock, once known.
-        from_snapshot: A first run may write the new database from the shipped snapshot of the
-            built-in decks (`trainer.study.snapshot`): milliseconds, where importing takes seconds.
-
-    Raises:
-        StoreError: The database cannot be used.
-    """
-    from trainer.store.db import open_store, resolve_db_url
-
-    if from_snapshot and clock is not None:
-        from trainer.study.snapshot import create_from_snapshot
-
-        create_from_snapshot(db, now=clock.now())
-
-    return open_store(resolve_db_url(db), now=clock.now if clock is not None else None)

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Input, Static
 from trainer.tui.literal import literal
 
 if TYPE_CHECKING:
-    from trainer.study.exams import ExamOptions
+    pass
 
 
 class ExamForm(ModalScreen["ExamOptions | None"]):
