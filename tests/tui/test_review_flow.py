@@ -161,10 +161,10 @@ class TestGradeBar:
 
 
 def footer_keys(app) -> list[tuple[str, str]]:
-    """The (key, description) pairs the footer shows, enabled ones only, left to right."""
-    from textual.widgets._footer import FooterKey
+    """The (key, description) pairs the key bar shows, enabled ones only, left to right."""
+    from trainer.tui.widgets.key_bar import KeyBar
 
-    return [(key.key_display, key.description) for key in app.screen.query(FooterKey) if not key.disabled]
+    return [(key, description) for key, description, enabled in app.screen.query_one(KeyBar).shown if enabled]
 
 
 class TestLongFeedback:
@@ -201,8 +201,7 @@ class TestLongFeedback:
                 await settle(pilot)
                 assert ("↑↓", "Scroll") in footer_keys(app)
                 assert ("q", "Home") in footer_keys(app)
-                footer = app.screen.query_one("Footer")
-                assert footer.virtual_size.width <= footer.size.width  # nothing cut off at the right
+                assert not app.screen.query_one("KeyBar").cut_off  # nothing cut off at the right
                 if long:  # the palette comes and goes; the arrow keys still scroll (checked below)
                     await pilot.press("ctrl+p")
                     await settle(pilot)
@@ -446,3 +445,27 @@ class TestWholeSession:
             assert isinstance(app.screen, HomeScreen)
             assert "0 new" in text_of(app, "#home-today")
         assert len(db.reviews()) == 4
+
+
+class TestKeyBar:
+    """The review screen's key bar: it names the keys of the moment, and a click presses one."""
+
+    async def test_the_bar_follows_the_answer_and_a_click_on_a_key_presses_it(self, app_factory, db) -> None:
+        """Typing names the Ctrl/F1/Escape keys; the feedback names Record and Grade; clicking "Home" records and leaves."""
+        from trainer.tui.widgets.key_bar import KeyBar
+
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await start_review(pilot)
+            assert ("esc", "Home") in footer_keys(app) and ("q", "Home") not in footer_keys(app)
+            await pilot.press("L", "4", "enter")
+            await settle(pilot)
+            keys = footer_keys(app)
+            assert keys[:2] == [("⏎", "Record"), ("0-5", "Grade")] and ("q", "Home") in keys
+            bar = app.screen.query_one(KeyBar)
+            column = bar.render().plain.index(" q Home") + 2
+            await pilot.click(KeyBar, offset=(column, 0))
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+        (review,) = db.reviews()
+        assert review.quality == 5  # the answer on screen was recorded before leaving, as with the key

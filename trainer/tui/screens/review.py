@@ -25,7 +25,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trainer.content.answers import check
 from trainer.content.cards import CardKind
@@ -35,6 +35,7 @@ from trainer.tui.screens.review_keys import REVIEW_BINDINGS, VERDICTS, Mode, key
 from trainer.tui.screens.review_store import ReviewStoreActions
 from trainer.tui.widgets.answer_input import ChoiceAnswer, RevealAnswer, TypedAnswer
 from trainer.tui.widgets.card_view import CardView
+from trainer.tui.widgets.key_bar import KeyBar
 from trainer.tui.widgets.feedback import (
     GRADE_MEANINGS,
     FeedbackView,
@@ -93,7 +94,7 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
             yield RevealAnswer(id="reveal", markup=False)
             yield FeedbackView(id="feedback")
         yield GradePanel(id="grade-panel")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Show the session's first card (or the summary); tick the elapsed time."""

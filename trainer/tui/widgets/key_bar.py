@@ -1,0 +1,133 @@
+"""The key bar at the bottom of every screen: the keys that mean something now, drawn as one line.
+
+It shows what Textual's `Footer` shows (each shown binding's key and description, keys the screen
+greys out dimmed, the command palette's key on the right) and reads the same source, the screen's
+`active_bindings`, so it can never disagree with what the keys do. It differs in one way that a
+student feels: `Footer` rebuilds a widget per key whenever the bindings change, and the review
+screen changes them on every answer (typing -> grading -> next card), which cost 10-15 ms of
+restyling per keypress on this machine before the feedback could paint. The bar is one widget
+whose text is re-rendered instead. A click on a key presses it, as with `Footer`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+__all__ = ["KeyBar"]
+
+KeySpan = tuple[int, int, str, bool]
+"""A key on the bar: start and end column, the key to press, and whether it is enabled."""
+
+
+class KeyBar(Widget):
+    """One line of keys, docked at the bottom of its screen."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--disabled", "key-bar--rule"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .key-bar--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .key-bar--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .key-bar--disabled {
+            text-style: dim;
+        }
+        & > .key-bar--rule {
+            color: $foreground 20%;
+        }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self._spans: list[KeySpan] = []
+        self.shown: list[tuple[str, str, bool]] = []
+        """What the bar showed at its latest render: (key as shown, description, enabled), left to right."""
+        self.cut_off = False
+        """True when the latest render did not fit the width (keys at the right were cut)."""
+
+    def on_mount(self) -> None:
+        """Re-render whenever the screen's bindings change (a mode change, a focus change)."""
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        """Stop listening."""
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if self.is_attached and screen is self.screen:
+            self.refresh()
+
+    def render(self) -> Text:
+        """The keys of the screen's shown bindings, one entry per action, the palette's on the right."""
+        app = self.app
+        key_style = self.get_component_rich_style("key-bar--key")
+        description_style = self.get_component_rich_style("key-bar--description")
+        dim = self.get_component_rich_style("key-bar--disabled")
+        text = Text(no_wrap=True, overflow="crop", end="")
+        spans: list[KeySpan] = []
+        shown: list[tuple[str, str, bool]] = []
+        palette = None
+        seen: set[str] = set()
+        for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
+            if app.ENABLE_COMMAND_PALETTE and key == app.COMMAND_PALETTE_BINDING:
+                palette = (binding, enabled)  # shown on the right whether or not the binding says show
+                continue
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            start = len(text)
+            self._append(text, app.get_key_display(binding), binding.description, key_style, description_style, enabled, dim)
+            spans.append((start, len(text), binding.key, enabled))
+            shown.append((app.get_key_display(binding), binding.description, enabled))
+        self.cut_off = len(text) > self.size.width
+        if palette is not None:
+            # As Footer draws it: docked right after a thin rule, one cell from the edge.
+            binding, enabled = palette
+            entry = Text.assemble((app.get_key_display(binding), key_style), (f" {binding.description} ", description_style))
+            if not enabled:
+                entry.stylize(dim)
+            gap = self.size.width - len(text) - len(entry) - 1
+            if gap >= 0:
+                text.append(" " * gap)
+                text.append("▏", self.get_component_rich_style("key-bar--rule"))
+                start = len(text)
+                text.append_text(entry)
+                spans.append((start, len(text), binding.key, enabled))
+                shown.append((app.get_key_display(binding), binding.description, enabled))
+        self._spans, self.shown = spans, shown
+        return text
+
+    @staticmethod
+    def _append(text: Text, key: str, description: str, key_style, description_style, enabled: bool, dim) -> None:  # noqa: ANN001
+        entry = Text.assemble((f" {key} ", key_style), (f"{description} " if description else "", description_style))
+        if not enabled:
+            entry.stylize(dim)
+        text.append_text(entry)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a key presses it (a greyed-out key only rings the bell)."""
+        for start, end, key, enabled in self._spans:
+            if start <= event.x < end:
+                if enabled:
+                    self.app.simulate_key(key.split(",")[0])
+                else:
+                    self.app.bell()
+                return
