@@ -46,19 +46,74 @@ def builtin_deck_key() -> str:
     """The hash `ensure_builtin_deck` stores once the built-in decks are imported.
 
     It covers every built-in deck file, the app version and the content layer's source (generated cards
-    change when the generator does, even between releases).
+    change when the generator does, even between releases). Hashing those files costs 10-20 ms of every
+    launch, so the key is remembered in the user's cache directory beside a stamp of the files' sizes and
+    modification times: an unchanged installation reads it back; any change to a file computes it again.
     """
     from trainer import __version__
     from trainer.paths import builtin_deck_paths
 
+    decks = builtin_deck_paths()
+    sources = sorted((Path(__file__).resolve().parent.parent / "content").glob("*.py"))
+    inputs = [*decks, *sources]
+    try:
+        stats = [(str(path), path.stat()) for path in inputs]
+    except OSError:
+        stats = None
+    stamp = None
+    if stats is not None:
+        stamp = hashlib.sha256(
+            repr([(name, st.st_size, st.st_mtime_ns) for name, st in stats] + [str(__version__)]).encode()
+        ).hexdigest()
+        remembered = _remembered_key(stamp)
+        if remembered is not None:
+            return remembered
     digest = hashlib.sha256()
-    for path in builtin_deck_paths():
+    for path in decks:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     digest.update(str(__version__).encode())
-    content_dir = Path(__file__).resolve().parent.parent / "content"
-    for source in sorted(content_dir.glob("*.py")):
+    for source in sources:
         digest.update(source.name.encode() + source.read_bytes())
-    return digest.hexdigest()
+    key = digest.hexdigest()
+    if stamp is not None:
+        _remember_key(stamp, key)
+    return key
+
+
+def _key_cache() -> Path:
+    from platformdirs import user_cache_path
+
+    from trainer.paths import APP_NAME
+
+    return user_cache_path(APP_NAME, appauthor=False) / "builtin-deck-key.json"
+
+
+def _remembered_key(stamp: str) -> str | None:
+    """The key remembered for exactly these files, or None (no cache, another stamp, unreadable)."""
+    import json
+
+    try:
+        cached = json.loads(_key_cache().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(cached, dict) and cached.get("stamp") == stamp and isinstance(cached.get("key"), str):
+        return cached["key"]
+    return None
+
+
+def _remember_key(stamp: str, key: str) -> None:
+    """Write the cache atomically; a cache that cannot be written only costs the next launch the hashing."""
+    import json
+    import os
+
+    path = _key_cache()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"stamp": stamp, "key": key}), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        return
 
 
 def _first_run(db: str | None, key: str) -> Sqlite3Executor | None:

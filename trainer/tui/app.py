@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from textual import events, on, work
@@ -25,12 +26,12 @@ from textual.worker import Worker, WorkerState
 
 from trainer.tui.held_keys import KeyHolding
 from trainer.tui.palette import PaletteAndScreenshots
-from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.loading import LoadingScreen
 
 if TYPE_CHECKING:
     from trainer.clock import Clock
     from trainer.store.db import Store
+    from trainer.study.collection import ActionHistory
     from trainer.study.exams import ExamOptions
     from trainer.study.session import StudySession
 
@@ -71,7 +72,20 @@ class TrainerApp(KeyHolding, PaletteAndScreenshots, App[None]):
         profile: str | None = None,
         exam: ExamOptions | None = None,
     ) -> None:
-        """Build the app; nothing is opened until it runs (see `make_app` for the arguments)."""
+        """Build the app; nothing is opened until it runs.
+
+        Args:
+            db: `--db` value (path or URL); None for $TRAINER_DB or the default location.
+            clock: A fixed clock for tests; None for the system clock in the student's time zone.
+            start: "home", or "review" to open on the first card.
+            cursor_blink: False in snapshot tests.
+            deck_ids: Review only these decks; None for all.
+            import_builtin: Import (or update) the built-in deck on opening, as a first run needs.
+                Tests that bring their own deck switch it off, so the built-in deck's wording and
+                size never move their snapshots.
+            profile: `--profile` value; None for $TRAINER_PROFILE or the default profile.
+            exam: With start="exam", the exam to start or resume.
+        """
         from trainer.store.location import requested_profile
 
         super().__init__()
@@ -106,14 +120,20 @@ class TrainerApp(KeyHolding, PaletteAndScreenshots, App[None]):
         self._holding = 0
         self._screenshot_folder = "the Downloads folder"
         """Where the latest screenshot was being saved, to name it if saving fails."""
-        from trainer.study.collection import ActionHistory
-
-        self.card_actions = ActionHistory()
-        """Card actions (suspend, bury, flag...) that can be undone, from any screen."""
         self.study_session: StudySession | None = None
         """The latest study session: its answers can still be undone from Home or a later review."""
         self.saved_theme: str | None = None
         """The theme the profile's settings hold (the app saves a theme chosen elsewhere, e.g. the palette)."""
+
+    @cached_property
+    def card_actions(self) -> ActionHistory:
+        """Card actions (suspend, bury, flag...) that can be undone, from any screen.
+
+        Made on first use: the collection module is not needed before the first card is painted.
+        """
+        from trainer.study.collection import ActionHistory
+
+        return ActionHistory()
 
     def on_mount(self) -> None:
         """Read the first screen's data (a few ms, no database layer), paint it, then open the store."""
@@ -153,6 +173,8 @@ class TrainerApp(KeyHolding, PaletteAndScreenshots, App[None]):
                 self.push_screen(LoadingScreen())
                 self.start_review(replace=True)
         else:
+            from trainer.tui.screens.home import HomeScreen
+
             self.push_screen(HomeScreen())
         if first is None:
             # A first run, a changed built-in deck, or a database the quick look cannot read:
@@ -298,6 +320,8 @@ class TrainerApp(KeyHolding, PaletteAndScreenshots, App[None]):
     @on(StoreOpened)
     def _store_opened(self, message: StoreOpened) -> None:
         """The store is open: Home refreshes its figures if it is showing."""
+        from trainer.tui.screens.home import HomeScreen
+
         if isinstance(self.screen, HomeScreen):
             self.screen.refresh_figures()
 
@@ -345,6 +369,9 @@ class TrainerApp(KeyHolding, PaletteAndScreenshots, App[None]):
 
     def go_home(self) -> None:
         """Leave the current screen for Home (building Home if the app opened on a review)."""
+        # Imported here, not at the top: a review launch paints its first card without Home's module.
+        from trainer.tui.screens.home import HomeScreen
+
         if any(isinstance(screen, HomeScreen) for screen in self.screen_stack[:-1]):
             self.pop_screen()
         else:
@@ -352,41 +379,6 @@ class TrainerApp(KeyHolding, PaletteAndScreenshots, App[None]):
 
 
 
-def make_app(
-    db: str | None = None,
-    *,
-    clock: Clock | None = None,
-    start: Start = "home",
-    cursor_blink: bool = True,
-    deck_ids: Sequence[str] | None = None,
-    import_builtin: bool = True,
-    profile: str | None = None,
-    exam: ExamOptions | None = None,
-) -> TrainerApp:
-    """The app as the CLI and the tests build it.
-
-    Args:
-        db: `--db` value (path or URL); None for $TRAINER_DB or the default location.
-        clock: A fixed clock for tests; None for the system clock in the student's time zone.
-        start: "home", or "review" to open on the first card.
-        cursor_blink: False in snapshot tests.
-        deck_ids: Review only these decks; None for all.
-        import_builtin: Import (or update) the built-in deck on opening, as a first run needs.
-            Tests that bring their own deck switch it off, so the built-in deck's wording and
-            size never move their snapshots.
-        profile: `--profile` value; None for $TRAINER_PROFILE or the default profile.
-        exam: With start="exam", the exam to start or resume.
-
-    Returns:
-        The app, ready to `run()` or `run_test()`.
-    """
-    return TrainerApp(
-        db=db,
-        clock=clock,
-        start=start,
-        cursor_blink=cursor_blink,
-        deck_ids=deck_ids,
-        import_builtin=import_builtin,
-        profile=profile,
-        exam=exam,
-    )
+def make_app(db: str | None = None, **options: Any) -> TrainerApp:
+    """The app as the CLI and the tests build it (`options`: the keyword arguments of `TrainerApp`), ready to run."""
+    return TrainerApp(db=db, **options)
