@@ -108,13 +108,17 @@ class ReviewStoreActions:
             self.app.call_from_thread(self._not_recorded, error.message, then)
             return
         self.app.call_from_thread(self._recorded, outcome, then)
-        # Off the answer path (the next card is already on screen): another window's answers count too.
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review-refresh", description="Counting today's cards")
+    def _refresh_worker(self) -> None:
+        """Re-read today's queue so that other windows' answers count too (off the answer path)."""
+        from trainer.study.review import StoreError
+
         try:
             self.session.refresh()
         except StoreError:
             return  # the counts stay as this window knows them; the next answer tries again
-        if then == "next":
-            self.app.call_from_thread(lambda: self.is_attached and self.mode != "done" and self._refresh_progress())
+        self.app.call_from_thread(lambda: self.is_attached and self.mode != "done" and self._refresh_progress())
 
     def _not_recorded(self, message: str, then: Then) -> None:
         """Not recorded: say so plainly and stay on the feedback so Enter can try again (or quit saying so)."""
@@ -141,6 +145,9 @@ class ReviewStoreActions:
             self._suspend_worker(outcome.card_id)
         else:
             self._next()
+            # Once the next card is painted: run alongside the layout, the re-read (a few ms of Python
+            # holding the GIL) delayed the frame by as much.
+            self.call_after_refresh(self._refresh_worker)
         self.trainer.release_keys()
 
     # --- undo, suspend, card actions ------------------------------------------------------
