@@ -244,7 +244,7 @@ def sync_deck(*, session: Session, deck: CompiledDeck, now: datetime) -> SyncRep
         session.execute(update(Card).where(col(Card.id).in_(chunk)).values(retired_at=now))
     if added or changed or to_retire:
         # The new-card order, over every active card: this deck's from memory (reading 35,000
-        # cards back and decoding their tags cost a second), the other decks' from the store.
+        # cards back and decoding their tags cost half a second of CPU), the other decks' from the store.
         # A new card's state is inserted with its rank, not inserted and then updated.
         cards = [*_stored_new_cards(connection, except_deck=info.id), *map(_new_card, deck.cards, range(len(deck.cards)))]
         for profile in list(session.execute(select(Profile.id)).scalars()):
