@@ -197,7 +197,7 @@ def import_compiled_deck(store: Store, deck: CompiledDeck, *, now: datetime, sou
     from trainer.store import decks_repo
 
     _refuse_builtin_id(deck)
-    with store.session() as session:
+    with bulk_work(), store.session() as session:
         report = repo.sync_deck(session=session, deck=deck, now=now)
         if source is not None:
             decks_repo.put_deck_source(session=session, deck_id=deck.info.id, text=source)
