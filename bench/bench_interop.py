@@ -5,12 +5,14 @@ Run: `.venv/bin/python bench/bench_interop.py [--runs N] [--cards N]`. Prints th
 spread of N runs. The deck mixes typed, choice and reveal cards with a few sources; the CSV import
 is the whole `trainer deck import FILE.csv` path (read, validate every row, compile, store, keep
 the TOML), each run into a new database. The CPU time of the import (this process) is printed
-beside its wall time: on a shared machine the wall time grows with the other users' load.
+beside its wall time (and beside the export's): on a shared machine the wall time grows with the
+other users' load, so the load average at the start and the end of the runs is printed too.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import csv
 import statistics
 import tempfile
@@ -66,19 +68,27 @@ def _median(label: str, samples: list[float], target: float, cpu: list[float] | 
     )
 
 
+def _load(before: tuple[float, float, float]) -> str:
+    """The machine's load average (1, 5, 15 min) when the runs began and now: wall times grow with it."""
+    now = os.getloadavg()
+    return "load average " + " ".join(f"{x:.2f}" for x in before) + " at the start, " + " ".join(f"{x:.2f}" for x in now) + " at the end"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cards", type=int, default=35_000)
     args = parser.parse_args()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         deck = big_deck(args.cards)
-        apkg = []
+        apkg, apkg_cpu = [], []
         for run in range(args.runs):
-            start = time.perf_counter()
+            start, started_cpu = time.perf_counter(), time.process_time()
             write_apkg(deck, tmp / f"big{run}.apkg", exported_at=datetime(2026, 1, 1, tzinfo=UTC))
             apkg.append(time.perf_counter() - start)
+            apkg_cpu.append(time.process_time() - started_cpu)
         sheet = tmp / "big.csv"
         big_csv(sheet, args.cards)
         imports, cpu = [], []
@@ -92,8 +102,8 @@ def main() -> None:
                 assert report.added == args.cards
             finally:
                 store.close()
-    print(f"{args.cards} cards, {args.runs} runs each")
-    _median(".apkg export (genanki)", apkg, 10)
+    print(f"{args.cards} cards, {args.runs} runs each; {_load(load_before)}")
+    _median(".apkg export (genanki)", apkg, 10, apkg_cpu)
     _median("CSV import (whole path)", imports, 5, cpu)
 
 

@@ -142,3 +142,46 @@ class TestSyncDeck:
         with store.session() as session:
             assert session.exec(select(func.count()).select_from(Card)).one() == 0
             assert session.get(Deck, "test") is None
+
+    def test_every_profile_gets_the_mixed_new_card_order_over_every_deck(self, store, make_deck, import_deck) -> None:
+        """New cards are ranked as they are stored: after imports that add, reword, retire and
+        bring back cards of two decks, each profile's ranks are the mixed order of the active
+        cards read back from the database (the order Home and the queue introduce them in)."""
+        from trainer.scheduling.new_order import NewCard, mixed_ranks
+
+        def regions(deck: CompiledDeck) -> CompiledDeck:
+            tags = ("cervical", "thoracic", "lumbar", "sacral")
+            cards = [dataclasses.replace(c, tags=(tags[i % 4],), template=f"t{i % 3}") for i, c in enumerate(deck.cards)]
+            return dataclasses.replace(deck, cards=tuple(cards))
+
+        first, second = regions(make_deck(40)), regions(make_deck(30, deck_id="other", title="Other"))
+        import_deck(store, first)
+        with store.session() as session:
+            repo.add_profile(session=session, name="ana", pseudonym="s-ana", now=LATER)
+            session.commit()
+        edition = dataclasses.replace(first, cards=(*_reword(first, 3, "Reworded?").cards[5:], *make_deck(45).cards[40:]))
+        for deck in (second, edition, first):
+            import_deck(store, deck)
+            with store.session() as session:
+                active = [
+                    NewCard(id=c.id, deck_id=c.deck_id, template=c.template, kind=c.kind, fact_key=c.fact_key, tags=tuple(c.tags), position=c.position)
+                    for c in session.exec(select(Card).where(Card.retired_at.is_(None))).all()
+                ]  # fmt: skip
+                for profile in (1, 2):
+                    expected = mixed_ranks(active, f"profile/{profile}")
+                    stored = dict(session.exec(select(CardState.card_id, CardState.new_rank).where(CardState.profile_id == profile)).all())
+                    assert {card_id: stored[card_id] for card_id in expected} == expected
+                    assert len(stored) == session.exec(select(func.count()).select_from(Card)).one()
+
+
+def test_a_card_hash_is_the_hash_of_its_fields_as_sorted_json() -> None:
+    """The stored hash of a card stays what earlier versions stored, so an upgrade does not
+    report (and rewrite) every card of every deck as updated on the next import."""
+    import hashlib
+    import json
+
+    from tests.conftest import make_deck
+
+    for card in make_deck(3).cards:
+        text = json.dumps(dataclasses.asdict(card), sort_keys=True, ensure_ascii=False, default=str)
+        assert repo.card_content_hash(card) == hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -496,6 +496,16 @@ class TestHomeOverview:
         assert (home.streak, home.reviewed_today, home.minutes) == (0, 0, 3)  # 20 x 8 s = 2.7 min
         assert [tuple(d) for d in home.decks] == [("test", "Test deck", 30, 0)]
 
+    def test_a_removed_deck_is_not_listed(self, store, clock, make_deck, import_deck) -> None:
+        """`deck remove` retires every card of a deck: Home lists only the decks left to study."""
+        from trainer.study.deck_admin import remove_deck
+
+        import_deck(store, make_deck(30))
+        import_deck(store, make_deck(5, deck_id="extra", title="Extra deck"))
+        assert [d.id for d in home_overview(store, clock, profile_id=1).decks] == ["extra", "test"]
+        remove_deck(store, "extra", now=clock.now())
+        assert [tuple(d) for d in home_overview(store, clock, profile_id=1).decks] == [("test", "Test deck", 30, 0)]
+
     def test_the_streak_counts_consecutive_study_days_ending_yesterday_or_today(self, store, clock, make_deck, import_deck) -> None:
         """Three days in a row, then a gap: the streak is 3 today and tomorrow, 0 after."""
         import_deck(store, make_deck(30))

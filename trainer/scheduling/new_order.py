@@ -26,6 +26,7 @@ import random
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 
 __all__ = ["NEW_ORDERS", "REGIONS", "SIBLING_GAP", "NewCard", "mixed_ranks"]
 
@@ -70,8 +71,12 @@ def _regions_taking_turns(cards: Sequence[NewCard], rng: random.Random, *, shift
     With `shift`, the stream starts at a seeded place in that round instead of at its beginning.
     """
     by_region: dict[str, deque[NewCard]] = defaultdict(deque)
-    for card in sorted(cards, key=lambda c: (c.position, c.id)):
-        by_region[card.region].append(card)
+    region_of: dict[tuple[str, ...], str] = {}  # a deck repeats its tag lists: one lookup per list
+    for card in sorted(cards, key=attrgetter("position", "id")):
+        region = region_of.get(card.tags)
+        if region is None:
+            region = region_of[card.tags] = card.region
+        by_region[region].append(card)
     regions = list(by_region)
     start = rng.randrange(len(regions)) if len(regions) > 1 else 0
     turns = deque(regions[start:] + regions[:start])
@@ -101,7 +106,7 @@ def _siblings_apart(cards: Iterable[NewCard], gap: int) -> list[NewCard]:
         return at is None or len(placed) - at > gap
 
     while True:
-        chosen = next((card for card in waiting if free(card)), None)
+        chosen = next((card for card in waiting if free(card)), None) if waiting else None
         if chosen is not None:
             waiting.remove(chosen)
         else:
@@ -137,5 +142,5 @@ def mixed_ranks(cards: Sequence[NewCard], seed: str, *, gap: int = SIBLING_GAP) 
         # A deck of one template keeps its authored order (nothing of its own to mix with).
         ordered = _regions_taking_turns(streams[name], _seeded(seed, "/".join(name)), shift=per_deck[name[0]] > 1)
         keyed.extend(((index + 0.5) / len(ordered), tie, card) for index, card in enumerate(ordered))
-    keyed.sort(key=lambda item: (item[0], item[1]))
+    keyed.sort(key=itemgetter(0, 1))
     return {card.id: rank for rank, card in enumerate(_siblings_apart((card for _, _, card in keyed), gap))}

@@ -386,7 +386,11 @@ class Reader:
         return [int(row[0]) for row in rows]
 
     def deck_overview(self, *, today: date) -> list[tuple[str, str, int, int]]:
-        """(deck id, title, active cards, cards of this profile due by `today`) for every deck, in title order."""
+        """(deck id, title, active cards, cards of this profile due by `today`) for every deck, in title order.
+
+        A deck with no active card (removed with `trainer deck remove`: every card retired) is left
+        out, as in `trainer deck list`: nothing of it can be studied, and its file brings it back.
+        """
         decks = self._run("SELECT deck.id, deck.title FROM deck ORDER BY deck.title, deck.id", {})
         card_counts = dict(
             (row[0], int(row[1]))
@@ -405,7 +409,7 @@ class Reader:
                 self._params(today=today),
             )
         )
-        return [(row[0], row[1], card_counts.get(row[0], 0), due_counts.get(row[0], 0)) for row in decks]
+        return [(row[0], row[1], card_counts[row[0]], due_counts.get(row[0], 0)) for row in decks if row[0] in card_counts]
 
     # --- settings, sources, meta, profiles ----------------------------------------------
 

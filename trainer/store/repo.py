@@ -12,17 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from functools import cache
 from operator import itemgetter
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Unicode, bindparam, delete, func, insert, select, type_coerce, update
 from sqlmodel import Session, col
 
 from trainer.content.cards import Card as ContentCard
 from trainer.content.cards import CompiledDeck, SourceRef
+from trainer.scheduling.new_order import NewCard, mixed_ranks
 from trainer.scheduling.policy import AnswerEffect, CardProgress, ReviewLog
 from trainer.store.models import Card, CardState, Deck, Meta, Profile, Review, Setting, Source
 
@@ -48,7 +49,6 @@ class SyncReport:
 # --- decks -----------------------------------------------------------------------------------
 
 
-_CARD_FIELDS = tuple(f.name for f in fields(ContentCard))
 _HASH_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
 
 
@@ -56,8 +56,10 @@ def card_content_hash(card: ContentCard) -> str:
     """A hash of everything a card shows or checks (its id, wording, answers, sources, tags)."""
     # A shallow dict gives the same JSON as dataclasses.asdict (the fields are strings and tuples
     # of strings), so stored hashes stay valid, at an eighth of the cost (35,000 cards: 4.7 -> 0.6 s);
-    # one encoder for every card saves json.dumps building one per call (0.55 -> 0.48 s).
-    payload = _HASH_JSON({name: getattr(card, name) for name in _CARD_FIELDS})
+    # one encoder for every card saves json.dumps building one per call (0.55 -> 0.48 s); the
+    # instance's own __dict__ holds exactly the fields (no slots, no cached properties), so no
+    # dict is built at all.
+    payload = _HASH_JSON(vars(card))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -119,7 +121,7 @@ _MOVE_STATE = (
 )
 
 
-def _execute_many(session: Session, statement: Any, rows: Sequence[dict[str, Any]]) -> None:
+def _execute_many(connection: Any, statement: Any, rows: Sequence[dict[str, Any]]) -> None:
     """Run one INSERT or UPDATE over many rows in a single executemany of the database driver.
 
     SQLAlchemy's own executemany builds and type-converts each row's parameters in Python,
@@ -129,13 +131,12 @@ def _execute_many(session: Session, statement: Any, rows: Sequence[dict[str, Any
     receives the values SQLAlchemy would have sent.
 
     Args:
-        session: The open session (its transaction; nothing is committed).
+        connection: The open connection (its transaction; nothing is committed).
         statement: A Core statement whose every parameter is a `bindparam("p_COLUMN")`.
         rows: One dict per row, {COLUMN: value} for every bound column; list values as tuples.
     """
     if not rows:
         return
-    connection = session.connection()
     dialect = connection.dialect
     compiled = statement.compile(dialect=dialect)
     names = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
@@ -157,6 +158,8 @@ def _execute_many(session: Session, statement: Any, rows: Sequence[dict[str, Any
 
 def _converted(values: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
     """`convert` applied to each value, once per distinct value (values repeat down a column)."""
+    if len(set(map(id, values))) == 1:  # one object all the way down (a new card state's defaults)
+        return [convert(values[0])] * len(values)
     try:
         keys = [(value.__class__, value) for value in values]  # True == 1, but they convert apart
         done = {key: convert(key[1]) for key in set(keys)}
@@ -229,25 +232,32 @@ def sync_deck(*, session: Session, deck: CompiledDeck, now: datetime) -> SyncRep
                 moved.append({"card_id": card.id, "position": position})
         else:
             unchanged += 1
-    if added:
-        _execute_many(session, _INSERT_CARD, added)
-        profiles = list(session.execute(select(Profile.id)).scalars())
-        _execute_many(
-            session,
-            _INSERT_STATE,
-            [{**_STATE_DEFAULTS, "profile_id": p, "card_id": row["id"], "position": row["position"]} for p in profiles for row in added],
-        )
-    _execute_many(session, _UPDATE_CARD, changed)
+    connection = session.connection()
+    _execute_many(connection, _INSERT_CARD, added)
+    _execute_many(connection, _UPDATE_CARD, changed)
     # Every profile's copy of the position (the new-card queue reads it from the state's index).
-    _execute_many(session, _MOVE_STATE, moved)
+    _execute_many(connection, _MOVE_STATE, moved)
 
     present = {card.id for card in deck.cards}
     to_retire = [card_id for card_id, row in existing.items() if card_id not in present and row.retired_at is None]
     for chunk in _chunks(to_retire):
         session.execute(update(Card).where(col(Card.id).in_(chunk)).values(retired_at=now))
-    session.flush()
     if added or changed or to_retire:
-        rank_new_cards(session.connection())
+        # The new-card order, over every active card: this deck's from memory (reading 35,000
+        # cards back and decoding their tags cost half a second of CPU), the other decks' from the store.
+        # A new card's state is inserted with its rank, not inserted and then updated.
+        cards = [*_stored_new_cards(connection, except_deck=info.id), *map(_new_card, deck.cards, range(len(deck.cards)))]
+        for profile in list(session.execute(select(Profile.id)).scalars()):
+            ranks = _ranks(cards, profile)
+            _write_ranks(connection, profile, ranks)
+            _execute_many(
+                connection,
+                _INSERT_STATE,
+                [
+                    {**_STATE_DEFAULTS, "profile_id": profile, "card_id": row["id"], "position": row["position"], "new_rank": ranks[row["id"]]}
+                    for row in added
+                ],
+            )  # fmt: skip
     return SyncReport(added=len(added), updated=len(changed), retired=len(to_retire), unchanged=unchanged)
 
 
@@ -345,42 +355,69 @@ def rank_new_cards(connection: Any, *, profile_ids: Sequence[int] | None = None)
         connection: An open connection (the caller commits).
         profile_ids: Only these profiles (None: every profile).
     """
-    from trainer.scheduling.new_order import NewCard, mixed_ranks
-
-    cards = [
-        NewCard(id=r.id, deck_id=r.deck_id, template=r.template, kind=r.kind, fact_key=r.fact_key,
-                tags=tuple(r.tags or ()), position=r.position)  # fmt: skip
-        for r in connection.execute(
-            select(Card.id, Card.deck_id, Card.template, Card.kind, Card.fact_key, Card.tags, Card.position).where(
-                col(Card.retired_at).is_(None)
-            )
-        )
-    ]
+    cards = _stored_new_cards(connection)
     query = select(Profile.id)
     if profile_ids is not None:
         query = query.where(col(Profile.id).in_(list(profile_ids)))
-    statement = (
-        update(CardState)
-        .where(col(CardState.profile_id) == bindparam("b_profile"), col(CardState.card_id) == bindparam("b_card"))
-        .values(new_rank=bindparam("b_rank"))
-        .execution_options(synchronize_session=False)
-    )
     for (profile_id,) in connection.execute(query).all():
-        # Seeded by the profile's id: the same order every time for a student (and for the shipped
-        # first-run snapshot, whose default profile is id 1), another order for the next student.
-        ranks = mixed_ranks(cards, f"profile/{profile_id}")
-        stored = dict(
-            connection.execute(
-                select(CardState.card_id, CardState.new_rank).where(col(CardState.profile_id) == profile_id)
-            ).all()
-        )
-        changed = [
-            {"b_profile": profile_id, "b_card": card_id, "b_rank": rank}
-            for card_id, rank in ranks.items()
-            if card_id in stored and stored[card_id] != rank
-        ]
-        if changed:
-            connection.execute(statement, changed)
+        _write_ranks(connection, profile_id, _ranks(cards, profile_id))
+
+
+def _new_card(card: ContentCard, position: int) -> NewCard:
+    """What the new-card order needs of a content card at this place in its deck."""
+    return NewCard(id=card.id, deck_id=card.deck_id, template=card.template, kind=str(card.kind),
+                   fact_key=card.fact_key, tags=card.tags, position=position)  # fmt: skip
+
+
+def _stored_new_cards(connection: Any, *, except_deck: str | None = None) -> list[NewCard]:
+    """Every active card of the store (but those of `except_deck`), as the new-card order needs it."""
+    # The tags are read as text and decoded once per distinct value (a deck repeats its tag
+    # lists); a driver that decodes JSON itself (PostgreSQL's) hands over lists.
+    query = select(
+        Card.id, Card.deck_id, Card.template, Card.kind, Card.fact_key, type_coerce(Card.tags, Unicode), Card.position
+    ).where(col(Card.retired_at).is_(None))
+    if except_deck is not None:
+        query = query.where(col(Card.deck_id) != except_deck)
+    decoded: dict[str, tuple[str, ...]] = {}
+
+    def tags_of(value: Any) -> tuple[str, ...]:
+        if not isinstance(value, str):
+            return tuple(value or ())
+        if value not in decoded:
+            decoded[value] = tuple(json.loads(value) or ())
+        return decoded[value]
+
+    return [
+        NewCard(id=card_id, deck_id=deck_id, template=template, kind=kind, fact_key=fact_key, tags=tags_of(tags), position=position)
+        for card_id, deck_id, template, kind, fact_key, tags, position in connection.execute(query)
+    ]  # fmt: skip
+
+
+def _ranks(cards: Sequence[NewCard], profile_id: int) -> dict[str, int]:
+    """Each card's place in a profile's mixed new-card order."""
+    # Seeded by the profile's id: the same order every time for a student (and for the shipped
+    # first-run snapshot, whose default profile is id 1), another order for the next student.
+    return mixed_ranks(cards, f"profile/{profile_id}")
+
+
+_WRITE_RANK = (
+    update(CardState)
+    .where(col(CardState.profile_id) == bindparam("p_profile_id"), col(CardState.card_id) == bindparam("p_card_id"))
+    .values(new_rank=bindparam("p_new_rank"))
+)
+
+
+def _write_ranks(connection: Any, profile_id: int, ranks: dict[str, int]) -> None:
+    """Write the ranks that differ from a profile's stored ones (cards without a state are skipped)."""
+    stored = connection.execute(
+        select(CardState.card_id, CardState.new_rank).where(col(CardState.profile_id) == profile_id)
+    ).all()
+    changed = [
+        {"profile_id": profile_id, "card_id": card_id, "new_rank": ranks[card_id]}
+        for card_id, rank in stored
+        if card_id in ranks and ranks[card_id] != rank
+    ]
+    _execute_many(connection, _WRITE_RANK, changed)
 
 
 def rename_profile(*, session: Session, old: str, new: str) -> bool:
