@@ -84,13 +84,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--keep", metavar="FILE", default=None,
+                        help="Build the database at FILE once and keep it (later runs reuse it; for profiling).")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="bench-stats-store-")
-    path = os.path.join(folder, "trainer.db")
+    path = args.keep or os.path.join(folder, "trainer.db")
     try:
         t0 = time.perf_counter()
-        build(path, args.rows)
-        print(f"built {args.rows:,} reviews and {CARDS:,} cards in {time.perf_counter() - t0:.1f} s")
+        if not os.path.exists(path):
+            build(path, args.rows)
+            print(f"built {args.rows:,} reviews and {CARDS:,} cards in {time.perf_counter() - t0:.1f} s")
         clock = FixedClock(datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=UTC))
         store = open_store(f"sqlite:///{path}")
         t0 = time.perf_counter()

@@ -34,6 +34,7 @@ __all__ = [
     "Review",
     "ReviewDay",
     "ReviewDayConfusion",
+    "StatsCache",
     "Setting",
     "Source",
     "UTCDateTime",
@@ -297,7 +298,7 @@ class ExamAnswer(SQLModel, table=True):
 
 # The statistics cache (schema 3): the review log folded per closed study day (before today), so
 # `trainer stats` reads a few thousand rows instead of every review. Filled from the log, never
-# written by anything else, and rebuilt whenever it no longer adds up to the log (see stats_repo).
+# written by anything else; `StatsCache` says up to which day it may be trusted (see stats_repo).
 # The covering indexes answer every statistics read from the index alone (bench/bench_stats.py).
 class ReviewDay(SQLModel, table=True):
     """One profile's answers on one closed study day for one expected root (None: cards naming none)."""
@@ -337,3 +338,16 @@ class ReviewDayConfusion(SQLModel, table=True):
     expected_root: str = Field(max_length=20)
     given_root: str = Field(max_length=20)
     n: int
+
+
+class StatsCache(SQLModel, table=True):
+    """How far one profile's statistics cache (`ReviewDay`, `ReviewDayConfusion`) holds the log (schema 6).
+
+    Every study day before `until_day` is folded into the cache exactly as the log has it (a day
+    without rows had no answers); days from `until_day` on are read from the log. Every writer of
+    a review row moves `until_day` back to the row's day (`trainer.store.stats_repo.forget_from`),
+    so the cache never has to be checked against the log. No row: nothing is cached yet.
+    """
+
+    profile_id: int = Field(primary_key=True, foreign_key="profile.id", ondelete="CASCADE")
+    until_day: date

@@ -1,8 +1,8 @@
 """Statistics of a profile from the store: the figures of `trainer.study.stats`, read the fast way.
 
 The heavy part is SQL (`trainer.store.stats_repo`): closed study days come from a cache folded
-from the review log (refreshed here, checked against the log on every read), today's answers
-and the card states straight from their tables; exam answers come from the exam tables. The
+from the review log (brought up to today here, once a day; the log's writers keep it right), the
+newest answers and the card states straight from their tables; exam answers come from the exam tables. The
 figures themselves are computed by the pure `trainer.study.stats.compute_stats`.
 """
 
@@ -59,13 +59,19 @@ def load_stats(store: Store, clock: Clock, *, profile_id: int, days: int | None 
         with store.engine.connect() as connection:
             reader = Reader(SqlAlchemyExecutor(connection), profile_id=profile_id)
             today = today_for(reader, clock, settings_from_rows(reader.stored_settings()))
+            until = stats_repo.cache_until(connection, profile_id=profile_id)
+        if until is None or until < today:
+            # A new study day (or a writer moved the cache back): fold the closed days it lacks.
+            with store.engine.begin() as connection:
+                stats_repo.refresh_cache(connection, profile_id=profile_id, today=today)
         since = period_start(today, days)
-        with store.engine.begin() as connection:
-            stats_repo.refresh_cache(connection, profile_id=profile_id, today=today)
         with store.engine.connect() as connection:
             reader = Reader(SqlAlchemyExecutor(connection), profile_id=profile_id)
-            figures = stats_repo.closed_day_figures(connection, profile_id=profile_id, since=since)
-            stats_repo.today_figures(connection, profile_id=profile_id, from_day=max(today, since), into=figures)
+            # Read again in this transaction: another window may have moved it since.
+            until = stats_repo.cache_until(connection, profile_id=profile_id)
+            figures = stats_repo.closed_day_figures(connection, profile_id=profile_id, since=since, until=until)
+            from_day = max(since, until) if until is not None else since
+            stats_repo.today_figures(connection, profile_id=profile_id, from_day=from_day, into=figures)
             cards = stats_repo.card_figures(connection, profile_id=profile_id, horizon=today + timedelta(days=FORECAST_DAYS))
             exams = exams_repo.exam_answer_rows(connection, profile_id=profile_id, since=since)
             places = dermatome_places(reader.cards_of_template(PLACE_TEMPLATE))
