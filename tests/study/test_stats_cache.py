@@ -168,7 +168,8 @@ def test_an_answer_on_a_day_the_cache_holds_moves_it_back(store) -> None:
 
 
 def test_a_restored_backup_and_an_upgraded_schema_5_file_give_the_recomputed_figures(tmp_path: Path) -> None:
-    """A backup carries its own cache, true to its own log; a schema-5 cache is never trusted, only refolded."""
+    """A backup carries its own cache, true to its own log; a schema-5 cache is never trusted, only
+    refolded; the upgrade also adds Browse's search indexes."""
     from trainer.store.backup import make_backup, restore_backup
     from trainer.study.session import open_session
 
@@ -196,6 +197,8 @@ def test_a_restored_backup_and_an_upgraded_schema_5_file_give_the_recomputed_fig
     # The same file as schema 5 left it: a cache that no longer adds up (a raw delete went unseen).
     with sqlite3.connect(path) as connection:
         connection.execute("DROP TABLE statscache")
+        connection.execute("DROP INDEX ix_cardstate_marked")  # schema 7's search indexes, added by the next step
+        connection.execute("DROP INDEX ix_card_root")
         connection.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
         connection.execute("DELETE FROM review WHERE id = (SELECT min(id) FROM review)")
     connection.close()
@@ -203,6 +206,9 @@ def test_a_restored_backup_and_an_upgraded_schema_5_file_give_the_recomputed_fig
     try:
         assert _until(store) is None
         assert _check(store, clock).reviews_total == 3
+        with store.engine.connect() as connection:
+            indexes = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'"))}
+        assert {"ix_cardstate_marked", "ix_card_root"} <= indexes
     finally:
         store.close()
 

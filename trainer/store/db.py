@@ -598,6 +598,16 @@ def _migrate_5_to_6(connection: Connection) -> None:
     models.StatsCache.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
 
 
+def _migrate_6_to_7(connection: Connection) -> None:
+    """Add two indexes for Browse's search: `ix_cardstate_marked`, the partial index of marked card
+    states (suspended, leech, drilling, flagged, buried), and `ix_card_root`, a root's cards in deck
+    order. Only indexes."""
+    if "ix_cardstate_marked" not in {index["name"] for index in inspect(connection).get_indexes("cardstate")}:
+        connection.exec_driver_sql(f"CREATE INDEX ix_cardstate_marked ON cardstate (profile_id, card_id) WHERE {models.MARKED}")
+    if "ix_card_root" not in {index["name"] for index in inspect(connection).get_indexes("card")}:
+        connection.exec_driver_sql("CREATE INDEX ix_card_root ON card (answer_root, deck_id, position, id, retired_at)")
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
@@ -605,6 +615,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
+    6: _migrate_6_to_7,
 }
 """`MIGRATIONS[n]` takes a database from schema n to n + 1 (inside one transaction)."""
 

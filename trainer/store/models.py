@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, DateTime, Index
+from sqlalchemy import JSON, DateTime, Index, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -129,6 +129,8 @@ class Card(SQLModel, table=True):
         Index("ix_card_deck_position", "deck_id", "position"),
         Index("ix_card_deck_retired", "deck_id", "retired_at"),
         Index("ix_card_order", "deck_id", "position", "id", "retired_at"),
+        # Browse's `root:` (schema 7), covering deck order, so a root's cards are found without the table.
+        Index("ix_card_root", "answer_root", "deck_id", "position", "id", "retired_at"),
     )
 
     id: str = Field(primary_key=True, max_length=120)
@@ -158,6 +160,10 @@ class Card(SQLModel, table=True):
 # "new cards in deck order" (introduced_day IS NULL) and "introduced today" counts, (introduced_day,
 # new_rank) the mixed new-card order; (last_day,
 # due_day) finds today's answers (buried siblings) and, among them, today's repeats.
+MARKED = "suspended OR leech OR drill OR flag <> '' OR buried_until IS NOT NULL"
+"""The card states `ix_cardstate_marked` holds; trainer.store.search writes its conditions as these terms."""
+
+
 class CardState(SQLModel, table=True):
     """Where a card stands in one student's schedule."""
 
@@ -167,6 +173,9 @@ class CardState(SQLModel, table=True):
         Index("ix_cardstate_mixed", "profile_id", "introduced_day", "new_rank"),
         Index("ix_cardstate_last_day", "profile_id", "last_day", "due_day"),
         Index("ix_cardstate_card", "card_id"),
+        # Browse's rare states (schema 7): the few marked cards, so `is:suspended`, `flag:red`...
+        # read them instead of every state of the profile. Partial: unmarked cards are not in it.
+        Index("ix_cardstate_marked", "profile_id", "card_id", sqlite_where=text(MARKED), postgresql_where=text(MARKED)),
     )
 
     profile_id: int = Field(primary_key=True, foreign_key="profile.id", ondelete="CASCADE")
