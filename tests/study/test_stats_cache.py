@@ -300,3 +300,37 @@ def test_trainer_stats_json_after_the_rollover_hour_with_the_system_clock(tmp_pa
             assert after == json.loads(json.dumps(_recomputed(store, 1, date(2026, 1, 11))))
     finally:
         store.close()
+
+
+def test_the_read_only_quick_path_gives_the_same_figures_or_steps_aside(tmp_path: Path) -> None:
+    """`trainer stats` first reads through stdlib sqlite3: the same figures once the cache holds the
+    closed days, and None (the full path folds them) while it does not."""
+    from trainer.store.quick import open_quick
+    from trainer.study.session import open_session
+    from trainer.study.stats_store import quick_stats
+
+    path = tmp_path / "trainer.db"
+    store = open_store(f"sqlite:///{path}")
+    import_deck(store, make_deck(6))
+    clock = FixedClock(_at(2026, 1, 10, 12, 0), tz=LONDON)
+
+    def quick(days: int | None = None):
+        executor = open_quick(str(path))
+        assert executor is not None
+        try:
+            return quick_stats(executor, clock, profile_id=1, days=days)
+        finally:
+            executor.close()
+
+    try:
+        assert quick() is None  # nothing cached yet
+        _answer(open_session(store, clock), 3, wrong_root="S1")
+        load_stats(store, clock, profile_id=1)
+        assert stats_json(quick()) == stats_json(load_stats(store, clock, profile_id=1))  # today's answers from the log
+        clock.set(_at(2026, 1, 11, 4, 1))
+        assert quick() is None  # 10 January closed with answers: the full path folds it first
+        full = _check(store, clock)
+        assert stats_json(quick()) == stats_json(full)
+        assert stats_json(quick(days=1)) == stats_json(load_stats(store, clock, profile_id=1, days=1))
+    finally:
+        store.close()

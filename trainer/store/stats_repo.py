@@ -23,14 +23,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from trainer.store.readers import SqlAlchemyExecutor, as_day
+from trainer.store.readers import Executor, SqlAlchemyExecutor, as_day
 
 __all__ = [
     "CardFigures",
     "DayFigures",
+    "ExamAnswerFigures",
     "cache_until",
     "card_figures",
     "closed_day_figures",
+    "exam_answer_rows",
+    "log_has_days",
     "forget_from",
     "refresh_cache",
     "today_figures",
@@ -132,10 +135,19 @@ def _add(cells: dict[Any, list[int]], key: Any, *values: int) -> None:
         cell[i] += int(value or 0)
 
 
-def cache_until(connection: Any, *, profile_id: int) -> date | None:
+def cache_until(executor: Executor, *, profile_id: int) -> date | None:
     """The first study day the cache does not hold (every day before it is folded in); None: nothing cached."""
-    rows = SqlAlchemyExecutor(connection).rows(UNTIL, {"profile": profile_id})
+    rows = executor.rows(UNTIL, {"profile": profile_id})
     return as_day(rows[0][0]) if rows else None
+
+
+def log_has_days(executor: Executor, *, profile_id: int, from_day: date, before: date) -> bool:
+    """True if the profile answered on a study day from `from_day` to `before` (exclusive): days to fold."""
+    rows = executor.rows(
+        "SELECT 1 FROM review WHERE profile_id = :profile AND study_day >= :from_day AND study_day < :before LIMIT 1",
+        {"profile": profile_id, "from_day": from_day, "before": before},
+    )
+    return bool(rows)
 
 
 def refresh_cache(connection: Any, *, profile_id: int, today: date) -> bool:
@@ -148,7 +160,7 @@ def refresh_cache(connection: Any, *, profile_id: int, today: date) -> bool:
     """
     params: dict[str, Any] = {"profile": profile_id}
     run_write(connection, CLAIM, params)
-    until = cache_until(connection, profile_id=profile_id)
+    until = cache_until(SqlAlchemyExecutor(connection), profile_id=profile_id)
     if until is not None and until >= today:
         return False
     from_day = until or date.min
@@ -209,10 +221,10 @@ def run_write(connection: Any, sql: str, params: Mapping[str, Any]) -> None:
     connection.execute(text(sql), params)
 
 
-def closed_day_figures(connection: Any, *, profile_id: int, since: date, until: date | None) -> DayFigures:
+def closed_day_figures(executor: Executor, *, profile_id: int, since: date, until: date | None) -> DayFigures:
     """The cache's figures for days before `until` (`cache_until`): answers and time per day (all
     history), the rest from `since`. Read the days from `until` on with `today_figures`."""
-    run = SqlAlchemyExecutor(connection).rows
+    run = executor.rows
     params = {"profile": profile_id, "since": since, "until": until}
     out = DayFigures()
     if until is None:
@@ -234,9 +246,9 @@ def closed_day_figures(connection: Any, *, profile_id: int, since: date, until: 
     return out
 
 
-def today_figures(connection: Any, *, profile_id: int, from_day: date, into: DayFigures | None = None) -> DayFigures:
+def today_figures(executor: Executor, *, profile_id: int, from_day: date, into: DayFigures | None = None) -> DayFigures:
     """The same figures straight from the log, for study days from `from_day` on (those the cache lacks)."""
-    run = SqlAlchemyExecutor(connection).rows
+    run = executor.rows
     params = {"profile": profile_id, "from_day": from_day}
     out = into if into is not None else DayFigures()
     for day, n, ms in run(LOG_DAYS, params):
@@ -253,9 +265,9 @@ def today_figures(connection: Any, *, profile_id: int, from_day: date, into: Day
     return out
 
 
-def card_figures(connection: Any, *, profile_id: int, horizon: date) -> CardFigures:
+def card_figures(executor: Executor, *, profile_id: int, horizon: date) -> CardFigures:
     """Cards due per day before `horizon` (active, not suspended), and per root: cards, seen, mature."""
-    run = SqlAlchemyExecutor(connection).rows
+    run = executor.rows
     out = CardFigures()
     for day, n in run(DUE, {"profile": profile_id, "horizon": horizon}):
         d = as_day(day)
@@ -264,3 +276,30 @@ def card_figures(connection: Any, *, profile_id: int, horizon: date) -> CardFigu
     for root, n, seen, mature in run(ROOT_CARDS, {"profile": profile_id}):
         out.roots[root] = [int(n), int(seen or 0), int(mature or 0)]
     return out
+
+
+
+@dataclass(frozen=True)
+class ExamAnswerFigures:
+    """One question of a submitted exam attempt, as statistics read it."""
+
+    study_day: date
+    expected_root: str | None
+    given_root: str | None
+    correct: bool
+    time_ms: int
+
+
+EXAM_ANSWERS = """SELECT examattempt.study_day, examanswer.expected_root, examanswer.given_root, examanswer.correct,
+        examanswer.time_ms
+    FROM examanswer JOIN examattempt ON examattempt.id = examanswer.attempt_id
+    WHERE examattempt.profile_id = :profile AND examattempt.submitted_at IS NOT NULL AND examattempt.study_day >= :since"""
+
+
+def exam_answer_rows(executor: Executor, *, profile_id: int, since: date) -> list[ExamAnswerFigures]:
+    """Every question of the profile's submitted attempts from study day `since` on (answered or not)."""
+    return [
+        ExamAnswerFigures(study_day=as_day(r[0]), expected_root=r[1], given_root=r[2], correct=bool(r[3]),  # type: ignore[arg-type]
+                          time_ms=int(r[4] or 0))
+        for r in executor.rows(EXAM_ANSWERS, {"profile": profile_id, "since": since})
+    ]  # fmt: skip
