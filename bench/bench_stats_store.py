@@ -1,14 +1,17 @@
 """Benchmark: `trainer stats --json` on the app's own schema with 1,000,000 review rows (target <= 300 ms median).
 
-Builds a database with the app's tables (schema 3): one profile, 10,000 cards of one deck and
+Builds a database with the app's tables (the current schema): one profile, 10,000 cards of one deck and
 their states, and 1,000,000 reviews over 400 study days (bench_stats.synthetic's history). Then
 measures, as medians:
 
 - first call of the day: `load_stats` when the closed-day cache must be filled from the log;
 - `load_stats` + `stats_json` + `json.dumps` on a warm cache (what every later call costs);
-- the whole command, `trainer stats --json` in a fresh process (start-up included).
+- the whole command, `trainer stats --json` in a fresh process (start-up included). Its first run
+  folds the closed days up to the real today through the full store; the later ones (the median)
+  take the read-only stdlib path, which imports no SQLAlchemy.
 
-Run: `.venv/bin/python bench/bench_stats_store.py [--rows N] [--runs N]`.
+Run: `.venv/bin/python bench/bench_stats_store.py [--rows N] [--runs N] [--keep FILE]` (`--keep`
+builds the database once at FILE and reuses it, for profiling; delete it after a schema change).
 """
 
 from __future__ import annotations
