@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 
 from trainer.clock import Clock, add_days, study_day
 from trainer.content.cards import Card, SourceRef
-from trainer.content.places import PLACE_TEMPLATE, dermatome_places
 from trainer.scheduling.policy import (
     AnswerEffect,
     CardProgress,
@@ -522,6 +521,7 @@ class StudySession:
 
     def summary(self) -> SessionSummary:
         """The report on the whole study day so far (every answer of today, in any session)."""
+        from trainer.content.places import PLACE_TEMPLATE, dermatome_places
         from trainer.store import repo
         from trainer.store.db import store_errors
 
