@@ -219,10 +219,15 @@ def search_cards(
         )
     else:
         ids_sql = f"SELECT cardstate.card_id AS found_id FROM cardstate WHERE {state_where} AND {card_set}"
+    if total is None and not state_terms:
+        # Card terms alone: the page stops at its last card; counted only if it is full.
+        found = _page(executor, f"{ids_sql} ORDER BY {order} LIMIT :limit", order, params, -1, today)
+        total = len(found.rows) if len(found.rows) < limit else int(executor.rows(count_sql, params)[0][0])
+        return SearchResult(rows=found.rows, total=total)
     if total is None:
-        # One pass finds the ids in order, up to _COUNTED of them: their number is the total
-        # unless there are more (then counted), and the first `limit` are the page. A page read
-        # with LIMIT and then a count would read the cards twice whenever the page is full.
+        # Card and state terms: one pass finds the ids in order, up to _COUNTED of them: their
+        # number is the total unless there are more (then counted), and the first `limit` are the
+        # page. A page read with LIMIT and then a count would build the set of states twice.
         ids = [row[0] for row in executor.rows(f"{ids_sql} ORDER BY {order} LIMIT :counted", {**params, "counted": _COUNTED})]
         total = len(ids) if len(ids) < _COUNTED else int(executor.rows(count_sql, params)[0][0])
         page = ", ".join(f":page{i}" for i in range(limit))  # always `limit` names: one SQL text
@@ -233,7 +238,8 @@ def search_cards(
 
 
 def _page(executor: Executor, ids_sql: str, order: str, params: dict[str, Any], total: int, today: date) -> SearchResult:
-    """The page of cards `ids_sql` finds (in `order`), with their states; `total` as given (0: no read)."""
+    """The page of cards `ids_sql` finds (in `order`), with their states; `total` as given (0: no read,
+    -1: not known yet)."""
     sql = (
         "SELECT card.id, card.deck_id, card.prompt, card.answer, cardstate.due_day, cardstate.interval, "
         "cardstate.easiness, cardstate.lapses, cardstate.introduced_day, cardstate.suspended, cardstate.leech, "
