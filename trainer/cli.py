@@ -634,33 +634,65 @@ def stats(ctx: click.Context, as_json: bool, days: int | None, db: str | None) -
     """Statistics: due forecast, reviews per day, streak, retention, per-root mastery, confusions, time."""
     import json
 
-    from trainer.clock import SystemClock
-    from trainer.store.db import StoreError, open_store, resolve_db_url
-    from trainer.study.settings import settings_of
     from trainer.study.stats import stats_json
-    from trainer.study.stats_store import load_stats
+    from trainer.study.stats_store import quick_stats
 
     def fail(message: str) -> None:
         _fail_with("trainer stats", message)
 
-    try:
-        store = open_store(resolve_db_url(db or ctx.obj.get("db")))
-    except StoreError as error:
-        fail(error.message)
-    profile_id = _profile_id(ctx, store, fail)
-    try:
-        clock = SystemClock(settings_of(store, profile_id=profile_id).timezone)
-        figures = load_stats(store, clock, profile_id=profile_id, days=days)
-    except StoreError as error:
+    # First a read-only look through the stdlib (no SQLAlchemy to import: most of the command's
+    # time); the full store when that cannot answer (no cache for the closed days yet, another
+    # schema, not a SQLite file, an unknown profile...), which also says what is wrong.
+    figures = _quick_stats(ctx, db, days, quick_stats)
+    if figures is None:
+        from trainer.clock import SystemClock
+        from trainer.store.db import StoreError, open_store, resolve_db_url
+        from trainer.study.settings import settings_of
+        from trainer.study.stats_store import load_stats
+
+        try:
+            store = open_store(resolve_db_url(db or ctx.obj.get("db")))
+        except StoreError as error:
+            fail(error.message)
+        profile_id = _profile_id(ctx, store, fail)
+        try:
+            clock = SystemClock(settings_of(store, profile_id=profile_id).timezone)
+            figures = load_stats(store, clock, profile_id=profile_id, days=days)
+        except StoreError as error:
+            store.close()
+            fail(error.message)
         store.close()
-        fail(error.message)
-    store.close()
     if as_json:
         click.echo(json.dumps(stats_json(figures), indent=2))
         return
     from trainer.study.stats_text import stats_lines
 
     click.echo("\n".join(stats_lines(figures)))
+
+
+def _quick_stats(ctx: click.Context, db: str | None, days: int | None, quick_stats):  # noqa: ANN001, ANN202
+    """`trainer stats` through `trainer.store.quick` (read-only sqlite3), or None for the full path."""
+    import sqlite3
+
+    from trainer.clock import SystemClock
+    from trainer.store.location import requested_profile
+    from trainer.store.quick import open_quick
+    from trainer.store.readers import Reader, profile_id_of
+    from trainer.study.settings import settings_from_rows
+
+    executor = open_quick(db or ctx.obj.get("db"))
+    if executor is None:
+        return None
+    try:
+        profile_id = profile_id_of(executor, requested_profile((ctx.find_root().obj or {}).get("profile")))
+        if profile_id is None:
+            return None
+        settings = settings_from_rows(Reader(executor, profile_id=profile_id).stored_settings())
+        return quick_stats(executor, SystemClock(settings.timezone), profile_id=profile_id, days=days)
+    except (sqlite3.Error, ValueError):
+        return None  # the full path reads it again and reports what is wrong
+    finally:
+        executor.close()
 
 
 # --- profile commands --------------------------------------------------------------------------

@@ -181,6 +181,7 @@ def test_schema_2_database_migrates_to_3(tmp_path: Path, make_deck, import_deck,
     session.answer(answered, 4, 2000)
     store.close()
     connection = sqlite3.connect(path)
+    connection.execute("DROP INDEX ix_cardstate_marked")  # schema 7's index on the columns schema 2 lacks
     connection.execute("ALTER TABLE cardstate DROP COLUMN buried_until")
     connection.execute("ALTER TABLE cardstate DROP COLUMN flag")
     connection.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")

@@ -257,3 +257,19 @@ def _queue_ids(store, clock) -> list[str]:
         today = clock.now().astimezone(LONDON).date()
         queue = TodayQueue.read(reader, Settings(), today)
     return [*queue.due, *queue.new, *queue.repeat]
+
+
+@pytest.mark.parametrize("small", [False, True], ids=["one-pass", "counted-apart"])
+def test_every_way_of_reading_a_page_gives_the_same_cards_and_total(collection, monkeypatch, small: bool) -> None:
+    """Index-driven or deck-order, total from the ids or from a count: a 2-card page is the start of
+    the whole deck-ordered result and the total is its size, for every query of the table."""
+    from trainer.store import search as search_sql
+
+    if small:  # force the fallbacks: ids beyond the first one counted apart, every state set "many"
+        monkeypatch.setattr(search_sql, "_COUNTED", 1)
+        monkeypatch.setattr(search_sql, "_MANY", 0)
+    for query, expected in QUERIES:
+        whole = search(collection, CLOCK, query, profile_id=1)
+        page = search(collection, CLOCK, query, profile_id=1, limit=2)
+        assert whole.total == page.total == len(expected), query
+        assert [row.card_id for row in page.rows] == [row.card_id for row in whole.rows][:2], query

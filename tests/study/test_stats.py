@@ -322,18 +322,21 @@ def test_the_store_gives_the_hand_computed_figures_through_its_cache(tmp_path) -
 
 
 def test_the_cache_never_drifts_from_the_log(tmp_path) -> None:
-    """Reviews removed from a closed day (a purged deck) are gone from the figures at the next read."""
-    import sqlite3
+    """Reviews removed from a closed day (by the store's writer) are gone from the figures at the next read."""
+    from sqlalchemy import text
 
     from trainer.clock import FixedClock
+    from trainer.store import repo
     from trainer.study.stats_store import load_stats
 
     store, ids = _store_with_fixture(tmp_path)
     clock = FixedClock(datetime(2026, 4, 2, 10, 0, tzinfo=LONDON), tz=LONDON)
     try:
         before = load_stats(store, clock, profile_id=ids["ana"])
-        with sqlite3.connect(store.path) as connection:
-            connection.execute("DELETE FROM review WHERE study_day = '2026-03-24' AND profile_id = 1")
+        with store.engine.begin() as connection:
+            ids_24 = connection.execute(text("SELECT id FROM review WHERE study_day = '2026-03-24' AND profile_id = 1")).scalars()
+            for review_id in list(ids_24):
+                assert repo.delete_review(connection, review_id=review_id)
         after = load_stats(store, clock, profile_id=ids["ana"])
         clock.advance(timedelta(days=1))  # a new day closes 2 April: the cache adds it, nothing else
         tomorrow = load_stats(store, clock, profile_id=ids["ana"])

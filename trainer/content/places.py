@@ -46,7 +46,7 @@ def times(count: int) -> str:
     return f"{count} times"
 
 
-def explain_confusion(expected: str, given: str, count: int, places: Mapping[str, str]) -> str:
+def explain_confusion(expected: str, given: str, count: int, places: Mapping[str, str], *, when: str | None = None) -> str:
     """One sentence saying which root was given for which, how often, and where each one is.
 
     Args:
@@ -55,12 +55,15 @@ def explain_confusion(expected: str, given: str, count: int, places: Mapping[str
         count: How many times.
         places: Root -> region, from `dermatome_places`; a root missing from it is named without
             a place (the sentence is still true, just shorter).
+        when: The time the count covers ("today"), said after it: "... where the answer was L5
+            3 times today: ..." rather than "(3 times)".
 
     Returns:
         "you answered L4 where the answer was L5 (3 times): L4 is the medial shin and calf down
         to the medial malleolus, L5 the lateral calf and the dorsum of the foot".
     """
-    head = f"you answered {given} where the answer was {expected} ({times(count)})"
+    how_often = f"{times(count)} {when}" if when else f"({times(count)})"
+    head = f"you answered {given} where the answer was {expected} {how_often}"
     given_place, expected_place = places.get(given), places.get(expected)
     if given_place and expected_place:
         return f"{head}: {given} is {given_place}, {expected} {expected_place}"

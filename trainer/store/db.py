@@ -29,7 +29,7 @@ from trainer.store.models import Meta
 
 OUR_TABLE_NAMES = frozenset(
     {"meta", "profile", "deck", "source", "card", "cardstate", "review", "setting", "examattempt", "examanswer",
-     "reviewday", "reviewdayconfusion"}
+     "reviewday", "reviewdayconfusion", "statscache"}
 )
 """A database with tables, none of them these, belongs to another program and is never migrated."""
 
@@ -588,12 +588,34 @@ def _migrate_4_to_5(connection: Connection) -> None:
         connection.exec_driver_sql("CREATE INDEX ix_card_order ON card (deck_id, position, id, retired_at)")
 
 
+def _migrate_5_to_6(connection: Connection) -> None:
+    """Add `statscache`: how far each profile's statistics cache may be trusted.
+
+    Only a new table, empty: until a profile's first statistics read fills its row, nothing of the
+    old cache is trusted (it was kept by a check on every read, which writers now replace by
+    moving `statscache.until_day` back), so the first read after the upgrade refolds the log once.
+    """
+    models.StatsCache.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
+
+
+def _migrate_6_to_7(connection: Connection) -> None:
+    """Add two indexes for Browse's search: `ix_cardstate_marked`, the partial index of marked card
+    states (suspended, leech, drilling, flagged, buried), and `ix_card_root`, a root's cards in deck
+    order. Only indexes."""
+    if "ix_cardstate_marked" not in {index["name"] for index in inspect(connection).get_indexes("cardstate")}:
+        connection.exec_driver_sql(f"CREATE INDEX ix_cardstate_marked ON cardstate (profile_id, card_id) WHERE {models.MARKED}")
+    if "ix_card_root" not in {index["name"] for index in inspect(connection).get_indexes("card")}:
+        connection.exec_driver_sql("CREATE INDEX ix_card_root ON card (answer_root, deck_id, position, id, retired_at)")
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
+    5: _migrate_5_to_6,
+    6: _migrate_6_to_7,
 }
 """`MIGRATIONS[n]` takes a database from schema n to n + 1 (inside one transaction)."""
 
@@ -615,6 +637,7 @@ def _our_tables() -> list[Any]:
             models.ExamAnswer,
             models.ReviewDay,
             models.ReviewDayConfusion,
+            models.StatsCache,
         )
     ]
 

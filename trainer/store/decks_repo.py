@@ -16,6 +16,8 @@ from sqlmodel import Session, col
 from trainer.content.cards import Card as ContentCard
 from trainer.content.cards import CompiledDeck, DeckInfo, SourceRef
 from trainer.store.models import Card, CardState, Deck, Meta, Review, Source
+from trainer.store.readers import as_day
+from trainer.store.stats_repo import forget_from
 from trainer.store.readers import CARD_COLUMNS, SqlAlchemyExecutor, card_from_row
 
 DECK_SOURCE_META = "deck_source:"
@@ -103,6 +105,13 @@ def purge_deck(*, session: Session, deck_id: str) -> int:
     """
     card_ids = select(Card.id).where(col(Card.deck_id) == deck_id)
     count = int(session.execute(select(func.count()).select_from(Card).where(col(Card.deck_id) == deck_id)).scalar_one())
+    # The statistics cache of each profile that answered these cards no longer holds the log from
+    # the first day it did.
+    touched = session.execute(
+        select(Review.profile_id, func.min(Review.study_day)).where(col(Review.card_id).in_(card_ids)).group_by(Review.profile_id)
+    ).all()
+    for profile_id, first_day in touched:
+        forget_from(session, profile_id=profile_id, day=as_day(first_day))
     session.execute(delete(Review).where(col(Review.card_id).in_(card_ids)).execution_options(synchronize_session=False))
     session.execute(delete(CardState).where(col(CardState.card_id).in_(card_ids)).execution_options(synchronize_session=False))
     session.execute(delete(Card).where(col(Card.deck_id) == deck_id).execution_options(synchronize_session=False))

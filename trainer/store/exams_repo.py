@@ -20,11 +20,9 @@ from trainer.store.models import Deck, ExamAnswer, ExamAttempt, Profile, Review
 
 __all__ = [
     "AttemptRow",
-    "ExamAnswerFigures",
     "attempt_answers",
     "deck_versions",
     "earlier_scores",
-    "exam_answer_rows",
     "finish_attempt",
     "insert_attempt",
     "misses_by_root",
@@ -193,37 +191,3 @@ def misses_by_root(conn: Any, *, profile_id: int) -> tuple[dict[str, int], dict[
     return misses, answers
 
 
-@dataclass(frozen=True)
-class ExamAnswerFigures:
-    """One answered question of a submitted attempt, as statistics read it."""
-
-    study_day: date
-    expected_root: str | None
-    given_root: str | None
-    correct: bool
-    time_ms: int
-
-
-def exam_answer_rows(conn: Any, *, profile_id: int, since: date) -> list[ExamAnswerFigures]:
-    """Every question of the profile's submitted attempts from study day `since` on (answered or not)."""
-    rows = conn.execute(
-        select(
-            _ATTEMPT.c.study_day, _ANSWER.c.expected_root, _ANSWER.c.given_root, _ANSWER.c.correct, _ANSWER.c.time_ms
-        )
-        .select_from(_ANSWER.join(_ATTEMPT, _ATTEMPT.c.id == _ANSWER.c.attempt_id))
-        .where(
-            _ATTEMPT.c.profile_id == profile_id,
-            _ATTEMPT.c.submitted_at.is_not(None),
-            _ATTEMPT.c.study_day >= since,
-        )
-    ).all()
-    return [
-        ExamAnswerFigures(
-            study_day=r[0] if isinstance(r[0], date) else date.fromisoformat(str(r[0])),
-            expected_root=r[1],
-            given_root=r[2],
-            correct=bool(r[3]),
-            time_ms=int(r[4] or 0),
-        )
-        for r in rows
-    ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, DateTime, Index
+from sqlalchemy import JSON, DateTime, Index, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -34,6 +34,7 @@ __all__ = [
     "Review",
     "ReviewDay",
     "ReviewDayConfusion",
+    "StatsCache",
     "Setting",
     "Source",
     "UTCDateTime",
@@ -128,6 +129,8 @@ class Card(SQLModel, table=True):
         Index("ix_card_deck_position", "deck_id", "position"),
         Index("ix_card_deck_retired", "deck_id", "retired_at"),
         Index("ix_card_order", "deck_id", "position", "id", "retired_at"),
+        # Browse's `root:` (schema 7), covering deck order, so a root's cards are found without the table.
+        Index("ix_card_root", "answer_root", "deck_id", "position", "id", "retired_at"),
     )
 
     id: str = Field(primary_key=True, max_length=120)
@@ -157,6 +160,10 @@ class Card(SQLModel, table=True):
 # "new cards in deck order" (introduced_day IS NULL) and "introduced today" counts, (introduced_day,
 # new_rank) the mixed new-card order; (last_day,
 # due_day) finds today's answers (buried siblings) and, among them, today's repeats.
+MARKED = "suspended OR leech OR drill OR flag <> '' OR buried_until IS NOT NULL"
+"""The card states `ix_cardstate_marked` holds; trainer.store.search writes its conditions as these terms."""
+
+
 class CardState(SQLModel, table=True):
     """Where a card stands in one student's schedule."""
 
@@ -166,6 +173,9 @@ class CardState(SQLModel, table=True):
         Index("ix_cardstate_mixed", "profile_id", "introduced_day", "new_rank"),
         Index("ix_cardstate_last_day", "profile_id", "last_day", "due_day"),
         Index("ix_cardstate_card", "card_id"),
+        # Browse's rare states (schema 7): the few marked cards, so `is:suspended`, `flag:red`...
+        # read them instead of every state of the profile. Partial: unmarked cards are not in it.
+        Index("ix_cardstate_marked", "profile_id", "card_id", sqlite_where=text(MARKED), postgresql_where=text(MARKED)),
     )
 
     profile_id: int = Field(primary_key=True, foreign_key="profile.id", ondelete="CASCADE")
@@ -297,7 +307,7 @@ class ExamAnswer(SQLModel, table=True):
 
 # The statistics cache (schema 3): the review log folded per closed study day (before today), so
 # `trainer stats` reads a few thousand rows instead of every review. Filled from the log, never
-# written by anything else, and rebuilt whenever it no longer adds up to the log (see stats_repo).
+# written by anything else; `StatsCache` says up to which day it may be trusted (see stats_repo).
 # The covering indexes answer every statistics read from the index alone (bench/bench_stats.py).
 class ReviewDay(SQLModel, table=True):
     """One profile's answers on one closed study day for one expected root (None: cards naming none)."""
@@ -337,3 +347,16 @@ class ReviewDayConfusion(SQLModel, table=True):
     expected_root: str = Field(max_length=20)
     given_root: str = Field(max_length=20)
     n: int
+
+
+class StatsCache(SQLModel, table=True):
+    """How far one profile's statistics cache (`ReviewDay`, `ReviewDayConfusion`) holds the log (schema 6).
+
+    Every study day before `until_day` is folded into the cache exactly as the log has it (a day
+    without rows had no answers); days from `until_day` on are read from the log. Every writer of
+    a review row moves `until_day` back to the row's day (`trainer.store.stats_repo.forget_from`),
+    so the cache never has to be checked against the log. No row: nothing is cached yet.
+    """
+
+    profile_id: int = Field(primary_key=True, foreign_key="profile.id", ondelete="CASCADE")
+    until_day: date

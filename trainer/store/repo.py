@@ -26,6 +26,7 @@ from trainer.content.cards import CompiledDeck, SourceRef
 from trainer.scheduling.new_order import NewCard, mixed_ranks
 from trainer.scheduling.policy import AnswerEffect, CardProgress, ReviewLog
 from trainer.store.models import Card, CardState, Deck, Meta, Profile, Review, Setting, Source
+from trainer.store.stats_repo import forget_from
 
 _CHUNK = 500
 """Ids per `IN (...)` list; SQLite limits the number of bound parameters in one statement."""
@@ -593,7 +594,7 @@ def add_review(
     given_root: str | None,
     expected_root: str | None,
 ) -> int:
-    """Add an answer's review-log row; returns its id."""
+    """Add an answer's review-log row (and tell the statistics cache its day changed); returns its id."""
     # One statement built once, executed with a parameter dict: SQLAlchemy caches its compiled
     # form (a fresh `.values(...)` per answer cost ~1.5 ms of cache-key building).
     result = conn.execute(
@@ -622,6 +623,9 @@ def add_review(
             "due_day_after": log.due_day_after,
         },
     )
+    # Usually today, which the cache does not hold (a no-op); a session still on yesterday's study
+    # day after the rollover writes to a day the cache may already hold.
+    forget_from(conn, profile_id=profile_id, day=study_day)
     return int(result.inserted_primary_key[0])
 
 
@@ -686,8 +690,13 @@ def take_back_answer(
 
 
 def delete_review(conn: Any, *, review_id: int) -> bool:
-    """Remove a review row; False if it was already gone."""
+    """Remove a review row (and tell the statistics cache its day changed); False if it was already gone."""
+    row = conn.execute(select(Review.profile_id, Review.study_day).where(col(Review.id) == review_id)).first()
+    if row is None:
+        return False
     result = conn.execute(delete(Review).where(col(Review.id) == review_id))
+    # An undo after the rollover hour takes back an answer of a day that is closed by now.
+    forget_from(conn, profile_id=row[0], day=row[1])
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

@@ -38,10 +38,29 @@ _STATE_SQL = {
     "notdue": "cardstate.due_day > :today",
     "suspended": "cardstate.suspended",
     "leech": "cardstate.leech",
-    "buried": "cardstate.buried_until > :today",
+    "buried": "cardstate.buried_until IS NOT NULL AND cardstate.buried_until > :today",
     "flagged": "cardstate.flag <> ''",
 }
-"""What each `is:` state means, as a condition on the card's state for one profile."""
+"""What each `is:` state means, as a condition on the card's state for one profile. The rare states
+are written as the terms of `ix_cardstate_marked`'s WHERE (`buried_until IS NOT NULL` is redundant
+but lets the planner see that the partial index holds every buried card)."""
+
+_MARKS = frozenset({"suspended", "leech", "drilling", "flagged", "buried"})
+"""Rare states: the partial index `ix_cardstate_marked` holds exactly the card states that may have them."""
+
+_INDEXED_STATES = _MARKS | {"new"}
+"""States an index finds without reading every card state of the profile: the marks (partial index)
+and new cards (`ix_cardstate_new`). Due and not due match a tenth of the cards or more: scanning
+the states once into a set and the cards in deck order costs less than a lookup per match."""
+
+_COUNTED = 2_000
+"""A search reading the cards in order takes up to this many ids in one pass (their count is the
+total); beyond, it counts the rest with a second query."""
+
+_MANY = 12_000
+"""Above this many matching card states, deck order scans the cards (ix_card_order) and stops at
+the page's last card; up to it, the states found through an index are joined to their cards and
+sorted, which reads far fewer rows (bench_search.py)."""
 
 _TEXT_COLUMNS = ("card.prompt", "card.answer", "card.explanation")
 
@@ -107,12 +126,20 @@ def _condition(term: Term, index: int, params: dict[str, Any], like: str) -> str
         sql = f"card.deck_id = :{name}"
     elif term.field == "flag":
         params[name] = "" if term.value == "none" else term.value
-        sql = f"cardstate.flag = :{name}"
+        # The redundant "<> ''" names the partial index ix_cardstate_marked (flagged cards only).
+        sql = f"cardstate.flag = :{name}" if term.value == "none" else f"(cardstate.flag = :{name} AND cardstate.flag <> '')"
     else:
         sql = f"({_STATE_SQL[term.value]})"
     # COALESCE: a condition on a NULL column (a new card's due day) is unknown, and NOT unknown is
     # unknown too; its opposite must still find the card.
     return f"NOT COALESCE({sql}, FALSE)" if term.negated else sql
+
+
+def _indexed(term: Term, states: frozenset[str] = _INDEXED_STATES) -> bool:
+    """True if an index finds the card states matching `term` (a positive state or colour among `states`)."""
+    if term.negated:
+        return False
+    return (term.field == "is" and term.value in states) or (term.field == "flag" and term.value != "none")
 
 
 def search_cards(
@@ -153,6 +180,20 @@ def search_cards(
     # through an index on the profile with one table lookup per row (three times slower).
     state_scan = state_where.replace("cardstate.profile_id", "+cardstate.profile_id", 1)
     card_terms, state_terms = len(on_card) > 1, len(on_state) > 1
+    state_terms_all = [term for term in query.terms if term.field not in _CARD_FIELDS]
+    if driver == "card" and state_terms_all and all(_indexed(term) for term in state_terms_all):
+        # The states come from an index: count them with their cards (all terms), and page from
+        # them unless they are many (then the deck-order scan below stops sooner).
+        states = "cardstate"
+        if getattr(executor, "dialect", "sqlite") == "sqlite" and any(_indexed(t, _MARKS) for t in state_terms_all):
+            # Without ANALYZE statistics SQLite's planner cannot tell that the partial index is
+            # small, and walks a full index of the profile instead (40 times slower).
+            states = "cardstate INDEXED BY ix_cardstate_marked"
+        joined = f"FROM {states} CROSS JOIN card WHERE {state_where} AND card.id = cardstate.card_id AND {card_where}"
+        total = int(executor.rows(f"SELECT count(*) {joined}", params)[0][0])
+        if total <= _MANY:
+            ids_sql = f"SELECT cardstate.card_id AS found_id {joined} ORDER BY {order} LIMIT :limit"
+            return _page(executor, ids_sql, order, params, total, today)
     # `id || ''` keeps SQLite's planner from turning "IN (subquery)" into one index probe per
     # subquery row (100,000 probes, 1.5 s): it scans the other table and tests each row against
     # the set. Retired cards are few, so leaving them out is a small NOT IN set.
@@ -178,7 +219,27 @@ def search_cards(
         )
     else:
         ids_sql = f"SELECT cardstate.card_id AS found_id FROM cardstate WHERE {state_where} AND {card_set}"
-    ids_sql += f" ORDER BY {order} LIMIT :limit"
+    if total is None and not state_terms:
+        # Card terms alone: the page stops at its last card; counted only if it is full.
+        found = _page(executor, f"{ids_sql} ORDER BY {order} LIMIT :limit", order, params, -1, today)
+        total = len(found.rows) if len(found.rows) < limit else int(executor.rows(count_sql, params)[0][0])
+        return SearchResult(rows=found.rows, total=total)
+    if total is None:
+        # Card and state terms: one pass finds the ids in order, up to _COUNTED of them: their
+        # number is the total unless there are more (then counted), and the first `limit` are the
+        # page. A page read with LIMIT and then a count would build the set of states twice.
+        ids = [row[0] for row in executor.rows(f"{ids_sql} ORDER BY {order} LIMIT :counted", {**params, "counted": _COUNTED})]
+        total = len(ids) if len(ids) < _COUNTED else int(executor.rows(count_sql, params)[0][0])
+        page = ", ".join(f":page{i}" for i in range(limit))  # always `limit` names: one SQL text
+        params.update({f"page{i}": ids[i] if i < len(ids) else None for i in range(limit)})
+        ids_sql = f"SELECT card.id AS found_id FROM card WHERE card.id IN ({page})"
+        return _page(executor, ids_sql, order, params, total if ids else 0, today)
+    return _page(executor, f"{ids_sql} ORDER BY {order} LIMIT :limit", order, params, total, today)
+
+
+def _page(executor: Executor, ids_sql: str, order: str, params: dict[str, Any], total: int, today: date) -> SearchResult:
+    """The page of cards `ids_sql` finds (in `order`), with their states; `total` as given (0: no read,
+    -1: not known yet)."""
     sql = (
         "SELECT card.id, card.deck_id, card.prompt, card.answer, cardstate.due_day, cardstate.interval, "
         "cardstate.easiness, cardstate.lapses, cardstate.introduced_day, cardstate.suspended, cardstate.leech, "
@@ -189,8 +250,6 @@ def search_cards(
         f"ORDER BY {order}"
     )
     rows = executor.rows(sql, params) if total != 0 else []
-    if total is None:
-        total = len(rows) if len(rows) < limit else int(executor.rows(count_sql, params)[0][0])
     found = [
         SearchRow(
             card_id=row[0],

@@ -312,6 +312,7 @@ class StudySession(SessionWrites):
 
     def summary(self) -> SessionSummary:
         """The report on the whole study day so far (every answer of today, in any session)."""
+        from trainer.content.places import PLACE_TEMPLATE, dermatome_places
         from trainer.store import repo
         from trainer.store.db import store_errors
 
@@ -321,8 +322,9 @@ class StudySession(SessionWrites):
             answers = repo.answers_on(connection, profile_id=self.profile_id, day=today)
             next_due = repo.next_due_day_after(connection, profile_id=self.profile_id, day=today)
             due_tomorrow = repo.count_due_on_or_before(connection, profile_id=self.profile_id, day=add_days(today, 1))
+            places = dermatome_places(self._reader(connection).cards_of_template(PLACE_TEMPLATE))
         elapsed_s = max(0.0, (self._clock.now() - self.started_at).total_seconds())
-        return summarise(answers, elapsed_s=elapsed_s, next_due=next_due, due_tomorrow=due_tomorrow)
+        return summarise(answers, elapsed_s=elapsed_s, next_due=next_due, due_tomorrow=due_tomorrow, places=places)
 
 
 def today_for(reader: Reader, clock: Clock, settings: Settings) -> date:

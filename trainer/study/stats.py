@@ -39,7 +39,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from trainer.content.roots import position
-from trainer.study.exam import Confusion, confusion_pairs
+from trainer.study.exam_report import Confusion, confusion_pairs
 from trainer.study.overview import streak
 from trainer.study.stats_rows import (
     MATURE_INTERVAL,

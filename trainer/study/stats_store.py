@@ -1,20 +1,20 @@
 """Statistics of a profile from the store: the figures of `trainer.study.stats`, read the fast way.
 
 The heavy part is SQL (`trainer.store.stats_repo`): closed study days come from a cache folded
-from the review log (refreshed here, checked against the log on every read), today's answers
-and the card states straight from their tables; exam answers come from the exam tables. The
+from the review log (brought up to today here, once a day; the log's writers keep it right), the
+newest answers and the card states straight from their tables; exam answers come from the exam tables. The
 figures themselves are computed by the pure `trainer.study.stats.compute_stats`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from trainer.clock import Clock
 from trainer.content.places import PLACE_TEMPLATE, dermatome_places
-from trainer.store.readers import Reader, SqlAlchemyExecutor
+from trainer.store.readers import Executor, Reader, SqlAlchemyExecutor
 from trainer.study.session import today_for
 from trainer.study.settings import settings_from_rows
 from trainer.study.stats import (
@@ -30,7 +30,7 @@ from trainer.study.stats import (
 if TYPE_CHECKING:
     from trainer.store.db import Store
 
-__all__ = ["HABIT_DAYS", "HABIT_WINDOW", "habits", "load_stats", "repeated_confusions"]
+__all__ = ["HABIT_DAYS", "HABIT_WINDOW", "habits", "load_stats", "quick_stats", "repeated_confusions"]
 
 HABIT_WINDOW = 30
 """Days looked back for a confusion that keeps coming back."""
@@ -52,23 +52,57 @@ def load_stats(store: Store, clock: Clock, *, profile_id: int, days: int | None 
         ValueError: `days` below 1.
         StoreError: The database could not be read or the cache written.
     """
-    from trainer.store import exams_repo, stats_repo
+    from trainer.store import stats_repo
     from trainer.store.db import store_errors
 
     with store_errors("read the statistics"):
         with store.engine.connect() as connection:
             reader = Reader(SqlAlchemyExecutor(connection), profile_id=profile_id)
             today = today_for(reader, clock, settings_from_rows(reader.stored_settings()))
-        since = period_start(today, days)
-        with store.engine.begin() as connection:
-            stats_repo.refresh_cache(connection, profile_id=profile_id, today=today)
+            until = stats_repo.cache_until(reader.executor, profile_id=profile_id)
+        if until is None or until < today:
+            # A new study day (or a writer moved the cache back): fold the closed days it lacks.
+            with store.engine.begin() as connection:
+                stats_repo.refresh_cache(connection, profile_id=profile_id, today=today)
         with store.engine.connect() as connection:
-            reader = Reader(SqlAlchemyExecutor(connection), profile_id=profile_id)
-            figures = stats_repo.closed_day_figures(connection, profile_id=profile_id, since=since)
-            stats_repo.today_figures(connection, profile_id=profile_id, from_day=max(today, since), into=figures)
-            cards = stats_repo.card_figures(connection, profile_id=profile_id, horizon=today + timedelta(days=FORECAST_DAYS))
-            exams = exams_repo.exam_answer_rows(connection, profile_id=profile_id, since=since)
-            places = dermatome_places(reader.cards_of_template(PLACE_TEMPLATE))
+            return _read(Reader(SqlAlchemyExecutor(connection), profile_id=profile_id), today, days)
+
+
+def quick_stats(executor: Executor, clock: Clock, *, profile_id: int, days: int | None = None) -> Stats | None:
+    """The statistics through a read-only executor (`trainer.store.quick`), or None if the cache lacks closed days.
+
+    `trainer stats` tries this first: it needs no SQLAlchemy (most of a second to import), and it
+    is right whenever the cache already holds every closed day that has answers (after the day's
+    first statistics read, which takes `load_stats` and folds them in).
+
+    Raises:
+        ValueError: `days` below 1.
+        sqlite3.Error: The file could not be read (the caller takes the full path).
+    """
+    from trainer.store import stats_repo
+
+    reader = Reader(executor, profile_id=profile_id)
+    today = today_for(reader, clock, settings_from_rows(reader.stored_settings()))
+    until = stats_repo.cache_until(executor, profile_id=profile_id)
+    if until is None or (until < today and stats_repo.log_has_days(executor, profile_id=profile_id, from_day=until, before=today)):
+        return None
+    return _read(reader, today, days)
+
+
+def _read(reader: Reader, today: date, days: int | None) -> Stats:
+    """The figures through `reader`'s executor, in one transaction: cache up to its `until` day, log after."""
+    from trainer.store import stats_repo
+
+    executor, profile_id = reader.executor, reader.profile_id
+    since = period_start(today, days)
+    # Read again in this transaction: another window may have moved it since.
+    until = stats_repo.cache_until(executor, profile_id=profile_id)
+    figures = stats_repo.closed_day_figures(executor, profile_id=profile_id, since=since, until=until)
+    from_day = max(since, until) if until is not None else since
+    stats_repo.today_figures(executor, profile_id=profile_id, from_day=from_day, into=figures)
+    cards = stats_repo.card_figures(executor, profile_id=profile_id, horizon=today + timedelta(days=FORECAST_DAYS))
+    exams = stats_repo.exam_answer_rows(executor, profile_id=profile_id, since=since)
+    places = dermatome_places(reader.cards_of_template(PLACE_TEMPLATE))
     totals = ReviewTotals(
         since=since,
         answers=Counter(figures.answers),

@@ -26,6 +26,12 @@ def _duration(seconds: float) -> str:
 class SummaryScreen(Screen[None]):
     """Cards done, accuracy, time, roots missed, confusions and the next due date."""
 
+    DEFAULT_CSS = """
+    SummaryScreen #summary-repeated {
+        margin-bottom: 1;
+    }
+    """
+
     BINDINGS = [
         Binding("enter", "home", "Home", tooltip="Back to the Home screen", id="summary.home"),
         Binding("q,escape", "home", "Home", show=False),
@@ -46,6 +52,10 @@ class SummaryScreen(Screen[None]):
             missed = Static(self._missed(), id="summary-missed", markup=False)
             missed.display = bool(self.summary.reviewed)
             yield missed
+            # Confusions made again today, spelt out with where each root lies on the body.
+            repeated = Static(self._repeated(), id="summary-repeated", markup=False)
+            repeated.display = bool(self.summary.repeated)
+            yield repeated
             yield Static(self._next(), id="summary-next", markup=False)
         yield Footer()
 
@@ -76,6 +86,9 @@ class SummaryScreen(Screen[None]):
         if not lines and s.reviewed:
             lines.append(Content("No roots missed. Well done.").stylize("$text-success"))
         return Content("\n").join(lines)
+
+    def _repeated(self) -> Content:
+        return Content("\n").join(literal(sentence, "$text-warning") for sentence in self.summary.repeated[:3])
 
     def _next(self) -> Content:
         s = self.summary
