@@ -44,14 +44,14 @@ BUILTIN_DECK_META = "builtin_deck_hash"
 def builtin_deck_key() -> str:
     """The hash `ensure_builtin_deck` stores once the built-in decks are imported.
 
-    It covers every built-in deck file, the app version and the content layer's source (generated cards
+    It covers every built-in deck file and body map, the app version and the content layer's source (generated cards
     change when the generator does, even between releases).
     """
     from trainer import __version__
-    from trainer.paths import builtin_deck_paths
+    from trainer.paths import builtin_deck_paths, builtin_map_paths
 
     digest = hashlib.sha256()
-    for path in builtin_deck_paths():
+    for path in [*builtin_deck_paths(), *builtin_map_paths()]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     digest.update(str(__version__).encode())
     content_dir = Path(__file__).resolve().parent.parent / "content"
