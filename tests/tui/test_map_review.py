@@ -247,3 +247,32 @@ class TestFeedbackMap:
 
         assert not any(exam_eligible(c) for c in MAP_DECK.cards)
         assert {c.kind for c in MAP_DECK.cards} == {CardKind.MAP_ZONE, CardKind.MAP_LOCATE, CardKind.MAP_ROOT_OR_NERVE}
+
+
+def _then_settle(*keys: str):
+    """A snapshot `run_before`: wait for the store, press `keys` one by one, wait for workers and the map."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        """Wait, press, wait."""
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+class TestFeedbackMapSnapshots:
+    """Pictures of the feedback with its map, looked at before being accepted."""
+
+    def test_a_zone_card_confusion_at_80x24(self, snap_compare, map_app) -> None:
+        """L4 typed for the L5 zone: the compact map beside the feedback, both zones labelled A and B."""
+        assert snap_compare(map_app(), terminal_size=(80, 24), run_before=_then_settle("enter", "l", "4", "enter"))
+
+    def test_a_typed_card_confusion_at_120x40(self, snap_compare, app_factory) -> None:
+        """L5 typed for the L4 key point: the feedback and, in its own column, L5 and L4 labelled."""
+        assert snap_compare(app_factory(), terminal_size=(120, 40), run_before=_then_settle("enter", "L", "5", "enter"))
+
+    def test_a_typed_card_map_on_demand_at_80x24(self, snap_compare, app_factory) -> None:
+        """The same answer at 80x24 after m: the map beside the feedback, which wraps narrower."""
+        assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=_then_settle("enter", "L", "5", "enter", "m"))
