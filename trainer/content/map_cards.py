@@ -159,7 +159,8 @@ def feedback_figure(card: Card, bodymap: BodyMap, given_root: str | None = None,
     Returns:
         For a wrong answer naming another root with a zone: both zones, labelled "A  L4  your
         answer" and "B  L5  the answer". Otherwise the answer's figure (`answer_figure_of` for a
-        map card, the answer root's zone for another card). None when the card names no root
+        map card, the answer root's zone for another card). On a card that is not about
+        dermatomes (a myotome, a reflex) each label adds "(dermatome)": the skin is what is drawn. None when the card names no root
         that the map draws (a reflex recall card, a nerve card, C1).
     """
     answer_root = card.answer_root
@@ -176,9 +177,11 @@ def feedback_figure(card: Card, bodymap: BodyMap, given_root: str | None = None,
         return answer_figure_of(card, bodymap)
     if answer_root is None or not bodymap.zones_of(answer_root):
         return None
-    if confused:
-        return confusion_figure(given_root, answer_root)  # type: ignore[arg-type]
-    return answer_figure(answer_root)
+    figure = confusion_figure(given_root, answer_root) if confused else answer_figure(answer_root)  # type: ignore[arg-type]
+    if "dermatome" in card.tags:
+        return figure
+    # A myotome, reflex or disc card: the map shows the root's skin, and says so.
+    return Figure(tuple(Highlight(h.target, f"{h.label} (dermatome)", h.slot) for h in figure.highlights))
 
 
 def check_map(card: Card, response: str) -> AnswerResult:

@@ -11,7 +11,7 @@ The review screen keeps one panel to the right of the card and tells it what hap
 - `toggle()` (the review's `m` key): show or hide the map beside the feedback.
 
 Where it fits: a map card always shows its map (it is the question); at 80x24 the panel is
-compact (about 32 columns, two views of ~15). For other cards the feedback text (verdict, answer,
+compact (36 columns for a map card, two views of 16 by 16 rows; 32 for another card's feedback). For other cards the feedback text (verdict, answer,
 explanation, sources) already fills 80x24, so the map is shown there only on demand (`m`); from
 `WIDE` up it is shown on every feedback, in a column of 40% of the width.
 
@@ -62,6 +62,9 @@ class MapPanel(Vertical):
         max-width: 64;
         height: 1fr;
         padding: 0 0 0 1;
+        &.-map-card {
+            width: 46%;
+        }
         #map-note {
             color: $text-muted;
             padding: 1 1;
@@ -94,6 +97,8 @@ class MapPanel(Vertical):
         """A new card is shown: draw its question (map cards) or keep the column empty."""
         self._card, self._answered, self._answer = card, False, (None, True)
         self._show_maps(figure=False, cursor=False)
+        # The map is the question: a wider column (at 80 columns the figure is otherwise width-bound).
+        self.set_class(card.kind in MAP_KINDS, "-map-card")
         if card.kind in MAP_KINDS:
             self.display = True
             self._note("Loading the body map…" if self.bodymap is None else "")
