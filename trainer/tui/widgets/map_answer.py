@@ -16,15 +16,15 @@ explanation, sources) already fills 80x24, so the map is shown there only on dem
 `WIDE` up it is shown on every feedback, in a column of 40% of the width.
 
 Cheap on the answer path: the map file is read once, in a worker, the first time a map is needed
-(`trainer.study.atlas.builtin_bodymap`), and the feedback figure is set after the feedback has
-been painted (`DRAW_DELAY_S`), so drawing the map (bench/bench_bodymap.py) never delays the
-verdict.
+(`trainer.study.atlas.builtin_bodymap`), and the feedback figure is set once the feedback has been
+painted and the screen is idle again (`call_after_refresh`; a short timer was tried and could fire
+before a slow frame). Drawing the map therefore never delays the verdict
+(bench/bench_feedback_map.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -46,10 +46,6 @@ __all__ = ["WIDE", "MapPanel"]
 
 WIDE = (100, 30)
 """(columns, rows) from which the map is shown on every feedback, not only on demand."""
-
-DRAW_DELAY_S = 0.03
-"""The feedback's map is drawn this long after the answer: the feedback's own frame comes first
-(about two frames at 60 Hz; bench/bench_feedback_map.py)."""
 
 
 class MapPanel(Vertical):
@@ -116,9 +112,7 @@ class MapPanel(Vertical):
         self._card, self._answered, self._answer = card, True, (given_root, correct)
         self.display = card.kind in MAP_KINDS or self._wide() or self.pinned
         if self.display:
-            # A timer, not call_after_refresh: that waits for the screen to go idle, which the
-            # footer and scroll updates after an answer put off by a few hundred ms.
-            self.set_timer(DRAW_DELAY_S, partial(self._when_loaded, self._answer_map))
+            self.call_after_refresh(self._when_loaded, self._answer_map)
 
     def toggle(self) -> None:
         """Show or hide the map beside the feedback (remembered for the next feedbacks)."""
