@@ -123,10 +123,12 @@ def _first_card(db: Path) -> tuple[str, str, str]:
         raise SystemExit("The prepared database has nothing due: cannot measure the first card.")
     words = card.card.prompt.split()
     marker = " ".join(words[:4])[:40]
-    if card.card.kind == CardKind.TYPED_ROOT:
+    if card.card.is_typed or card.card.kind == CardKind.MAP_ZONE:
         key = "typed"
-    elif card.card.kind == CardKind.CHOICE:
+    elif card.card.kind in (CardKind.CHOICE, CardKind.MAP_ROOT_OR_NERVE):
         key = "1"
+    elif card.card.kind == CardKind.MAP_LOCATE:
+        key = "Enter"  # answers where the map cursor starts
     else:
         key = "Space"
     return marker, key, "Not recorded yet"

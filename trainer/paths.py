@@ -38,6 +38,15 @@ def builtin_deck_paths() -> list[Path]:
     return [core, *others]
 
 
+def builtin_map_paths() -> list[Path]:
+    """Every built-in body-map file (`decks/maps/*.toml`): drawn by the map, and its cards studied.
+
+    Each map's generated cards (`trainer.content.map_cards`) are a built-in deck of their own,
+    imported with the deck files above.
+    """
+    return sorted((builtin_decks_dir() / "maps").glob("*.toml"))
+
+
 def default_db_path() -> Path:
     """The default database file in the user's data dir (not created here)."""
     from platformdirs import user_data_path

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from trainer.content.answers import Verdict
 from trainer.content.bodymap import load_bodymap
 from trainer.content.cards import CardKind, card_id
 from trainer.content.generate import load_compiled_deck
-from trainer.content.map_cards import answer_figure_of, check_map, compile_map_deck, figure_of, generate_map_cards
+from trainer.content.map_cards import answer_figure_of, check_map, compile_map_deck, feedback_figure, figure_of, generate_map_cards
 from trainer.content.roots import LEVELS
 from trainer.paths import builtin_deck_path, builtin_decks_dir
 
@@ -113,3 +115,26 @@ class TestChecking:
         deck = load_compiled_deck(builtin_deck_path())
         with pytest.raises(ValueError, match="not a map card"):
             check_map(deck.cards[0], "L4")
+
+
+class TestFeedbackFigure:
+    """What the feedback's map shows after any card: the answer's zone, or both zones of a confusion."""
+
+    def test_a_dermatome_card_shows_its_zone_and_a_confusion_both_zones(self, bodymap) -> None:
+        """Right: L4 alone, "the answer"; L5 given for L4: A is L5 (your answer), B is L4."""
+        card = next(c for c in load_compiled_deck(builtin_deck_path()).cards if c.answer_root == "L4" and "dermatome" in c.tags)
+        assert [h.label for h in feedback_figure(card, bodymap, "L4").highlights] == ["L4  the answer"]
+        labels = [h.label for h in feedback_figure(card, bodymap, "L5", correct=False).highlights]
+        assert labels == ["A  L5  your answer", "B  L4  the answer"]
+
+    def test_a_card_about_muscles_says_the_map_shows_the_dermatome(self, bodymap) -> None:
+        """A myotome card's root is drawn as its skin zone, and the label says so."""
+        card = next(c for c in load_compiled_deck(builtin_deck_path()).cards if c.answer_root == "C5" and "myotome" in c.tags)
+        assert [h.label for h in feedback_figure(card, bodymap, "C5").highlights] == ["C5  the answer (dermatome)"]
+
+    def test_no_map_for_a_root_the_map_does_not_draw_and_no_confusion_with_a_nerve(self, bodymap, cards) -> None:
+        """C1 has no zone: no figure. Picking the nerve's area names both areas, not a confusion."""
+        card = next(c for c in load_compiled_deck(builtin_deck_path()).cards if c.answer_root == "L4")
+        assert feedback_figure(replace(card, answer_root="C1"), bodymap) is None
+        nerve_card = cards[("root-or-nerve", "contrast:L5:superficial-fibular")]
+        assert feedback_figure(nerve_card, bodymap, None, correct=False) == answer_figure_of(nerve_card, bodymap)

@@ -24,6 +24,7 @@ def deck_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(trainer.paths.builtin_deck_path(), copy)
     monkeypatch.setattr(trainer.paths, "builtin_deck_path", lambda: copy)
     monkeypatch.setattr(trainer.paths, "builtin_deck_paths", lambda: [copy])
+    monkeypatch.setattr(trainer.paths, "builtin_map_paths", lambda: [])
     return copy
 
 
@@ -79,3 +80,24 @@ def test_every_built_in_deck_is_imported_under_its_own_id(store, clock) -> None:
             compiled = load_compiled_deck(path)
             assert session.get(Deck, compiled.info.id).title == compiled.info.title
     assert {load_compiled_deck(p).info.id for p in paths} >= {"dermatomes", "localisation", "isncsci"}
+
+
+def test_the_body_maps_cards_are_a_built_in_deck_scheduled_like_any_other(store, clock) -> None:
+    """Issue 13: every map card is stored under the map's id, new and due like the decks' cards; it cannot be removed."""
+    from trainer.content.bodymap import load_bodymap
+    from trainer.content.map_cards import compile_map_deck
+    from trainer.study.deck_admin import DeckAdminError, remove_deck
+    from trainer.study.decks import builtin_deck_files
+
+    ensure_builtin_deck(store, now=clock.now())
+    (map_file,) = trainer.paths.builtin_map_paths()
+    compiled = compile_map_deck(load_bodymap(map_file))
+    kinds = {c.kind.value for c in compiled.cards}
+    assert kinds == {"map-zone", "map-locate", "map-root-or-nerve"}
+    with store.session() as session:
+        assert session.get(Deck, "bodymap").title == compiled.info.title
+        new = reader_of(session).new_card_ids(limit=100_000)
+    assert {c.id for c in compiled.cards} <= set(new)
+    assert builtin_deck_files()["bodymap"] == map_file
+    with pytest.raises(DeckAdminError, match="built-in"):
+        remove_deck(store, "bodymap", now=clock.now())

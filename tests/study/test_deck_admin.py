@@ -60,7 +60,8 @@ def test_deck_list_shows_counts_per_deck(db_url: str, clock) -> None:
         result = _cli(db, "list", "--json")
     assert result.exit_code == 0, result.output
     rows = {row["id"]: row for row in json.loads(result.stdout)}
-    assert set(rows) == {"dermatomes", "localisation", "isncsci", "cauda-equina"}
+    assert set(rows) == {"bodymap", "dermatomes", "localisation", "isncsci", "cauda-equina"}
+    assert rows["bodymap"]["new"] == rows["bodymap"]["cards"] == 70  # the body map's cards: 28 + 28 + 14
     ces = rows["cauda-equina"]
     assert (ces["version"], ces["cards"], ces["new"], ces["suspended"]) == ("1.0.0", 26, 24, 1)
     assert ces["due"] == 0  # a first answer graded 5 is due the next day
@@ -130,3 +131,14 @@ def test_the_built_in_deck_and_unknown_ids_are_refused(db_url: str, clock) -> No
     typo = _cli(db, "remove", "cauda-equnia", "--yes")
     assert typo.exit_code == 1
     assert typo.stderr.strip() == 'trainer deck remove: no deck "cauda-equnia"; did you mean "cauda-equina"?'
+
+
+def test_the_body_maps_cards_export_as_cards_not_as_a_deck_file(db_url: str, clock, tmp_path) -> None:
+    """The map deck is generated from decks/maps/bodymap.toml: toml export says so plainly; csv works."""
+    db = _setup(db_url, clock)
+    refused = _cli(db, "export", "bodymap", "--format", "toml", "--output", str(tmp_path / "map.toml"))
+    assert refused.exit_code != 0 and "generated from the body map bodymap.toml" in refused.output
+    assert "Traceback" not in refused.output and not (tmp_path / "map.toml").exists()
+    exported = _cli(db, "export", "bodymap", "--format", "csv", "--output", str(tmp_path / "map.csv"))
+    assert exported.exit_code == 0, exported.output
+    assert "Which root supplies the highlighted zone?" in (tmp_path / "map.csv").read_text(encoding="utf-8")

@@ -354,11 +354,12 @@ def check(card: Card, response: str) -> AnswerResult:
     """Check a response on any automatically graded card.
 
     Args:
-        card: A typed card (root, nerve, site, AIS grade) or a choice card.
-        response: The typed text, or the chosen option's text.
+        card: A typed card (root, nerve, site, AIS grade), a choice card or a body-map card.
+        response: The typed text, the chosen option's text, or (map-locate) the roots under the
+            cursor, comma-separated.
 
     Returns:
-        The verdict from the checker for the card's kind, or `check_choice`.
+        The verdict from the checker for the card's kind, `check_choice`, or `map_cards.check_map`.
 
     Raises:
         ValueError: For a reveal card, which the student grades themself.
@@ -367,6 +368,11 @@ def check(card: Card, response: str) -> AnswerResult:
         return _TYPED_CHECKS[card.kind](response, card.accepted)
     if card.kind == CardKind.CHOICE:
         return check_choice(response, card)
+    if card.kind in (CardKind.MAP_ZONE, CardKind.MAP_LOCATE, CardKind.MAP_ROOT_OR_NERVE):
+        # Imported here: map_cards builds on this module's checkers.
+        from trainer.content.map_cards import check_map
+
+        return check_map(card, response)
     raise ValueError(f"card {card.id} is a {card.kind} card: the student grades it, nothing checks it")
 
 

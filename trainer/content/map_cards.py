@@ -12,7 +12,8 @@ Three templates (card kinds in `trainer.content.cards.CardKind`):
 The cards belong to their own deck (the map's id, "bodymap"), so the built-in deck's card ids do not
 change. Ids come from (deck id, template, fact key) as everywhere: `zone:L4`, `contrast:L5:superficial-fibular`.
 What a card shows on the map is not stored on the card: `figure_of` derives it from the card's
-template and fact key, and `check_map` checks a response. Pure: no I/O, no UI.
+template and fact key, `check_map` checks a response, and `feedback_figure` says what the map shows
+after answering any card (the answer's zone, or both zones of a confusion). Pure: no I/O, no UI.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import hashlib
 from collections.abc import Sequence
 
 from trainer.content.answers import AnswerResult, Verdict, check_choice, check_typed
-from trainer.content.bodymap import BodyMap, Figure, Highlight
+from trainer.content.bodymap import BodyMap, Figure, Highlight, answer_figure, confusion_figure
 from trainer.content.cards import Card, CardKind, CompiledDeck, DeckInfo, SourceRef, card_id
 from trainer.content.roots import distance, is_root, position, region_of
 
@@ -144,6 +145,43 @@ def answer_figure_of(card: Card, bodymap: BodyMap) -> Figure | None:
         labels = {card.answer: (root, f"{card.answer}  {root} dermatome"), _other(card.answer): (nerve_id, f"{_other(card.answer)}  {name}")}
         return Figure(tuple(Highlight(labels[a][0], labels[a][1], slot) for slot, a in enumerate(AREAS)))
     return None
+
+
+def feedback_figure(card: Card, bodymap: BodyMap, given_root: str | None = None, *, correct: bool = True) -> Figure | None:
+    """What the map shows on the feedback after any card: the answer's zone, or a confusion pair.
+
+    Args:
+        card: The card just answered (a map card, or any card whose `answer_root` is set).
+        bodymap: The body map.
+        given_root: The root the student named or pointed at (`AnswerResult.given_root`).
+        correct: Whether the answer was right.
+
+    Returns:
+        For a wrong answer naming another root with a zone: both zones, labelled "A  L4  your
+        answer" and "B  L5  the answer". Otherwise the answer's figure (`answer_figure_of` for a
+        map card, the answer root's zone for another card). On a card that is not about
+        dermatomes (a myotome, a reflex) each label adds "(dermatome)": the skin is what is drawn. None when the card names no root
+        that the map draws (a reflex recall card, a nerve card, C1).
+    """
+    answer_root = card.answer_root
+    confused = (
+        not correct
+        and card.kind != CardKind.MAP_ROOT_OR_NERVE  # its wrong pick is the nerve's area: both are named already
+        and given_root is not None
+        and given_root != answer_root
+        and bool(bodymap.zones_of(given_root))
+    )
+    if card.kind in MAP_KINDS:
+        if confused and answer_root is not None:
+            return confusion_figure(given_root, answer_root)  # type: ignore[arg-type]
+        return answer_figure_of(card, bodymap)
+    if answer_root is None or not bodymap.zones_of(answer_root):
+        return None
+    figure = confusion_figure(given_root, answer_root) if confused else answer_figure(answer_root)  # type: ignore[arg-type]
+    if "dermatome" in card.tags:
+        return figure
+    # A myotome, reflex or disc card: the map shows the root's skin, and says so.
+    return Figure(tuple(Highlight(h.target, f"{h.label} (dermatome)", h.slot) for h in figure.highlights))
 
 
 def check_map(card: Card, response: str) -> AnswerResult:

@@ -103,6 +103,11 @@ def deck_structure(store: Store, deck_id: str) -> Deck:
     from trainer.content.loader import load_deck, load_deck_text
 
     builtin = builtin_deck_files().get(deck_id)
+    if builtin is not None and builtin.parent.name == "maps":
+        raise DeckAdminError(
+            f'deck "{deck_id}" is generated from the body map {builtin.name}, not written as a deck file; '
+            "export it as apkg or csv"
+        )
     if builtin is not None:
         return load_deck(builtin)
     with store.session() as session:

@@ -79,7 +79,7 @@ class ImportPreview:
 
 @store_errors("import the built-in deck")
 def ensure_builtin_deck(store: Store, *, now: datetime) -> None:
-    """Import the built-in decks if any is absent or its file changed; otherwise return at once.
+    """Import the built-in decks (and the body map's cards) if any is absent or changed; else return at once.
 
     The check hashes the deck file, the app version and the content layer's source (generated
     cards change when the generator does, even between releases), so an unchanged deck costs a
@@ -92,15 +92,19 @@ def ensure_builtin_deck(store: Store, *, now: datetime) -> None:
     Raises:
         trainer.content.loader.DeckError: If the built-in deck does not validate.
     """
-    from trainer.paths import builtin_deck_paths
+    from trainer.paths import builtin_deck_paths, builtin_map_paths
 
     key = builtin_deck_key()
     with store.session() as session:
         if repo.get_meta(session=session, key=BUILTIN_DECK_META) == key:
             return
+    from trainer.content.bodymap import load_bodymap
     from trainer.content.generate import load_compiled_deck
+    from trainer.content.map_cards import compile_map_deck
 
     decks = [load_compiled_deck(path) for path in builtin_deck_paths()]
+    # The body map's cards are scheduled like any other card: a built-in deck of their own.
+    decks += [compile_map_deck(load_bodymap(path)) for path in builtin_map_paths()]
     with store.session() as session:
         for deck in decks:
             repo.sync_deck(session=session, deck=deck, now=now)
@@ -246,10 +250,14 @@ def _refuse_builtin_id(deck: CompiledDeck) -> None:
 
 
 def builtin_deck_files() -> dict[str, Path]:
-    """Each built-in deck's `[deck] id` and file (the one place that knows which ids are built in)."""
-    from trainer.paths import builtin_deck_paths
+    """Each built-in deck's id and file (the one place that knows which ids are built in).
 
-    return dict(_builtin_ids(tuple((str(path), path.stat().st_mtime_ns) for path in builtin_deck_paths())))
+    A body map's cards are a built-in deck too: its `[map] id` names the file in `decks/maps/`.
+    """
+    from trainer.paths import builtin_deck_paths, builtin_map_paths
+
+    paths = [*builtin_deck_paths(), *builtin_map_paths()]
+    return dict(_builtin_ids(tuple((str(path), path.stat().st_mtime_ns) for path in paths)))
 
 
 _TABLE_AFTER_DECK = re.compile(r"(?<=\n)(?=[ \t]*\[(?![ \t]*deck[ \t]*\]))", re.MULTILINE)
@@ -276,7 +284,8 @@ def _builtin_ids(files: tuple[tuple[str, int], ...]) -> tuple[tuple[str, Path], 
             try:
                 deck_id = str(tomllib.loads(head)["deck"]["id"])
             except (tomllib.TOMLDecodeError, KeyError, TypeError):
-                deck_id = str(tomllib.loads(text)["deck"]["id"])
+                data = tomllib.loads(text)
+                deck_id = str((data["map"] if "map" in data else data["deck"])["id"])
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
             deck_id = load_deck(path).meta.id
         found.append((deck_id, Path(path)))

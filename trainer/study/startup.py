@@ -45,15 +45,15 @@ BUILTIN_DECK_META = "builtin_deck_hash"
 def builtin_deck_key() -> str:
     """The hash `ensure_builtin_deck` stores once the built-in decks are imported.
 
-    It covers every built-in deck file, the app version and the content layer's source (generated cards
-    change when the generator does, even between releases). Hashing those files costs 10-20 ms of every
+    It covers every built-in deck file and body map, the app version and the content layer's source (generated
+    cards change when the generator does, even between releases). Hashing those files costs 10-20 ms of every
     launch, so the key is remembered in the user's cache directory beside a stamp of the files' sizes and
     modification times: an unchanged installation reads it back; any change to a file computes it again.
     """
     from trainer import __version__
-    from trainer.paths import builtin_deck_paths
+    from trainer.paths import builtin_deck_paths, builtin_map_paths
 
-    decks = builtin_deck_paths()
+    decks = [*builtin_deck_paths(), *builtin_map_paths()]
     sources = sorted((Path(__file__).resolve().parent.parent / "content").glob("*.py"))
     inputs = [*decks, *sources]
     try:

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Static
 
 from trainer.study.exam import SubmittedBy, clock_text
 from trainer.tui.literal import literal
+from trainer.tui.widgets.confusion_maps import ConfusionMaps
 from trainer.words import counted
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ class ExamReportScreen(Screen[None]):
         with VerticalScroll(id="report-body"):
             yield Static(self._headline(), id="report-score")
             yield Static(self._confusions(), id="report-confusions", classes="report-part")
+            yield ConfusionMaps([(c.given, c.expected, c.count) for c in report.confusions], id="report-maps")
             yield Static(_tally_table("Accuracy per root", report.per_root), id="report-roots", classes="report-part")
             yield Static(_tally_table("Accuracy per kind", report.per_kind), id="report-kinds", classes="report-part")
             yield Static(_questions_table(report), id="report-questions", classes="report-part")

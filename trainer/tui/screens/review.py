@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -35,13 +35,10 @@ from trainer.tui.screens.review_keys import REVIEW_BINDINGS, VERDICTS, Mode, key
 from trainer.tui.screens.review_store import ReviewStoreActions
 from trainer.tui.widgets.answer_input import ChoiceAnswer, RevealAnswer, TypedAnswer
 from trainer.tui.widgets.card_view import CardView
+from trainer.tui.widgets.feedback import GRADE_MEANINGS, FeedbackView, GradePanel, Verdict
 from trainer.tui.widgets.key_bar import KeyBar
-from trainer.tui.widgets.feedback import (
-    GRADE_MEANINGS,
-    FeedbackView,
-    GradePanel,
-    Verdict,
-)
+from trainer.tui.widgets.map_answer import MapPanel
+from trainer.tui.widgets.map_cursor import MapCursor
 from trainer.tui.widgets.progress import SessionProgress
 
 if TYPE_CHECKING:
@@ -87,12 +84,14 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
         yield Static(id="status", markup=False)
         # Focusable, as Textual makes it: with nothing focusable on the feedback, every answer cost a
         # second footer rebuild (keypress -> feedback 36 -> ~95 ms in bench_launch.py).
-        with VerticalScroll(id="review-body"):
-            yield CardView(id="card")
-            yield TypedAnswer(id="typed")
-            yield ChoiceAnswer(id="choices")
-            yield RevealAnswer(id="reveal", markup=False)
-            yield FeedbackView(id="feedback")
+        with Horizontal(id="review-main"):
+            with VerticalScroll(id="review-body"):
+                yield CardView(id="card")
+                yield TypedAnswer(id="typed")
+                yield ChoiceAnswer(id="choices")
+                yield RevealAnswer(id="reveal", markup=False)
+                yield FeedbackView(id="feedback")
+            yield MapPanel(id="map-panel")  # the body map: map cards' questions, every feedback's zone
         yield GradePanel(id="grade-panel")
         yield KeyBar()
 
@@ -123,21 +122,26 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
         self.query_one(GradePanel).display = False
         self.query_one("#review-body", VerticalScroll).scroll_home(animate=False)
         typed, choices, reveal = self.query_one(TypedAnswer), self.query_one(ChoiceAnswer), self.query_one(RevealAnswer)
-        typed.display = card.is_typed
-        choices.display = card.kind == CardKind.CHOICE
+        # Map cards: a zone's root is typed, root-or-nerve is a choice (A/B), locate points on the map.
+        is_typed, is_choice = card.is_typed or card.kind == CardKind.MAP_ZONE, card.kind in (CardKind.CHOICE, CardKind.MAP_ROOT_OR_NERVE)
+        typed.display = is_typed
+        choices.display = is_choice
         reveal.display = card.kind == CardKind.REVEAL
         self.shown_at = self.trainer.clock.now()
-        if card.is_typed:
+        if is_typed:
             self._set_mode("typing")
-            typed.reset(cursor_blink=self.trainer.cursor_blink, kind=card.kind)
-        elif card.kind == CardKind.CHOICE:
+            typed.reset(cursor_blink=self.trainer.cursor_blink, kind=card.kind if card.is_typed else CardKind.TYPED_ROOT)
+        elif is_choice:
             self._set_mode("choosing")
             choices.show(card.choices)
             self.set_focus(None)
+        elif card.kind == CardKind.MAP_LOCATE:
+            self._set_mode("pointing")  # the map panel focuses its cursor
         else:
             self._set_mode("recalling")
             reveal.hide_answer()
             self.set_focus(None)
+        self.query_one(MapPanel).ask(card)
         self._refresh_progress()
 
     def _finish(self) -> None:
@@ -183,6 +187,17 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
         self.query_one(ChoiceAnswer).show(choices, chosen=number - 1, correct=correct)
         self._checked(result, option)
 
+    @on(MapCursor.Picked)
+    def _picked(self, event: MapCursor.Picked) -> None:
+        """Check where the student pointed on a map-locate card."""
+        if self.mode != "pointing" or self.current is None:
+            return
+        self._checked(check(self.current.card, event.response), event.response)
+
+    def action_map(self) -> None:
+        """Show or hide the body map beside the feedback."""
+        self.query_one(MapPanel).toggle()
+
     def action_reveal(self) -> None:
         """Show the back of a self-graded card and ask for a grade."""
         self.response_ms = self._elapsed_ms(self.shown_at)
@@ -222,6 +237,8 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
         panel.show_grade(selected=self.grade, suggested=self.suggested)
         panel.display = True
         view.display = True
+        result = self.result
+        self.query_one(MapPanel).show_answer(card, result and result.given_root, result is None or result.correct)
         self.set_focus(None)
         self._set_mode("grading")
         # Scroll no further than needed to bring the verdict and answer into view: the prompt stays

@@ -12,8 +12,8 @@ from textual.binding import Binding
 
 __all__ = ["REVIEW_BINDINGS", "VERDICTS", "Mode", "key_enabled"]
 
-Mode = Literal["loading", "typing", "choosing", "recalling", "grading", "done"]
-"""What the keyboard does right now: type an answer, pick a choice, reveal, grade, or nothing."""
+Mode = Literal["loading", "typing", "choosing", "pointing", "recalling", "grading", "done"]
+"""What the keyboard does right now: type an answer, pick a choice, point on the map, reveal, grade, or nothing."""
 
 VERDICTS: dict[str, tuple[str, str]] = {
     "correct": ("✓ Right", "$text-success"),
@@ -30,6 +30,7 @@ REVIEW_BINDINGS = [
     *[Binding(str(n), f"choose({n})", f"Choose {n}", show=False) for n in range(2, 10)],
     Binding("0", "grade(0)", "Grade", key_display="0-5", tooltip="Set the SM-2 grade 0-5", id="review.grade-0"),
     *[Binding(str(n), f"grade({n})", f"Grade {n}", show=False) for n in range(1, 6)],
+    Binding("m", "map", "Map", tooltip="Show or hide the body map beside the feedback", id="review.map"),
     Binding("u", "undo", "Undo", tooltip="Take back the last recorded answer", id="review.undo"),
     Binding("ctrl+z", "undo('typing')", "Undo", tooltip="Take back the last recorded answer", id="review.undo-typing"),
     Binding("s", "suspend", "Suspend", tooltip="Stop asking this card", id="review.suspend"),
@@ -78,6 +79,8 @@ def key_enabled(action: str, parameters: tuple[object, ...], mode: Mode, *, can_
         return mode == "recalling"
     if action == "choose":
         return mode == "choosing"
+    if action == "map":
+        return mode == "grading"
     if action == "scroll":
         # Named on the feedback, where explanations and sources can run long. Not tied to the
         # scrollbar appearing: that comes after layout and would rebuild the footer a second
@@ -95,6 +98,6 @@ def key_enabled(action: str, parameters: tuple[object, ...], mode: Mode, *, can_
             # Not on the feedback: undoing the card before would re-ask it and drop this verdict.
             return False if mode == "grading" else (can_undo or None)
         if action == "suspend":
-            return mode in {"typing", "choosing", "recalling", "grading"}
+            return mode in {"typing", "choosing", "pointing", "recalling", "grading"}
         return True
     return True

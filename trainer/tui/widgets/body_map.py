@@ -16,6 +16,7 @@ Feedback and exam screens get a ready-made widget from `answer_map` and `confusi
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from rich.segment import Segment
@@ -185,7 +186,13 @@ class BodyMap(Widget):
 
     def _build(self) -> list[Strip]:
         width, height = self.size
-        legend = self.legend_lines()
+        # A legend line longer than the widget wraps under its own text (a narrow review column
+        # must not cut "superficial fibular (peroneal) nerve" short).
+        legend = [
+            (part, colour, index > 0)
+            for text, colour in self.legend_lines()
+            for index, part in enumerate(textwrap.wrap(text, max(8, width - 5)) or [""])
+        ]
         rows_for_map = max(0, height - 1 - len(legend))
         per_view = (width - GAP * (len(self.views) - 1)) // max(1, len(self.views))
         cols, rows = fit(self.bodymap.aspect, per_view, rows_for_map)
@@ -209,8 +216,8 @@ class BodyMap(Widget):
                     if index < len(grids) - 1:
                         segments.append(Segment(" " * GAP))
                 lines.append(Strip(segments).adjust_cell_length(width))
-        for text, colour in legend:
-            lines.append(legend_strip(text, colour, width))
+        for text, colour, continued in legend:
+            lines.append(legend_strip(text, colour, width, continued=continued))
         while len(lines) < height:
             lines.append(Strip.blank(width))
         return lines[:height]

@@ -92,9 +92,14 @@ def half_block_rows(
     return grid
 
 
-def legend_strip(text: str, colour: str, width: int) -> Strip:
-    """One legend line: a swatch of `colour` and the bold text, or a grey hint when `colour` is empty."""
-    if colour:
+def legend_strip(text: str, colour: str, width: int, *, continued: bool = False) -> Strip:
+    """One legend line: a swatch of `colour` and the bold text, or a grey hint when `colour` is empty.
+
+    `continued`: the wrapped rest of the line above, indented under its text (no second swatch).
+    """
+    if continued and colour:
+        segments = [Segment("    "), Segment(text, style(None, None, True))]
+    elif colour:
         segments = [Segment(" \u2588\u2588 ", style(colour, None)), Segment(text, style(None, None, True))]
     else:
         segments = [Segment(" " + text, style("#a0a0a0", None))]

@@ -92,6 +92,11 @@ class MapCursor(BodyMap, can_focus=True):
         super().on_resize()
         self.call_after_refresh(self._place_cursor)
 
+    def reset_cursor(self) -> None:
+        """Put the cursor back at its start (the navel, front view), for a new question."""
+        self.cursor = None
+        self._place_cursor()
+
     def _place_cursor(self) -> None:
         cols, rows = self.view_size
         if cols == 0:
