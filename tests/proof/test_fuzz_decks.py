@@ -1,10 +1,10 @@
 """Deck files fuzzed with Hypothesis: never a traceback, every problem located.
 
 Each case starts from a real deck (a test deck, the two example decks, and the first items of
-every table of the three built-in decks), applies one to four random mutations (a field set to a
-value of any type, including markup, escape sequences and odd Unicode; a field, an item, a table
-or the [deck] header removed; an item duplicated; an unknown field added), writes it as TOML and
-runs `trainer deck validate` on the file, as an instructor would.
+every table of the three built-in decks), applies one to four random mutations (a text field given
+hostile text; any field given a value of any type, including markup, escape sequences and odd
+Unicode; a field, an item, a table or the [deck] header removed; an item duplicated; an unknown
+field added), writes it as TOML and runs `trainer deck validate` on the file, as an instructor would.
 
 Every case must end in "ok" (exit 0; the cards are generated) or in problems only (exit 1), each
 problem on its own line starting with the file's path and naming where it is: the line, and the
@@ -24,7 +24,7 @@ from typing import Any
 
 import tomli_w
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tests.replay import proof_count
@@ -93,11 +93,17 @@ def decks(draw: st.DrawFn) -> dict[str, Any]:
     document = copy.deepcopy(draw(st.sampled_from(SEEDS)))
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
         items = _items(document)
-        kind = draw(st.sampled_from(["set", "set", "set", "delete-field", "delete-item", "duplicate", "top-level", "deck"]))
-        if kind in ("set", "delete-field", "delete-item", "duplicate") and items:
+        kind = draw(
+            st.sampled_from(["retext", "retext", "set", "set", "delete-field", "delete-item", "duplicate", "top-level", "deck"])
+        )
+        if kind in ("retext", "set", "delete-field", "delete-item", "duplicate") and items:
             table, index = draw(st.sampled_from(items))
             item = document[table][index]
-            if kind == "set":
+            texts = sorted(field for field, value in item.items() if isinstance(value, str))
+            if kind == "retext" and texts:
+                # Same type, hostile text: often still a valid deck, so the cards are generated from it.
+                item[draw(st.sampled_from(texts))] = draw(TEXT)
+            elif kind == "set":
                 field = draw(st.sampled_from(sorted(item) + FIELD_NAMES) | TEXT)
                 item[field] = draw(VALUE)
             elif kind == "delete-field" and item:
@@ -161,6 +167,7 @@ def test_fuzzed_decks_validate_or_are_refused_with_every_problem_located(documen
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
         assert "Traceback" not in result.output
         problems = [line for line in result.stderr.splitlines() if ": warning: " not in line]
+        event("valid deck" if result.exit_code == 0 else "refused deck")  # --hypothesis-show-statistics
         if result.exit_code == 0:
             assert problems == []
             assert re.fullmatch(rf"{re.escape(str(path))}: ok \(\d+ cards? from deck '.*'\)\n", result.stdout), result.stdout
