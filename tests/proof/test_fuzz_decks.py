@@ -143,9 +143,10 @@ def _check_located(problem: str, path: str) -> None:
     rest = problem[len(path) + 1 :]
     assert not HIDDEN.search(problem), problem  # one plain line: nothing from the file reaches the terminal raw
     if rest.startswith(" "):
-        # No line: a table that is missing (or whose header cannot be found) is named; a problem of
-        # the whole file says so.
-        assert re.search(r"\[[a-z]+(\.[^\]]*)?\]", rest) or rest.strip() in WHOLE_FILE, problem
+        # No line (the header or key could not be found in the text, or there is none): the table
+        # or top-level key is named; a problem of the whole file says so.
+        named = re.search(r"\[[a-z]+(\.[^\]]*)?\]", rest) or rest.startswith(" format: ")
+        assert named or rest.strip() in WHOLE_FILE, problem
         return
     match = LOCATED.match(problem)
     assert match is not None and match["file"] == path, problem
