@@ -151,5 +151,5 @@ class TestErrorsDuringUse:
         from trainer.store.db import store_errors
 
         with pytest.raises(StoreError) as caught, store_errors("save the setting"):
-            raise sqlite3.OperationalError("disk I/O error\nsecond line")
-        assert caught.value.message == "Could not save the setting: database error (disk I/O error second line)."
+            raise sqlite3.OperationalError("no such savepoint: sp1\nsecond line")
+        assert caught.value.message == "Could not save the setting: database error (no such savepoint: sp1 second line)."

@@ -50,7 +50,19 @@ class DeckProblem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.location}: {self.message}" if self.location else f"{where}: {self.message}"
+        text = f"{where}: {self.location}: {self.message}" if self.location else f"{where}: {self.message}"
+        return _one_line(text)
+
+
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters a problem line must not send to the terminal as they are: control characters (a
+newline or an escape sequence in a field name would break the line or recolour the terminal),
+line separators and bidi overrides (which could reorder what the author reads)."""
+
+
+def _one_line(text: str) -> str:
+    """`text` with the characters of `_HIDDEN` written as escapes (`\\n`, `\\x1b`, `\\u202e`)."""
+    return _HIDDEN.sub(lambda found: found[0].encode("unicode_escape").decode("ascii"), text)
 
 
 class DeckError(Exception):
@@ -119,7 +131,7 @@ def validate_document(document: dict[str, Any], *, name: str, text: str = "") ->
                 name,
                 f"must be a whole number, like format = {FORMAT_VERSION}",
                 location="format",
-                line=lines.field(None, "format"),
+                line=lines.field(None, "format") or lines.table("format"),
             )
         )
     elif fmt != FORMAT_VERSION:
@@ -128,7 +140,7 @@ def validate_document(document: dict[str, Any], *, name: str, text: str = "") ->
                 name,
                 f"deck format {fmt!r} is not supported (this trainer reads format {FORMAT_VERSION})",
                 location="format",
-                line=lines.field(None, "format"),
+                line=lines.field(None, "format") or lines.table("format"),
             )
         )
 

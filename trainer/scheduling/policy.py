@@ -167,6 +167,8 @@ def apply_answer(
     grade = as_grade(grade)
     queue = queue_of(before, today)
     after, days, is_drill = _sm2_step(before, grade, today)
+    # A clock set to the last days of year 9999 must not crash an answer: the due day stops at the calendar's end.
+    days = min(days, (date.max - today).days)
     due_day = today + timedelta(days=days)
     lapse = queue == "due" and not is_drill and not grade.passed
     lapses = before.lapses + (1 if lapse else 0)

@@ -39,6 +39,11 @@ FIRST_INTERVAL = 1
 SECOND_INTERVAL = 6
 """Days after the second successful repetition."""
 
+MAXIMUM_INTERVAL = 36_500
+"""The longest interval, in days (100 years, Anki's default maximum interval). Without it a card
+passed often enough is scheduled centuries ahead, and past 9999-12-31 its due day cannot even be
+written down (the full crash proof reached that, tests/proof)."""
+
 EASINESS_DECIMALS = 6
 """Places the E-Factor is rounded to after each change: far finer than the spec's hundredths,
 so rounding loses nothing, but coarse enough to wipe out binary float drift."""
@@ -162,7 +167,7 @@ def review(state: Sm2State, quality: int) -> tuple[Sm2State, int]:
         interval = SECOND_INTERVAL
     else:
         # The spec's trace multiplies by the *new* E-Factor: 6 * 2.46 = 14.76 -> 15.
-        interval = math.ceil(round(state.interval * easiness, PRODUCT_DECIMALS))
+        interval = min(MAXIMUM_INTERVAL, math.ceil(round(state.interval * easiness, PRODUCT_DECIMALS)))
     drill = quality < DRILL_EXIT_QUALITY
     new_state = Sm2State(
         repetitions=state.repetitions + 1,

@@ -170,7 +170,8 @@ def open_store(
     except (SQLAlchemyError, sqlite3.Error, OSError) as error:
         # Includes a server that cannot be reached (OperationalError from the driver).
         engine.dispose()
-        raise StoreError(f"Cannot open the database {shown}: {_reason(error)}.") from error
+        reason = _reason(error)
+        raise StoreError(f"Cannot open the database {shown}: {_disk_trouble(reason) or reason}.") from error
     return Store(engine, path=path)
 
 
@@ -335,7 +336,19 @@ def plain_message(error: BaseException, action: str) -> str:
             f"Could not {action}: the database file is damaged. "
             "Restore it from a backup (trainer.db.v*.bak beside it) or start a new one with --db."
         )
+    trouble = _disk_trouble(reason)
+    if trouble is not None:
+        return f"Could not {action}: {trouble}. Free some space and try again."
     return f"Could not {action}: database error ({reason})."
+
+
+def _disk_trouble(reason: str) -> str | None:
+    """Plain words for SQLite's "disk is full" and "disk I/O error" (a full disk, or a file that
+    may not grow), which name no cause a student can act on; None for any other reason."""
+    lowered = reason.lower()
+    if "disk is full" in lowered or "disk i/o error" in lowered:
+        return f"the disk is full or the file cannot be written ({reason}); nothing was saved"
+    return None
 
 
 def _reason(error: BaseException) -> str:
