@@ -82,6 +82,28 @@ def median_ms(fn, runs: int) -> float:  # noqa: ANN001
     return statistics.median(times)
 
 
+def measure(path: str, rows: int, runs: int) -> tuple[float, float, float]:
+    """(first call of the day, warm in-process, fresh `trainer stats --json` process), ms; builds `path` if absent."""
+    if not os.path.exists(path):
+        t0 = time.perf_counter()
+        build(path, rows)
+        print(f"built {rows:,} reviews and {CARDS:,} cards in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    clock = FixedClock(datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=UTC))
+    store = open_store(f"sqlite:///{path}")
+    try:
+        t0 = time.perf_counter()
+        load_stats(store, clock, profile_id=1)
+        fill = (time.perf_counter() - t0) * 1000
+        warm = median_ms(lambda: json.dumps(stats_json(load_stats(store, clock, profile_id=1))), runs)
+    finally:
+        store.close()
+    env = {**os.environ, "TZ": "UTC"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a student's Python caches bytecode (see bench_launch.py)
+    command = [sys.executable, "-m", "trainer", "--db", path, "stats", "--json"]
+    whole = median_ms(lambda: subprocess.run(command, check=True, capture_output=True, env=env), runs)
+    return fill, warm, whole
+
+
 def main() -> None:
     """Build, measure, print medians."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -93,26 +115,12 @@ def main() -> None:
     folder = tempfile.mkdtemp(prefix="bench-stats-store-")
     path = args.keep or os.path.join(folder, "trainer.db")
     try:
-        t0 = time.perf_counter()
-        if not os.path.exists(path):
-            build(path, args.rows)
-            print(f"built {args.rows:,} reviews and {CARDS:,} cards in {time.perf_counter() - t0:.1f} s")
-        clock = FixedClock(datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=UTC))
-        store = open_store(f"sqlite:///{path}")
-        t0 = time.perf_counter()
-        load_stats(store, clock, profile_id=1)
-        fill = (time.perf_counter() - t0) * 1000
-        warm = median_ms(lambda: json.dumps(stats_json(load_stats(store, clock, profile_id=1))), args.runs)
-        store.close()
-        env = {**os.environ, "TZ": "UTC"}
-        command = [sys.executable, "-m", "trainer", "--db", path, "stats", "--json"]
-        whole = median_ms(lambda: subprocess.run(command, check=True, capture_output=True, env=env), args.runs)
+        fill, warm, whole = measure(path, args.rows, args.runs)
         print(f"first call of the day (fills the closed-day cache): {fill:8.1f} ms")
         print(f"load_stats + stats_json + dumps, warm cache (median): {warm:8.1f} ms")
         print(f"trainer stats --json, fresh process (median):          {whole:8.1f} ms")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main()

@@ -13,9 +13,9 @@ Figures (milliseconds unless the key says otherwise; each the median of several 
   with 3 profiles (bench/collection.py); `queue_build_ms_100k`: a fresh store and session up to the
   first card; both also on PostgreSQL (`*_pg`, on a server the bench starts from the test
   extra's binaries; fewer reviews there, see `sizes`).
-- `stats_ms_1m`: the statistics of 1,000,000 reviews over the queries bench/bench_stats.py
-  proposes (LOG_QUERIES over the review log + card-state queries, compute_stats, stats_json);
-  `trainer stats` itself is not a command yet, so this is its engine without process start-up.
+- `stats_ms_1m`: `trainer stats --json`'s work over 1,000,000 reviews of one profile, in process
+  (`load_stats` on a filled closed-day cache + `stats_json` + `json.dumps`; bench/bench_stats_store.py);
+  `stats_cli_ms_1m`: the same command as a fresh process, Python start-up and imports included.
 - `import_35k_s`: a 35,000-card deck imported into a new database (the store's part of every import:
   validate nothing twice, write cards, card states and new-card ranks; bench/bench_import.py);
   `import_csv_35k_s`: the whole `trainer deck import FILE.csv` path for a 35,000-row spreadsheet
@@ -141,22 +141,17 @@ def peak_rss_mb(path: Path, runs: int) -> list[float]:
     return values
 
 
-def stats_ms(rows: int, runs: int) -> float:
-    """Median ms of the statistics over `rows` reviews (bench_stats' log queries + compute + json)."""
-    import bench_stats
+def stats_ms(rows: int, runs: int) -> tuple[float, float]:
+    """Median ms of `trainer stats --json`'s work over `rows` reviews of one profile, in process (the
+    closed-day cache filled, as on every call after the first of a day), and as a fresh process."""
+    import bench_stats_store
+    from trainer.store.location import SCHEMA_VERSION
 
-    reviews, cards = bench_stats.synthetic(rows)
-    con, path = bench_stats.build_db(reviews, cards)
-    try:
-
-        def once() -> str:
-            totals = bench_stats.totals_from_log(con, date.min)
-            return json.dumps(bench_stats.stats_json(bench_stats.compute_stats(totals, bench_stats.cards_from_sql(con), today=bench_stats.TODAY)))
-
-        return bench_stats.median_ms(once, runs)[0]
-    finally:
-        con.close()
-        shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+    folder = Path(tempfile.gettempdir()) / "dermatome-trainer-bench"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"stats-s{SCHEMA_VERSION}-{rows}.db"
+    _fill, warm, whole = bench_stats_store.measure(str(path), rows, runs)
+    return warm, whole
 
 
 def deck_import_s(cards: int, runs: int, tmp: Path) -> float:
@@ -254,7 +249,7 @@ def main() -> int:
             rss += peak_rss_mb(copy, 1)
         figures["peak_rss_mb_100k"] = statistics.median(rss)
         log("statistics ...")
-        figures["stats_ms_1m"] = stats_ms(stats_rows, 3 if quick else 5)
+        figures["stats_ms_1m"], figures["stats_cli_ms_1m"] = stats_ms(stats_rows, 3 if quick else 5)
         log("import ...")
         figures["import_35k_s"] = deck_import_s(import_rows, 2 if quick else 3, tmp)
         figures["import_csv_35k_s"] = import_s(import_rows, 2 if quick else 3, tmp)
