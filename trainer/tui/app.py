@@ -362,10 +362,17 @@ class TrainerApp(KeyHolding, PaletteAndScreenshots, App[None]):
 
         try:
             loop = asyncio.get_running_loop()
-            for number in (signal.SIGTERM, signal.SIGHUP):
-                loop.add_signal_handler(number, lambda: self.call_later(self.action_quit))
+            loop.add_signal_handler(signal.SIGTERM, lambda: self.call_later(self.action_quit))
+            loop.add_signal_handler(signal.SIGHUP, self._hung_up)
         except (NotImplementedError, RuntimeError, ValueError, AttributeError):
             pass  # no signals here (Windows, or not the main thread): Ctrl+Q and q still record first
+
+    def _hung_up(self) -> None:
+        """The terminal is gone: quit as Ctrl+Q does, and make sure the process ends (trainer.tui.hangup)."""
+        from trainer.tui.hangup import exit_when_idle
+
+        self.call_later(self.action_quit)
+        exit_when_idle(self)
 
     def go_home(self) -> None:
         """Leave the current screen for Home (building Home if the app opened on a review)."""
