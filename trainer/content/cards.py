@@ -37,6 +37,9 @@ class CardKind(StrEnum):
 TYPED_KINDS = frozenset({CardKind.TYPED_ROOT, CardKind.TYPED_NERVE, CardKind.TYPED_SITE, CardKind.TYPED_AIS})
 """The kinds answered by typing into the answer box."""
 
+MAP_KINDS = frozenset({CardKind.MAP_ZONE, CardKind.MAP_LOCATE, CardKind.MAP_ROOT_OR_NERVE})
+"""The body-map kinds (trainer.content.map_cards): the map is drawn with the question."""
+
 
 def card_id(deck_id: str, template: str, fact_key: str) -> str:
     """The stable id of a card: deck id, template and fact key, never its wording or position.

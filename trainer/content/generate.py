@@ -20,7 +20,7 @@ from pathlib import Path
 
 from trainer.content.cards import Card, CardKind, CompiledDeck, DeckInfo, SourceRef, card_id
 from trainer.content.loader import load_deck
-from trainer.content.roots import LEVELS, distance, neighbours, position, region_of
+from trainer.content.roots import distance, neighbours, position, region_of
 from trainer.content.nerves import display_nerve
 from trainer.content.schema import (
     FACT_TABLES,

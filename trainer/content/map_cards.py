@@ -23,13 +23,12 @@ from collections.abc import Sequence
 
 from trainer.content.answers import AnswerResult, Verdict, check_choice, check_typed
 from trainer.content.bodymap import BodyMap, Figure, Highlight, answer_figure, confusion_figure
-from trainer.content.cards import Card, CardKind, CompiledDeck, DeckInfo, SourceRef, card_id
+from trainer.content.cards import MAP_KINDS, Card, CardKind, CompiledDeck, DeckInfo, SourceRef, card_id
 from trainer.content.roots import distance, is_root, position, region_of
 
 ZONE_TO_ROOT = "zone-to-root"
 ROOT_TO_ZONE = "root-to-zone"
 ROOT_OR_NERVE = "root-or-nerve"
-MAP_KINDS = (CardKind.MAP_ZONE, CardKind.MAP_LOCATE, CardKind.MAP_ROOT_OR_NERVE)
 """The card kinds that need the body map on screen."""
 
 AREAS = ("A", "B")

@@ -263,7 +263,7 @@ _DISC_SEPS = frozenset({"-", "/"})
 
 # What a bare word might be the start of while the student is still typing (for previews).
 _INCOMPLETE = re.compile(
-    rf"^(?:[a-z]+|.*(?:[-/,&+_]|\s(?:and|or|to|through|thru)))$"
+    r"^(?:[a-z]+|.*(?:[-/,&+_]|\s(?:and|or|to|through|thru)))$"
 )
 
 

@@ -38,10 +38,10 @@ from trainer.tui.widgets.card_view import CardView
 from trainer.tui.widgets.feedback import GRADE_MEANINGS, FeedbackView, GradePanel, Verdict
 from trainer.tui.widgets.key_bar import KeyBar
 from trainer.tui.widgets.map_answer import MapPanel
-from trainer.tui.widgets.map_cursor import MapCursor
 from trainer.tui.widgets.progress import SessionProgress
 
 if TYPE_CHECKING:
+    from trainer.tui.widgets.map_cursor import MapCursor
     from trainer.content.answers import AnswerResult
     from trainer.study.review import StudyCard, StudySession
     from trainer.tui.app import TrainerApp
@@ -187,8 +187,7 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
         self.query_one(ChoiceAnswer).show(choices, chosen=number - 1, correct=correct)
         self._checked(result, option)
 
-    @on(MapCursor.Picked)
-    def _picked(self, event: MapCursor.Picked) -> None:
+    def on_map_cursor_picked(self, event: MapCursor.Picked) -> None:
         """Check where the student pointed on a map-locate card."""
         if self.mode != "pointing" or self.current is None:
             return

@@ -32,15 +32,18 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from trainer.content.cards import CardKind
-from trainer.content.map_cards import MAP_KINDS, feedback_figure, figure_of
+from trainer.content.cards import MAP_KINDS, CardKind
 from trainer.tui.literal import literal
-from trainer.tui.widgets.body_map import BodyMap
-from trainer.tui.widgets.map_cursor import MapCursor
 
 if TYPE_CHECKING:
     from trainer.content.bodymap import BodyMap as MapData
     from trainer.content.cards import Card
+    from trainer.tui.widgets.body_map import BodyMap
+    from trainer.tui.widgets.map_cursor import MapCursor
+
+# The map modules (trainer.content.bodymap and its pydantic schema, the raster, the widgets) are
+# imported where a map is first drawn, in a worker or after a frame: importing them with the review
+# screen cost ~270 ms of every launch before the first card.
 
 __all__ = ["WIDE", "MapPanel"]
 
@@ -150,6 +153,8 @@ class MapPanel(Vertical):
             self._cursor.reset_cursor()
             self._cursor.focus()
             return
+        from trainer.content.map_cards import figure_of
+
         figure = figure_of(card, self.bodymap)
         assert self._figure_map is not None and figure is not None
         self._figure_map.show_figure(figure)
@@ -159,6 +164,8 @@ class MapPanel(Vertical):
         card = self._card
         if card is None or not self._answered or self.bodymap is None:
             return
+        from trainer.content.map_cards import feedback_figure
+
         given_root, correct = self._answer
         figure = feedback_figure(card, self.bodymap, given_root, correct=correct)
         if figure is None:
@@ -199,6 +206,9 @@ class MapPanel(Vertical):
     @work(thread=True, exclusive=True, exit_on_error=False, group="map-load", description="Loading the body map")
     def _load(self) -> None:
         from trainer.content.loader import DeckError
+        # The map modules load here, in the worker, with the map file.
+        import trainer.content.map_cards  # noqa: F401
+        import trainer.tui.widgets.map_cursor  # noqa: F401
         from trainer.study.atlas import builtin_bodymap
 
         try:
@@ -213,6 +223,9 @@ class MapPanel(Vertical):
         self._note(message)
 
     def _loaded(self, bodymap: MapData) -> None:
+        from trainer.tui.widgets.body_map import BodyMap
+        from trainer.tui.widgets.map_cursor import MapCursor
+
         self.bodymap = bodymap
         self._figure_map = BodyMap(bodymap, id="map-figure")
         self._cursor = MapCursor(bodymap, id="map-cursor")
