@@ -9,8 +9,10 @@ stored `cardstate` row, field by field.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections import defaultdict
 from dataclasses import replace
+from pathlib import Path
 
 from sqlmodel import select
 
@@ -26,6 +28,15 @@ FULL_PROOF = os.environ.get("TRAINER_FULL_PROOF") == "1"
 def proof_count(small: int, full: int) -> int:
     """`full` under TRAINER_FULL_PROOF=1, else the CI size `small`."""
     return full if FULL_PROOF else small
+
+
+def integrity(path: Path) -> str:
+    """SQLite's own verdict on a database file: "ok", or the first problem it finds."""
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        connection.close()
 
 
 def replay_mismatches(store: Store, *, leech_threshold: int = Settings().leech_threshold) -> list[str]:

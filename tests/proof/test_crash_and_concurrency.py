@@ -25,7 +25,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -34,7 +33,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from tests.replay import proof_count, replay_mismatches
+from tests.replay import integrity, proof_count, replay_mismatches
 from trainer.store.db import open_store
 from trainer.store.models import Review
 
@@ -123,14 +122,6 @@ def _logged(url: str) -> list[tuple[str, int]]:
         store.close()
 
 
-def _integrity(path: Path) -> str:
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        connection.close()
-
-
 @pytest.fixture
 def collection(tmp_path: Path, make_deck, import_deck) -> tuple[Path, str]:
     """A SQLite file with a 30-card deck."""
@@ -178,7 +169,7 @@ def test_killed_at_random_moments_no_acknowledged_answer_is_lost(collection: tup
         )
         assert len(logged) - len(acknowledged) <= 1, f"run {run}: answers nobody gave"
         acknowledged = logged  # an answer committed just before the kill is history now
-        assert _integrity(path) == "ok"
+        assert integrity(path) == "ok"
     assert len(acknowledged) > 0
     store = open_store(url)
     try:
@@ -203,7 +194,7 @@ def test_two_processes_answer_one_file_at_once(collection: tuple[Path, str]) -> 
         # Each window's answers are in the log in the order it gave them.
         mine = iter(logged)
         assert all(any(entry == ack for entry in mine) for ack in _acks(output))
-    assert _integrity(path) == "ok"
+    assert integrity(path) == "ok"
     store = open_store(url)
     try:
         assert replay_mismatches(store) == []

@@ -36,6 +36,8 @@ from trainer.clock import FixedClock
 from trainer.store.db import StoreError, open_store
 from trainer.study.session import open_session
 
+from tests.replay import integrity
+
 CHILD = Path(__file__).with_name("fault_child.py")
 
 
@@ -50,14 +52,6 @@ def _reviews(path: Path) -> int:
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         return connection.execute("SELECT count(*) FROM review").fetchone()[0]
-    finally:
-        connection.close()
-
-
-def _integrity(path: Path) -> str:
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         connection.close()
 
@@ -143,10 +137,10 @@ class TestFullDisk:
         }
         assert database.read_bytes() == before
         assert _reviews(database) == 0
-        assert _integrity(database) == "ok"
+        assert integrity(database) == "ok"
         again = _run("none", "answer", f"sqlite:///{database}")
         assert "recorded" in json.loads(again.stdout)
-        assert _reviews(database) == 1 and _integrity(database) == "ok"
+        assert _reviews(database) == 1 and integrity(database) == "ok"
 
     def test_the_command_line_on_a_full_disk_says_so_in_one_line(self, database: Path) -> None:
         """Exit 1, one line naming the disk, the file byte-identical."""
@@ -156,7 +150,7 @@ class TestFullDisk:
         line = _one_plain_line(child.stderr)
         assert line.startswith(f"trainer config: Cannot open the database {database}: the disk is full")
         assert database.read_bytes() == before
-        assert _integrity(database) == "ok"
+        assert integrity(database) == "ok"
 
 
 class TestLockedPastTheBusyTimeout:
@@ -187,4 +181,4 @@ class TestLockedPastTheBusyTimeout:
         finally:
             other.close()
             store.close()
-        assert _reviews(database) == 1 and _integrity(database) == "ok"
+        assert _reviews(database) == 1 and integrity(database) == "ok"
