@@ -122,6 +122,8 @@ class TrainerApp(KeyHolding, PaletteAndScreenshots, App[None]):
         """Where the latest screenshot was being saved, to name it if saving fails."""
         self.study_session: StudySession | None = None
         """The latest study session: its answers can still be undone from Home or a later review."""
+        self.hung_up = False
+        """The terminal is gone (SIGHUP): workers skip updating the screen (trainer.tui.hangup)."""
         self.saved_theme: str | None = None
         """The theme the profile's settings hold (the app saves a theme chosen elsewhere, e.g. the palette)."""
 
@@ -371,6 +373,7 @@ class TrainerApp(KeyHolding, PaletteAndScreenshots, App[None]):
         """The terminal is gone: quit as Ctrl+Q does, and make sure the process ends (trainer.tui.hangup)."""
         from trainer.tui.hangup import exit_when_idle
 
+        self.hung_up = True
         self.call_later(self.action_quit)
         exit_when_idle(self)
 
