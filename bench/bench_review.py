@@ -177,9 +177,9 @@ def _work_copy(tmp: Path, name: str) -> Path:
     return target
 
 
-def bench_answers(path: Path, answers: int) -> list[float]:
-    """Milliseconds from answer() to next_card() returning, `answers` times."""
-    store = open_store(f"sqlite:///{path}")
+def bench_answers(url: str, answers: int) -> list[float]:
+    """Milliseconds from answer() (commit included) to next_card() returning, `answers` times (also bench/run.py's)."""
+    store = open_store(url)
     with store.session() as session:
         set_setting(session, "reviews_per_day", "5000")  # the bench wants more than 200 due cards
         session.commit()
@@ -199,12 +199,12 @@ def bench_answers(path: Path, answers: int) -> list[float]:
     return timings
 
 
-def bench_cold_in_process(path: Path, runs: int) -> tuple[list[float], list[float]]:
-    """(open_store ms, ReviewSession + first next_card ms) on a fresh engine each run."""
+def bench_cold_in_process(url: str, runs: int) -> tuple[list[float], list[float]]:
+    """(open_store ms, session + first next_card ms) on a fresh engine each run (also bench/run.py's)."""
     opens, builds = [], []
     for _ in range(runs):
         started = time.perf_counter()
-        store = open_store(f"sqlite:///{path}")
+        store = open_store(url)
         opened = time.perf_counter()
         open_session(store, FixedClock(NOW)).next_card()
         done = time.perf_counter()
@@ -274,12 +274,12 @@ def main() -> None:
         for mode in ("FULL", "NORMAL"):
             db_module.SYNCHRONOUS = mode
             print(f"\nsynchronous={mode}")
-            timings = bench_answers(_work_copy(tmp, f"answers-{mode}"), args.answers)
+            timings = bench_answers(f"sqlite:///{_work_copy(tmp, f'answers-{mode}')}", args.answers)
             print(f"  answer -> next card (commit included): {_fmt(timings)}")
         db_module.SYNCHRONOUS = "FULL"
         print("\ncold queue build (synchronous=FULL)")
         path = _work_copy(tmp, "cold")
-        opens, builds = bench_cold_in_process(path, args.runs)
+        opens, builds = bench_cold_in_process(f"sqlite:///{path}", args.runs)
         print(f"  fresh connection, open_store:           {_fmt(opens)}")
         print(f"  fresh connection, session + first card: {_fmt(builds)}")
         homes = bench_home(path, args.runs)

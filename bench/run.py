@@ -34,15 +34,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -70,50 +68,18 @@ def log(*parts: object) -> None:
 
 
 def answer_next(url: str, answers: int) -> list[float]:
-    """Milliseconds from answer() (commit included) to next_card() returning."""
-    from trainer.clock import FixedClock
-    from trainer.store.db import open_store
-    from trainer.study.session import open_session
-    from trainer.study.settings import set_setting
+    """Milliseconds from answer() (commit included) to next_card() returning (bench/bench_review.py)."""
+    import bench_review
 
-    store = open_store(url)
-    try:
-        with store.session() as session:
-            set_setting(session, "reviews_per_day", "5000")  # more than the default 200 due cards
-            session.commit()
-        clock = FixedClock(collection.NOW)
-        study = open_session(store, clock)
-        rng = random.Random(7)
-        card = study.next_card()
-        timings = []
-        for _ in range(answers):
-            assert card is not None
-            started = time.perf_counter()
-            study.answer(card.card.id, rng.choice((5, 4, 4, 3, 1)), 4000, response="L4", verdict="correct", given_root="L4")
-            card = study.next_card()
-            timings.append((time.perf_counter() - started) * 1000)
-            clock.advance(timedelta(seconds=5))
-        return timings
-    finally:
-        store.close()
+    return bench_review.bench_answers(url, answers)
 
 
 def queue_build(url: str, runs: int) -> list[float]:
-    """Milliseconds for open_store + open_session + the first card, a fresh engine each run."""
-    from trainer.clock import FixedClock
-    from trainer.store.db import open_store
-    from trainer.study.session import open_session
+    """Milliseconds for open_store + open_session + the first card, a fresh engine each run (bench/bench_review.py)."""
+    import bench_review
 
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        store = open_store(url)
-        try:
-            open_session(store, FixedClock(collection.NOW)).next_card()
-        finally:
-            store.close()
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
+    opens, builds = bench_review.bench_cold_in_process(url, runs)
+    return [opened + built for opened, built in zip(opens, builds, strict=True)]
 
 
 RSS_CHILD = """
