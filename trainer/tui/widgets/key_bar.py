@@ -11,7 +11,7 @@ whose text is re-rendered instead. A click on a key presses it, as with `Footer`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
 from textual import events
@@ -22,8 +22,17 @@ if TYPE_CHECKING:
 
 __all__ = ["KeyBar"]
 
-KeySpan = tuple[int, int, str, bool]
-"""A key on the bar: start and end column, the key to press, and whether it is enabled."""
+class ShownKey(NamedTuple):
+    """A key on the bar as last drawn."""
+
+    start: int
+    end: int
+    """Its columns on the bar: start inclusive, end exclusive."""
+    key: str
+    """The key to press (the binding's first key)."""
+    display: str
+    description: str
+    enabled: bool
 
 
 class KeyBar(Widget):
@@ -57,9 +66,7 @@ class KeyBar(Widget):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
         super().__init__(id=id)
-        self._spans: list[KeySpan] = []
-        self.shown: list[tuple[str, str, bool]] = []
-        """What the bar showed at its latest render: (key as shown, description, enabled), left to right."""
+        self._keys: list[ShownKey] = []
         self.cut_off = False
         """True when the latest render did not fit the width (keys at the right were cut)."""
 
@@ -75,15 +82,26 @@ class KeyBar(Widget):
         if self.is_attached and screen is self.screen:
             self.refresh()
 
+    @property
+    def shown(self) -> list[tuple[str, str, bool]]:
+        """What the bar showed at its latest render: (key as shown, description, enabled), left to right."""
+        return [(key.display, key.description, key.enabled) for key in self._keys]
+
     def render(self) -> Text:
         """The keys of the screen's shown bindings, one entry per action, the palette's on the right."""
         app = self.app
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
         dim = self.get_component_rich_style("key-bar--disabled")
+
+        def entry(key_text: str, description: str, enabled: bool) -> Text:
+            piece = Text.assemble((key_text, key_style), (description, description_style))
+            if not enabled:
+                piece.stylize(dim)
+            return piece
+
         text = Text(no_wrap=True, overflow="crop", end="")
-        spans: list[KeySpan] = []
-        shown: list[tuple[str, str, bool]] = []
+        keys: list[ShownKey] = []
         palette = None
         seen: set[str] = set()
         for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
@@ -93,41 +111,31 @@ class KeyBar(Widget):
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            start = len(text)
-            self._append(text, app.get_key_display(binding), binding.description, key_style, description_style, enabled, dim)
-            spans.append((start, len(text), binding.key, enabled))
-            shown.append((app.get_key_display(binding), binding.description, enabled))
+            display, start = app.get_key_display(binding), len(text)
+            text.append_text(entry(f" {display} ", f"{binding.description} " if binding.description else "", enabled))
+            keys.append(ShownKey(start, len(text), binding.key, display, binding.description, enabled))
         self.cut_off = len(text) > self.size.width
         if palette is not None:
             # As Footer draws it: docked right after a thin rule, one cell from the edge.
             binding, enabled = palette
-            entry = Text.assemble((app.get_key_display(binding), key_style), (f" {binding.description} ", description_style))
-            if not enabled:
-                entry.stylize(dim)
-            gap = self.size.width - len(text) - len(entry) - 1
+            display = app.get_key_display(binding)
+            piece = entry(display, f" {binding.description} ", enabled)
+            gap = self.size.width - len(text) - len(piece) - 1
             if gap >= 0:
                 text.append(" " * gap)
                 text.append("▏", self.get_component_rich_style("key-bar--rule"))
                 start = len(text)
-                text.append_text(entry)
-                spans.append((start, len(text), binding.key, enabled))
-                shown.append((app.get_key_display(binding), binding.description, enabled))
-        self._spans, self.shown = spans, shown
+                text.append_text(piece)
+                keys.append(ShownKey(start, len(text), binding.key, display, binding.description, enabled))
+        self._keys = keys
         return text
-
-    @staticmethod
-    def _append(text: Text, key: str, description: str, key_style, description_style, enabled: bool, dim) -> None:  # noqa: ANN001
-        entry = Text.assemble((f" {key} ", key_style), (f"{description} " if description else "", description_style))
-        if not enabled:
-            entry.stylize(dim)
-        text.append_text(entry)
 
     def on_click(self, event: events.Click) -> None:
         """A click on a key presses it (a greyed-out key only rings the bell)."""
-        for start, end, key, enabled in self._spans:
-            if start <= event.x < end:
-                if enabled:
-                    self.app.simulate_key(key.split(",")[0])
+        for shown in self._keys:
+            if shown.start <= event.x < shown.end:
+                if shown.enabled:
+                    self.app.simulate_key(shown.key.split(",")[0])
                 else:
                     self.app.bell()
                 return
