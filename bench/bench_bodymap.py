@@ -19,7 +19,7 @@ import time
 from trainer.content.bodymap import Figure, Highlight, load_bodymap
 from trainer.content.map_raster import _rasterise, fit
 from trainer.content.roots import LEVELS
-from trainer.study.atlas import builtin_map_path
+from trainer.paths import builtin_map_path
 
 
 def _summary(name: str, samples: list[float]) -> str:

@@ -136,7 +136,6 @@ def deck_validate(paths: tuple[str, ...]) -> None:
 
     Exits 0 when every file is a valid deck, 1 otherwise.
     """
-    from trainer.content.generate import load_compiled_deck
     from trainer.content.loader import DeckError
 
     from trainer.content.generate import compile_deck
@@ -759,7 +758,7 @@ def map_command(target: str | None, check: str | None) -> None:
     """
     from trainer.content.bodymap import load_bodymap
     from trainer.content.loader import DeckError
-    from trainer.study.atlas import builtin_map_path
+    from trainer.paths import builtin_map_path
 
     try:
         bodymap = load_bodymap(check or builtin_map_path())

@@ -40,13 +40,18 @@ def builtin_deck_paths() -> list[Path]:
     return [core, *others]
 
 
+def builtin_map_path() -> Path:
+    """The built-in body-map file, the one the review, the exam report and the explorer draw."""
+    return builtin_decks_dir() / "maps" / "bodymap.toml"
+
+
 def builtin_map_paths() -> list[Path]:
     """Every built-in body-map file (`decks/maps/*.toml`): drawn by the map, and its cards studied.
 
     Each map's generated cards (`trainer.content.map_cards`) are a built-in deck of their own,
     imported with the deck files above.
     """
-    return sorted((builtin_decks_dir() / "maps").glob("*.toml"))
+    return sorted(builtin_map_path().parent.glob("*.toml"))
 
 
 def default_db_path() -> Path:

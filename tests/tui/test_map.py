@@ -7,7 +7,8 @@ from textual.app import App, ComposeResult
 
 from trainer.cli import main
 from trainer.content.bodymap import load_bodymap
-from trainer.study.atlas import builtin_atlas, builtin_map_path
+from trainer.paths import builtin_map_path
+from trainer.study.atlas import builtin_atlas
 from trainer.tui.map_app import MapApp
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.map import MapScreen

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from trainer.content.query import Query, Term, region_roots
-from trainer.store.readers import STATES, Executor, _in, as_day, as_instant
+from trainer.store.readers import Executor, _in, as_day, as_instant
 
 __all__ = ["SORTS", "HistoryRow", "SearchRow", "SearchResult", "card_history", "missed_since", "search_cards"]
 

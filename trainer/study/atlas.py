@@ -14,12 +14,7 @@ from pathlib import Path
 from trainer.content.bodymap import BodyMap, load_bodymap
 from trainer.content.loader import load_deck
 from trainer.content.root_profile import RootProfile, root_profile
-from trainer.paths import builtin_deck_path, builtin_decks_dir
-
-
-def builtin_map_path() -> Path:
-    """The built-in body-map file."""
-    return builtin_decks_dir() / "maps" / "bodymap.toml"
+from trainer.paths import builtin_deck_path, builtin_map_path
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +52,8 @@ def load_atlas(map_path: Path | None = None, deck_path: Path | None = None) -> A
     Raises:
         DeckError: either file is not valid.
     """
-    bodymap = load_bodymap(map_path or builtin_map_path())
+    # The built-in map comes from the process-wide cache that review and exam screens share.
+    bodymap = load_bodymap(map_path) if map_path is not None else builtin_bodymap()
     deck = load_deck(deck_path or builtin_deck_path())
     profiles = {root: root_profile(deck, root) for root in bodymap.roots()}
     citations = {key: s.citation for key, s in deck.sources.items()}
