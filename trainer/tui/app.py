@@ -123,7 +123,7 @@ class TrainerApp(KeyHolding, PaletteAndScreenshots, App[None]):
         self.study_session: StudySession | None = None
         """The latest study session: its answers can still be undone from Home or a later review."""
         self.hung_up = False
-        """The terminal is gone (SIGHUP): workers skip updating the screen (trainer.tui.hangup)."""
+        """The terminal is gone (SIGHUP): workers no longer wait on the screen (trainer.tui.hangup)."""
         self.saved_theme: str | None = None
         """The theme the profile's settings hold (the app saves a theme chosen elsewhere, e.g. the palette)."""
 
@@ -368,6 +368,12 @@ class TrainerApp(KeyHolding, PaletteAndScreenshots, App[None]):
             loop.add_signal_handler(signal.SIGHUP, self._hung_up)
         except (NotImplementedError, RuntimeError, ValueError, AttributeError):
             pass  # no signals here (Windows, or not the main thread): Ctrl+Q and q still record first
+
+    def call_from_thread(self, callback: Any, *args: Any, **kwargs: Any) -> Any:
+        """As Textual's, but skipped once the terminal is gone: a stuck UI thread must not hold a worker for ever."""
+        if self.hung_up:
+            return None
+        return super().call_from_thread(callback, *args, **kwargs)
 
     def _hung_up(self) -> None:
         """The terminal is gone: quit as Ctrl+Q does, and make sure the process ends (trainer.tui.hangup)."""

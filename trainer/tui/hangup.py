@@ -4,7 +4,7 @@ The app quits on SIGHUP as on Ctrl+Q, recording an answer shown on screen first.
 gone, Textual's shutdown can block for ever writing the terminal's reset sequences to a queue whose writer
 is stuck on the dead terminal: the process then stays behind, holding the database open, after every
 closed terminal window. So a hang-up also starts a watchdog: once no worker is running (the answer is
-committed, or refused; a worker that has committed does not wait for the screen, `app.hung_up`) it gives
+committed, or refused; after a hang-up `call_from_thread` no longer waits for the screen) it gives
 the normal exit a moment, then ends the process. Every answer the screen
 acknowledged was committed before it said so, and SQLite keeps a commit whatever happens to the process
 afterwards, so nothing acknowledged is lost.

@@ -107,8 +107,6 @@ class ReviewStoreActions:
         except StoreError as error:
             self.app.call_from_thread(self._not_recorded, error.message, then)
             return
-        if self.trainer.hung_up:
-            return  # committed; with the terminal gone the screen may never run another callback
         self.app.call_from_thread(self._recorded, outcome, then)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-refresh", description="Counting today's cards")
