@@ -57,3 +57,17 @@ def test_the_daily_launch_does_not_import_the_parser() -> None:
     )
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert run.stdout.strip() == "False", run.stderr
+
+
+def test_the_first_card_paints_without_the_answer_checker() -> None:
+    """The modules that paint the first card leave the answer parsers (~40 ms) for later.
+
+    The review screen imports them in a worker after its first frame (ReviewScreen._warm_checker);
+    a typed or chosen answer imports them on first use in any case.
+    """
+    probe = (
+        "import sys, trainer.tui.app, trainer.tui.screens.review, trainer.study.startup, trainer.store.quick\n"
+        "print(sorted(m for m in ('trainer.content.answers', 'trainer.content.roots', 'sqlalchemy') if m in sys.modules))"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert run.stdout.strip() == "[]", run.stderr

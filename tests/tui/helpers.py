@@ -26,6 +26,8 @@ def text_of(app: App[None], selector: str) -> str:
     shown = widget.render()
     if isinstance(shown, (str, Text, Content)):
         return str(shown)
+    if isinstance(getattr(shown, "plain", None), str):  # our own visuals (LabelledRows)
+        return shown.plain
     shown = widget.content if not isinstance(widget.content, str) else shown
     console = Console(width=400, record=True, color_system=None, file=open(os.devnull, "w"))  # noqa: SIM115
     console.print(shown)

@@ -27,8 +27,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from trainer.content.answers import check
-from trainer.content.cards import CardKind
+from trainer.content.cards import Card, CardKind
 from trainer.scheduling.grading import suggest_quality
 from trainer.tui.literal import literal
 from trainer.tui.screens.review_keys import REVIEW_BINDINGS, VERDICTS, Mode, key_enabled
@@ -45,6 +44,13 @@ if TYPE_CHECKING:
     from trainer.content.answers import AnswerResult
     from trainer.study.review import StudyCard, StudySession
     from trainer.tui.app import TrainerApp
+
+
+def _check(card: Card, response: str) -> AnswerResult:
+    """The checker's verdict on `response` (imported on first use: see `ReviewScreen._warm_checker`)."""
+    from trainer.content.answers import check
+
+    return check(card, response)
 
 
 class ReviewScreen(ReviewStoreActions, Screen[None]):
@@ -143,6 +149,7 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
             self.set_focus(None)
         self.query_one(MapPanel).ask(card)
         self._refresh_progress()
+        self.refresh(repaint=False, layout=True)
 
     def _finish(self) -> None:
         """No cards left: replace this screen with the summary of the study day."""
@@ -170,9 +177,10 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
         if self.mode != "typing" or self.current is None:
             return
         typed = self.query_one(TypedAnswer)
+        self.set_focus(None)  # straight to nothing: never via the next focusable widget (see freeze)
         typed.freeze()
         typed.display = False  # "you said …" in the feedback repeats it; the rows are needed at 80x24
-        self._checked(check(self.current.card, event.text), event.text)
+        self._checked(_check(self.current.card, event.text), event.text)
 
     def action_choose(self, number: int) -> None:
         """Pick option `number` (1-based) of a choice card."""
@@ -182,16 +190,26 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
             self.notify(f"There is no option {number}.", severity="warning")
             return
         option = choices[number - 1]
-        result = check(self.current.card, option)
+        result = _check(self.current.card, option)
         correct = {i for i, text in enumerate(choices) if text in self.current.card.accepted}
         self.query_one(ChoiceAnswer).show(choices, chosen=number - 1, correct=correct)
         self._checked(result, option)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review-warm")
+    def _warm_checker(self) -> None:
+        """Import the answer checker while the student reads the first card.
+
+        It is not imported before the first paint: its parsers (content.answers, roots, nerves,
+        sites) cost ~40 ms of every launch (python -X importtime), and nothing needs them
+        until the first keystroke.
+        """
+        import trainer.content.answers  # noqa: F401
 
     def on_map_cursor_picked(self, event: MapCursor.Picked) -> None:
         """Check where the student pointed on a map-locate card."""
         if self.mode != "pointing" or self.current is None:
             return
-        self._checked(check(self.current.card, event.response), event.response)
+        self._checked(_check(self.current.card, event.response), event.response)
 
     def action_map(self) -> None:
         """Show or hide the body map beside the feedback."""
@@ -243,6 +261,7 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
         # Scroll no further than needed to bring the verdict and answer into view: the prompt stays
         # on screen when it can, and a long explanation is read with the arrow keys.
         self.call_after_refresh(self.query_one("#fb-answer").scroll_visible, animate=False)
+        self.refresh(repaint=False, layout=True)
 
     def action_scroll(self, direction: str) -> None:
         """Scroll a long card while answering, or the feedback (the keyboard is the only pointer)."""
@@ -317,5 +336,6 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
         """Shown (first, or back from Help): mount the choice rows once painted; give the typed answer its focus back."""
         # After this frame, not before it: the first card paints without the 27 choice widgets.
         self.call_after_refresh(self.query_one(ChoiceAnswer).prepare)
+        self.call_after_refresh(self._warm_checker)
         if self.mode == "typing":
             self.query_one("#typed-input").focus()

@@ -14,7 +14,6 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from trainer.content.answers import interpret, looks_unfinished, not_understood
 from trainer.content.cards import CardKind
 from trainer.tui.literal import display_text, literal
 
@@ -72,14 +71,23 @@ class TypedAnswer(Vertical):
         box = self.query_one("#typed-input", Input)
         box.placeholder = _PLACEHOLDERS.get(kind, _PLACEHOLDERS[CardKind.TYPED_ROOT])
         box.cursor_blink = cursor_blink
-        box.disabled = False
+        self._frozen = False
         box.value = ""
         self._show_preview("")
         box.focus()
 
+    _frozen: bool = False
+    """True from the answer until the next `reset`: a late Enter is not a second answer."""
+
     def freeze(self) -> None:
-        """Stop taking keys once the answer is in (the feedback view owns the keyboard then)."""
-        self.query_one("#typed-input", Input).disabled = True
+        """Stop taking the answer once it is in: a later Enter in the box is ignored.
+
+        The screen takes the focus away (to nothing: see ReviewScreen._typed_answer). The box is
+        not `disabled`, and not `blur`red here: either hands the focus to the next focusable
+        widget, the scrolling body, whose restyle on gaining and losing it cost ~50 ms of every
+        keypress -> feedback frame on this machine.
+        """
+        self._frozen = True
 
     @on(Input.Changed, "#typed-input")
     def _typed(self, event: Input.Changed) -> None:
@@ -96,9 +104,13 @@ class TypedAnswer(Vertical):
         """
         event.stop()
         text = event.value
+        if self._frozen:
+            return
         if not text.strip():
             self._hint("Type a root such as L4, or ? if you don't know.")
             return
+        from trainer.content.answers import looks_unfinished, not_understood  # see ReviewScreen._warm_checker
+
         if looks_unfinished(text, self.kind):
             what = "root, such as L4" if self.kind == CardKind.TYPED_ROOT else "answer"
             self._hint(f"“{text.strip()}” is not finished yet: write the whole {what}.")
@@ -114,7 +126,11 @@ class TypedAnswer(Vertical):
         self.query_one("#typed-preview", Static).update(literal(text, "$text-warning"))
 
     def _show_preview(self, text: str) -> None:
-        understood = interpret(text, self.kind) if text.strip() else ""
+        understood = ""
+        if text.strip():
+            from trainer.content.answers import interpret  # see ReviewScreen._warm_checker
+
+            understood = interpret(text, self.kind)
         preview = self.query_one("#typed-preview", Static)
         if understood:
             preview.update(Content.assemble(("understood as: ", "dim"), (display_text(understood), "bold")))

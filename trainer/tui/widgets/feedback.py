@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.css.styles import RulesMap
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import Static
 
-from rich.table import Table
-from rich.text import Text
-
-from trainer.tui.literal import display_text, literal
+from trainer.tui.literal import literal
 
 GRADE_MEANINGS: tuple[str, ...] = (
     "complete blackout",
@@ -38,6 +39,52 @@ class Verdict:
     """One sentence from the checker, such as "L4-5 names a disc, not a root."."""
     given: str = ""
     """What the student answered, as understood."""
+
+
+class LabelledRows(Visual):
+    """Rows of a label and a text, each text wrapped under its own first line, never under the label.
+
+    The citations under the feedback are drawn this way. A Rich table grid did the same, but
+    rendering it cost more than any other widget in the keypress -> feedback frame; these are
+    plain `Content` lines, wrapped once per width.
+    """
+
+    def __init__(self, label: Content, rows: Sequence[Content]) -> None:
+        self._label = label
+        self._rows = tuple(rows)
+        self._wrapped: tuple[int, list[Content]] = (-1, [])
+
+    @property
+    def plain(self) -> str:
+        """The rows as plain text, one line each, unwrapped."""
+        return "\n".join(f"{self._label.plain}{row.plain}" for row in self._rows)
+
+    def __str__(self) -> str:
+        return self.plain
+
+    def lines(self, width: int) -> list[Content]:
+        """The rows wrapped to `width` cells (a word longer than the room left ends in "…")."""
+        if self._wrapped[0] != width:
+            indent = self._label.cell_length
+            pad = Content(" " * indent)
+            lines: list[Content] = []
+            for row in self._rows:
+                wrapped = row.wrap(max(1, width - indent), overflow="ellipsis") or [Content()]
+                lines.extend((self._label if number == 0 else pad) + line for number, line in enumerate(wrapped))
+            self._wrapped = (width, lines)
+        return self._wrapped[1]
+
+    def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
+        """The wrapped lines as strips (Visual protocol)."""
+        return Content("\n").join(self.lines(width)).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        """As wide as the container: the rows wrap to it (Visual protocol)."""
+        return container_width
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        """One line per wrapped line (Visual protocol)."""
+        return len(self.lines(width))
 
 
 class GradeBar(Static):
@@ -158,11 +205,6 @@ class FeedbackView(Vertical):
             body.append(Content.assemble(("Also accepted: ", "bold"), literal(", ".join(also))))
         self.query_one("#fb-answer", Static).update(Content("\n").join(body))
         self.query_one("#fb-explanation", Static).update(literal(explanation))
-        # One row per source, each labelled; a long citation wraps under its own first line (a
-        # two-column grid keeps the indent), never back under the label.
-        sources = Table.grid()
-        sources.add_column(no_wrap=True, style="bold")
-        sources.add_column(ratio=1, style="dim")
-        for citation in citations:
-            sources.add_row("Source: ", Text(display_text(citation)))
-        self.query_one("#fb-sources", Static).update(sources)
+        # One row per source, each labelled; a long citation wraps under its own first line.
+        rows = [literal(citation, "dim") for citation in citations]
+        self.query_one("#fb-sources", Static).update(LabelledRows(Content.styled("Source: ", "bold"), rows))
