@@ -28,13 +28,12 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from trainer.content.roots import LEVELS
 from trainer.study.stats import (
     FORECAST_DAYS,
-    HEATMAP_DAYS,
     MATURE_INTERVAL,
     MAX_ANSWER_MS,
     CardStateRow,

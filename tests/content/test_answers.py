@@ -111,7 +111,7 @@ class TestTypedDiscs:
             assert result.message == f"\u201c{label}\u201d is a disc (between two vertebrae), not a root. Which root?"
         else:
             # Issue 12 item 10: the feedback explains why the pair is not the answer here.
-            assert f"names two roots" in result.message and f"the {label} disc" in result.message
+            assert "names two roots" in result.message and f"the {label} disc" in result.message
             assert "this card has one answer" in result.message
 
     def test_a_disc_label_is_wrong_even_when_one_of_its_roots_is_the_answer(self) -> None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from trainer.cli import main
 from trainer.content.generate import load_compiled_deck
-from trainer.store import decks_repo, repo
-from trainer.store.models import Card, CardState, Review
+from trainer.store import decks_repo
+from trainer.store.models import Card, CardState
 from trainer.store.db import open_store
 from trainer.study.review import open_session
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from trainer.cli import main
 from trainer.content.generate import load_compiled_deck
 from trainer.store.db import open_store
-from trainer.store.models import Card, CardState, Review
+from trainer.store.models import CardState
 from trainer.study.review import open_session
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -72,7 +72,6 @@ def test_progress_survives_export_and_reimport_of_the_exported_file(tmp_path: Pa
     _run(db, "import", str(out))
     store = open_store(f"sqlite:///{db}")
     try:
-        from trainer.store import repo
 
         with store.session() as s:
             state = s.get(CardState, (1, first.card.id))

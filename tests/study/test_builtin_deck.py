@@ -12,7 +12,6 @@ import trainer.content.generate
 import trainer.paths
 from trainer.content.generate import load_compiled_deck
 from tests.conftest import reader_of
-from trainer.store import repo
 from trainer.store.models import Deck
 from trainer.study.review import open_session, ensure_builtin_deck
 

@@ -12,7 +12,6 @@ from freezegun import freeze_time
 from sqlmodel import select
 
 from trainer.cli import main
-from trainer.store import repo
 from trainer.store.models import Card, CardState, Review
 from trainer.store.db import open_store
 from trainer.study.review import ensure_builtin_deck, open_session

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import textwrap
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from freezegun import freeze_time

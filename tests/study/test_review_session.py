@@ -15,6 +15,7 @@ from trainer.store import repo
 from trainer.store.db import open_store
 from trainer.store.models import CardState, Review
 from trainer.study.review import AnswerOutcome, QueueCounts, StoreError, home_overview, open_session
+from trainer.study.session import StudySession
 from trainer.study.settings import set_setting
 
 DAY = timedelta(days=1)
@@ -42,7 +43,7 @@ def _review_count(store) -> int:
         return session.exec(select(func.count()).select_from(Review)).one()
 
 
-def _drain(session: ReviewSession, quality: int = 5) -> list[str]:
+def _drain(session: StudySession, quality: int = 5) -> list[str]:
     """Answer every card left today with one quality; the ids in the order shown."""
     shown = []
     while (card := session.next_card()) is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 

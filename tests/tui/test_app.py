@@ -13,7 +13,7 @@ from textual.worker import WorkerCancelled
 from trainer.clock import FixedClock
 from trainer.content.cards import CardKind
 from trainer.content.generate import load_compiled_deck
-from trainer.paths import builtin_deck_path, builtin_deck_paths
+from trainer.paths import builtin_deck_paths
 from trainer.store.db import open_store, resolve_db_url
 from trainer.study.review import open_session
 from trainer.tui.app import TrainerApp, make_app
