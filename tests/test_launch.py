@@ -62,7 +62,7 @@ def test_the_daily_launch_does_not_import_the_parser() -> None:
 def test_the_first_card_paints_without_the_answer_checker() -> None:
     """The modules that paint the first card leave the answer parsers (~40 ms) for later.
 
-    The review screen imports them in a worker after its first frame (ReviewScreen._warm_checker);
+    The review screen imports them in a worker a moment after it is shown (ReviewScreen._warm_up);
     a typed or chosen answer imports them on first use in any case.
     """
     probe = (

@@ -84,6 +84,22 @@ class TestBeforeTheStoreIsOpen:
         (review,) = db.reviews()
         assert (review.card_id, review.quality) == (TYPED.id, 5)
 
+    async def test_the_choice_rows_are_built_a_moment_after_a_typed_first_card(self, app_factory) -> None:
+        """The first typed card comes up without the 27 choice widgets; they follow while it is read."""
+        from trainer.tui.screens.review import WARM_AFTER_S
+        from trainer.tui.widgets.answer_input import ChoiceAnswer
+
+        app = app_factory("review")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert TYPED.prompt in text_of(app, "#card-prompt")
+            assert len(app.screen.query_one(ChoiceAnswer).query(".choice-row")) == 0
+            await pilot.pause(WARM_AFTER_S + 0.5)
+            assert len(app.screen.query_one(ChoiceAnswer).query(".choice-row")) == ChoiceAnswer.MAX_OPTIONS
+            # The typed card is still answered as before.
+            await pilot.press("L", "4", "enter")
+            assert "Right" in text_of(app, "#fb-verdict")
+
     async def test_home_shows_todays_figures_before_the_store_is_open(
         self, app_factory, held_store: threading.Event
     ) -> None:

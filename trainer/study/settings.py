@@ -131,6 +131,8 @@ def _theme(text: str) -> str:
 
 def _scope(text: str) -> str:
     """A parser for the study scope: deck:, tag: and region: terms of the search syntax."""
+    if not text.strip():
+        return ""  # everything; and the launch need not import the query parser (and its root parser)
     from trainer.content.query import QueryError, scope_of
 
     try:

@@ -46,8 +46,12 @@ if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
 
 
+WARM_AFTER_S = 1.0
+"""Seconds after the screen is mounted when it builds what the first card did not need."""
+
+
 def _check(card: Card, response: str) -> AnswerResult:
-    """The checker's verdict on `response` (imported on first use: see `ReviewScreen._warm_checker`)."""
+    """The checker's verdict on `response` (imported on first use: see `ReviewScreen._warm_up`)."""
     from trainer.content.answers import check
 
     return check(card, response)
@@ -107,6 +111,10 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
         # each refresh before that rebuilds it once more before the first frame (~15-30 ms).
         self.mode = "loading"
         self.set_interval(1.0, self._tick)
+        # A second in, the student is reading the first card: build what the first card did not
+        # need. Not `call_after_refresh`: on a screen being pushed it fires before the first frame
+        # is written (traced: it delayed the first card by both costs).
+        self.set_timer(WARM_AFTER_S, self._warm_up)
         self._next()
 
     # --- showing cards ---------------------------------------------------------------------
@@ -194,6 +202,11 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
         correct = {i for i, text in enumerate(choices) if text in self.current.card.accepted}
         self.query_one(ChoiceAnswer).show(choices, chosen=number - 1, correct=correct)
         self._checked(result, option)
+
+    def _warm_up(self) -> None:
+        """Mount the choice rows and import the answer checker (each is also done on first need)."""
+        self.query_one(ChoiceAnswer).prepare()
+        self._warm_checker()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-warm")
     def _warm_checker(self) -> None:
@@ -333,9 +346,6 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
         self.query_one(SessionProgress).set_elapsed(elapsed)
 
     def on_screen_resume(self) -> None:
-        """Shown (first, or back from Help): mount the choice rows once painted; give the typed answer its focus back."""
-        # After this frame, not before it: the first card paints without the 27 choice widgets.
-        self.call_after_refresh(self.query_one(ChoiceAnswer).prepare)
-        self.call_after_refresh(self._warm_checker)
+        """Shown (first, or back from Help): give the typed answer its focus back."""
         if self.mode == "typing":
             self.query_one("#typed-input").focus()

@@ -109,7 +109,7 @@ class TypedAnswer(Vertical):
         if not text.strip():
             self._hint("Type a root such as L4, or ? if you don't know.")
             return
-        from trainer.content.answers import looks_unfinished, not_understood  # see ReviewScreen._warm_checker
+        from trainer.content.answers import looks_unfinished, not_understood  # see ReviewScreen._warm_up
 
         if looks_unfinished(text, self.kind):
             what = "root, such as L4" if self.kind == CardKind.TYPED_ROOT else "answer"
@@ -128,7 +128,7 @@ class TypedAnswer(Vertical):
     def _show_preview(self, text: str) -> None:
         understood = ""
         if text.strip():
-            from trainer.content.answers import interpret  # see ReviewScreen._warm_checker
+            from trainer.content.answers import interpret  # see ReviewScreen._warm_up
 
             understood = interpret(text, self.kind)
         preview = self.query_one("#typed-preview", Static)
@@ -171,9 +171,9 @@ class ChoiceAnswer(Vertical):
         """Mount the nine rows (number, text) once; they are then shown as each card needs.
 
         They are 27 widgets, most of the review screen's: styling them before the first frame
-        cost about 50 ms of the launch (bench/bench_launch.py). So the screen calls this just
-        after its first frame (no mounting while a card is up later), and `show` calls it at
-        once if the first card is a choice card.
+        cost about 50 ms of the launch (bench/bench_launch.py). So the screen calls this once the
+        first card has been up for a moment (ReviewScreen._warm_up), and `show` calls it at once
+        if a choice card comes first.
         """
         if self._rows:
             return
