@@ -67,6 +67,8 @@ class KeyBar(Widget):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
         super().__init__(id=id)
         self._keys: list[ShownKey] = []
+        self._drawn: tuple[object, ...] | None = None
+        """What the latest render drew the keys from (see `_bindings_changed`)."""
         self.cut_off = False
         """True when the latest render did not fit the width (keys at the right were cut)."""
 
@@ -79,8 +81,17 @@ class KeyBar(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        if self.is_attached and screen is self.screen:
+        # The screen signals after every focus or mode change, often several times for one key
+        # press; redrawing an unchanged bar cost a few ms in each of the frames that follow it.
+        if self.is_attached and screen is self.screen and self._signature() != self._drawn:
             self.refresh()
+
+    def _signature(self) -> tuple[object, ...]:
+        """What the bar shows, as comparable values: each active binding's key, action, text and state."""
+        return tuple(
+            (key, binding.action, binding.description, binding.show, enabled)
+            for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items()
+        )
 
     @property
     def shown(self) -> list[tuple[str, str, bool]]:
@@ -128,6 +139,7 @@ class KeyBar(Widget):
                 text.append_text(piece)
                 keys.append(ShownKey(start, len(text), binding.key, display, binding.description, enabled))
         self._keys = keys
+        self._drawn = self._signature()
         return text
 
     def on_click(self, event: events.Click) -> None:

@@ -2,10 +2,66 @@
 
 from __future__ import annotations
 
+from rich.style import Style
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import ProgressBar, Static
+from textual.widget import Widget
+from textual.widgets import Static
+
+
+class SessionBar(Widget):
+    """A thin bar of done against today's total, drawn as Textual's `ProgressBar` draws it.
+
+    One widget instead of `ProgressBar`'s two and their reactive chain: the bar changes with every
+    answer, on the Enter -> next card path.
+    """
+
+    COMPONENT_CLASSES = {"session-bar--bar", "session-bar--complete"}
+    DEFAULT_CSS = """
+    SessionBar {
+        width: 1fr;
+        height: 1;
+        & > .session-bar--bar {
+            color: $primary;
+            background: $surface;
+        }
+        & > .session-bar--complete {
+            color: $success;
+            background: $surface;
+        }
+    }
+    """
+
+    BAR, HALF_LEFT, HALF_RIGHT = "━", "╺", "╸"
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self.fraction = 0.0
+        """Done / (done + left), from 0 to 1."""
+
+    def show(self, fraction: float) -> None:
+        """Fill the bar to `fraction` (0 to 1)."""
+        fraction = min(max(fraction, 0.0), 1.0)
+        if fraction != self.fraction:
+            self.fraction = fraction
+            self.refresh()
+
+    def render(self) -> Text:
+        """The filled part in the bar colour, then the rest in the track colour, to half a cell."""
+        width = self.size.width
+        style = self.get_component_rich_style("session-bar--complete" if self.fraction >= 1 else "session-bar--bar")
+        filled, track = Style.from_color(style.color), Style.from_color(style.bgcolor)
+        end = int(self.fraction * width * 2) / 2  # whole and half cells, rounded down
+        if end <= 0:
+            return Text(self.BAR * width, style=track, end="")
+        half = end != int(end)
+        bar = Text(self.BAR * int(end) + (self.HALF_RIGHT if half else ""), style=filled, end="")
+        if not half and end != width:
+            bar.append(self.HALF_LEFT, track)
+        bar.append(self.BAR * (width - int(end) - 1), track)
+        return bar
 
 
 class SessionProgress(Horizontal):
@@ -13,12 +69,6 @@ class SessionProgress(Horizontal):
 
     DEFAULT_CSS = """
     SessionProgress {
-        #progress-bar {
-            width: 1fr;
-        }
-        #progress-bar Bar {
-            width: 1fr;
-        }
         #progress-figures {
             width: auto;
             margin-left: 1;
@@ -35,7 +85,7 @@ class SessionProgress(Horizontal):
 
     def compose(self) -> ComposeResult:
         """The bar and the figures beside it."""
-        yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="progress-bar")
+        yield SessionBar(id="progress-bar")
         yield Static(id="progress-figures", markup=False)
 
     def show(self, *, done: int, left: int, elapsed_s: float) -> None:
@@ -47,7 +97,7 @@ class SessionProgress(Horizontal):
             elapsed_s: Seconds since the session started.
         """
         self._done, self._left = done, left
-        self.query_one(ProgressBar).update(total=max(done + left, 1), progress=done)
+        self.query_one(SessionBar).show(done / max(done + left, 1))
         self.set_elapsed(elapsed_s)
 
     def set_elapsed(self, elapsed_s: float) -> None:
