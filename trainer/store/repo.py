@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import c_encode_basestring, py_encode_basestring  # type: ignore[attr-defined]
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from functools import cache
 from operator import itemgetter
 from datetime import date, datetime
@@ -51,17 +52,58 @@ class SyncReport:
 
 
 _HASH_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
+_QUOTE = c_encode_basestring or py_encode_basestring
+"""A string as JSON with ensure_ascii=False: what `_HASH_JSON` writes for each string."""
+
+_HASHED_FIELDS = (
+    "accepted", "answer", "answer_root", "choice_roots", "choices", "deck_id", "explanation", "fact_key",
+    "id", "kind", "prompt", "siblings", "sources", "tags", "template",
+)  # fmt: skip
+"""The content card's fields in sorted order, as `_card_json` writes them (checked at import)."""
+
+
+def _json_list(values: Sequence[str | None]) -> str:
+    """A tuple of strings (or None) as `_HASH_JSON` writes it."""
+    if not values:
+        return "[]"
+    return "[" + ", ".join(["null" if value is None else _QUOTE(value) for value in values]) + "]"
+
+
+def _card_json(card: ContentCard) -> str:
+    """`_HASH_JSON(vars(card))`, the same text, written field by field.
+
+    The JSON encoder sorts and walks a dict per card: 35,000 cards cost 0.57 s against 0.21 s
+    here. The fields are strings, optional strings and tuples of them; `_HASHED_FIELDS` lists
+    them, and if the card's fields ever differ from it, the encoder is used instead.
+    """
+    q = _QUOTE
+    root = card.answer_root
+    return (
+        f'{{"accepted": {_json_list(card.accepted)}, "answer": {q(card.answer)}, '
+        f'"answer_root": {"null" if root is None else q(root)}, "choice_roots": {_json_list(card.choice_roots)}, '
+        f'"choices": {_json_list(card.choices)}, "deck_id": {q(card.deck_id)}, "explanation": {q(card.explanation)}, '
+        f'"fact_key": {q(card.fact_key)}, "id": {q(card.id)}, "kind": {q(card.kind)}, "prompt": {q(card.prompt)}, '
+        f'"siblings": {_json_list(card.siblings)}, "sources": {_json_list(card.sources)}, '
+        f'"tags": {_json_list(card.tags)}, "template": {q(card.template)}}}'
+    )
+
+
+def _card_json_by_encoder(card: ContentCard) -> str:
+    return _HASH_JSON(vars(card))
+
+
+_CARD_JSON = (
+    _card_json if tuple(sorted(field.name for field in fields(ContentCard))) == _HASHED_FIELDS else _card_json_by_encoder
+)
 
 
 def card_content_hash(card: ContentCard) -> str:
-    """A hash of everything a card shows or checks (its id, wording, answers, sources, tags)."""
-    # A shallow dict gives the same JSON as dataclasses.asdict (the fields are strings and tuples
-    # of strings), so stored hashes stay valid, at an eighth of the cost (35,000 cards: 4.7 -> 0.6 s);
-    # one encoder for every card saves json.dumps building one per call (0.55 -> 0.48 s); the
-    # instance's own __dict__ holds exactly the fields (no slots, no cached properties), so no
-    # dict is built at all.
-    payload = _HASH_JSON(vars(card))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    """A hash of everything a card shows or checks (its id, wording, answers, sources, tags).
+
+    The hash is of the card's fields as sorted JSON (`json.dumps(asdict(card), sort_keys=True,
+    ensure_ascii=False)`), as earlier versions stored it, so an upgrade rewrites no card.
+    """
+    return hashlib.sha256(_CARD_JSON(card).encode("utf-8")).hexdigest()
 
 
 def deck_content_hash(deck: CompiledDeck, card_hashes: Sequence[str] | None = None) -> str:
