@@ -64,9 +64,10 @@ _HASHED_FIELDS = (
 
 
 def _json_list(values: Sequence[str | None]) -> str:
-    """A tuple of strings (or None) as `_HASH_JSON` writes it."""
-    if not values:
-        return "[]"
+    """A non-empty tuple of strings (or None) as `_HASH_JSON` writes it."""
+    if len(values) == 1:  # the common case (one source, one tag, one accepted answer)
+        value = values[0]
+        return "[null]" if value is None else f"[{_QUOTE(value)}]"
     return "[" + ", ".join(["null" if value is None else _QUOTE(value) for value in values]) + "]"
 
 
@@ -77,15 +78,19 @@ def _card_json(card: ContentCard) -> str:
     here. The fields are strings, optional strings and tuples of them; `_HASHED_FIELDS` lists
     them, and if the card's fields ever differ from it, the encoder is used instead.
     """
-    q = _QUOTE
+    q, listed = _QUOTE, _json_list
     root = card.answer_root
+    # Empty tuples are written here, not by a call (siblings and options are empty on most cards).
     return (
-        f'{{"accepted": {_json_list(card.accepted)}, "answer": {q(card.answer)}, '
-        f'"answer_root": {"null" if root is None else q(root)}, "choice_roots": {_json_list(card.choice_roots)}, '
-        f'"choices": {_json_list(card.choices)}, "deck_id": {q(card.deck_id)}, "explanation": {q(card.explanation)}, '
-        f'"fact_key": {q(card.fact_key)}, "id": {q(card.id)}, "kind": {q(card.kind)}, "prompt": {q(card.prompt)}, '
-        f'"siblings": {_json_list(card.siblings)}, "sources": {_json_list(card.sources)}, '
-        f'"tags": {_json_list(card.tags)}, "template": {q(card.template)}}}'
+        f'{{"accepted": {listed(card.accepted) if card.accepted else "[]"}, "answer": {q(card.answer)}, '
+        f'"answer_root": {"null" if root is None else q(root)}, '
+        f'"choice_roots": {listed(card.choice_roots) if card.choice_roots else "[]"}, '
+        f'"choices": {listed(card.choices) if card.choices else "[]"}, "deck_id": {q(card.deck_id)}, '
+        f'"explanation": {q(card.explanation)}, "fact_key": {q(card.fact_key)}, "id": {q(card.id)}, '
+        f'"kind": {q(card.kind)}, "prompt": {q(card.prompt)}, '
+        f'"siblings": {listed(card.siblings) if card.siblings else "[]"}, '
+        f'"sources": {listed(card.sources) if card.sources else "[]"}, '
+        f'"tags": {listed(card.tags) if card.tags else "[]"}, "template": {q(card.template)}}}'
     )
 
 
