@@ -13,7 +13,7 @@ from typing import Any
 
 import tomli_w
 
-from trainer.content.schema import FACT_TABLES, FORMAT_VERSION, Deck
+from trainer.content.schema import FACT_TABLES, FORMAT_VERSION, Deck, HandCard
 
 
 def deck_document(deck: Deck) -> dict[str, Any]:
@@ -118,7 +118,34 @@ def _string(text: str) -> str:
 
 def _fields(item: Any) -> dict[str, Any]:
     """An item's fields without defaults or None values, its sources last (as authors write them)."""
+    if type(item) is HandCard and _HAND_CARD_DIRECT:
+        return _hand_card_fields(item)
     fields = item.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
     if "sources" in fields:
         fields["sources"] = fields.pop("sources")
+    return fields
+
+
+_HAND_CARD_FIELDS = ("sources", "key", "kind", "prompt", "answer", "accepted", "distractors", "explanation", "tags")
+"""`HandCard`'s fields in order, as `_hand_card_fields` writes them."""
+_HAND_CARD_DIRECT = tuple(HandCard.model_fields) == _HAND_CARD_FIELDS
+"""False if HandCard's fields change: `_fields` then dumps it like any other item."""
+
+
+def _hand_card_fields(card: HandCard) -> dict[str, Any]:
+    """`_fields(card)` of a hand-written card, read from its attributes.
+
+    A sheet of 35,000 rows is 35,000 cards: pydantic's dump of each one (defaults compared, then
+    excluded) cost 0.5 s of CPU against about 0.1 s here. The required fields are strings and
+    lists of strings; the three lists that default to empty are left out when empty.
+    """
+    fields: dict[str, Any] = {"key": card.key, "kind": card.kind, "prompt": card.prompt, "answer": card.answer}
+    if card.accepted:
+        fields["accepted"] = list(card.accepted)
+    if card.distractors:
+        fields["distractors"] = list(card.distractors)
+    fields["explanation"] = card.explanation
+    if card.tags:
+        fields["tags"] = list(card.tags)
+    fields["sources"] = list(card.sources)
     return fields
