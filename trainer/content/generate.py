@@ -511,13 +511,17 @@ def _lesion(fact: Lesion, _pools: _Pools) -> Iterable[_Draft]:
     )
 
 
+_KIND_OF = {kind.value: kind for kind in CardKind}
+"""A kind's name -> the kind (`CardKind(name)` goes through the enum's slower lookup)."""
+
+
 def _hand_card(deck_id: str, fact: HandCard) -> Card:
     """A hand-written card: one card per `[[card]]`, built directly (no draft, no siblings).
 
     A sheet of 35,000 rows is 35,000 of them, so the steps every generated card goes through
     (a draft, a list of ids, the template's tags) are done here once, in the same way.
     """
-    kind = CardKind(fact.kind)
+    kind = _KIND_OF[fact.kind]
     key = f"card:{fact.key}"  # fact_key("card", fact)
     this_id = card_id(deck_id, "card", key)
     if kind is CardKind.CHOICE:
