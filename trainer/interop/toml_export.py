@@ -71,6 +71,8 @@ def _dumps(document: dict[str, Any]) -> str:
 
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_STR_ONLY = frozenset([str])
+"""The types of a list of plain strings (checked with `map(type, ...)`: no Python call per part)."""
 _NEEDS_TOMLI_W = frozenset('"\\\x7f') | frozenset(chr(i) for i in range(32) if chr(i) != "\t")
 """Characters a TOML basic string escapes (or, for a line break, writes as a multi-line string)."""
 
@@ -95,7 +97,7 @@ def _plain_array_of_tables(value: Any) -> bool:
                 bare.add(key)
             if type(field) is str:
                 spread = spread or "\n" in field
-            elif type(field) is list and all(type(part) is str for part in field):
+            elif type(field) is list and set(map(type, field)) <= _STR_ONLY:
                 spread = spread or bool(field)
             else:
                 return False
@@ -107,7 +109,8 @@ def _literal(value: str | list[str]) -> str:
         return _string(value)
     if not value:
         return "[]"
-    return "[\n" + ",\n".join(f"    {_string(part)}" for part in value) + ",\n]"
+    plain = _NEEDS_TOMLI_W.isdisjoint
+    return "[\n" + ",\n".join([f'    "{part}"' if plain(part) else f"    {_string(part)}" for part in value]) + ",\n]"
 
 
 def _string(text: str) -> str:
