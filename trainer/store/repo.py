@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from json.encoder import c_encode_basestring, py_encode_basestring  # type: ignore[attr-defined]
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
+from datetime import date, datetime
 from functools import cache
 from itertools import repeat
+from json.encoder import c_encode_basestring, py_encode_basestring  # type: ignore[attr-defined]
 from operator import is_
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Unicode, bindparam, delete, func, insert, select, type_coerce, update
@@ -95,6 +95,7 @@ def _card_json(card: ContentCard) -> str:
 
 
 def _card_json_by_encoder(card: ContentCard) -> str:
+    """The same text by the JSON encoder (in use only if the card's fields change)."""
     return _HASH_JSON(vars(card))
 
 
