@@ -223,3 +223,66 @@ class TestAlsoAccept:
         with pytest.raises(DeckError) as caught:
             load_deck_text(self._with_also_accept('["L4"]'), name="x.toml")
         assert "also_accept" in str(caught.value) and "own root" in str(caught.value)
+
+
+class TestHandWrittenCards:
+    """`[[card]]` items become cards directly (a 35,000-row sheet is 35,000 of them): each field as
+    every generated card gets it, so the direct path cannot drift from the templates' rules."""
+
+    DECK = """
+format = 1
+[deck]
+id = "hand"
+title = "Hand"
+version = "1.0.0"
+[sources.s]
+citation = "A source."
+[[card]]
+key = "foot-drop"
+kind = "choice"
+prompt = "Foot drop points to which root?"
+answer = "L5"
+accepted = ["L-5"]
+distractors = ["L4", "S1", "L3"]
+explanation = "Tibialis anterior."
+tags = ["lumbar", "motor"]
+sources = ["s"]
+[[card]]
+key = "malleolus"
+kind = "typed-root"
+prompt = "Medial malleolus?"
+answer = "L4"
+accepted = ["L5"]
+explanation = "Key point."
+tags = ["exam"]
+sources = ["s"]
+[[card]]
+key = "reflex"
+kind = "reveal"
+prompt = "Which reflex tests S1?"
+answer = "The ankle reflex."
+explanation = "Achilles."
+sources = ["s"]
+"""
+
+    def test_each_field_follows_the_rules_of_every_card(self) -> None:
+        import hashlib
+
+        from trainer.content.cards import card_id
+
+        choice, typed, reveal = compile_deck(load_deck_text(self.DECK, name="hand.toml")).cards
+        for card, key in ((choice, "foot-drop"), (typed, "malleolus"), (reveal, "reflex")):
+            assert (card.template, card.fact_key, card.id) == ("card", f"card:{key}", card_id("hand", "card", f"card:{key}"))
+            assert card.sources == ("s",) and card.siblings == ()
+        # A choice card: the answer, the other accepted answers and the distractors, ordered by
+        # the hash of the card id and the option (stable, and the answer not always first).
+        options = ["L5", "L-5", "L4", "S1", "L3"]
+        order = sorted(options, key=lambda option: hashlib.sha256(f"{choice.id}\x1f{option}".encode()).digest())
+        assert (choice.kind, choice.choices, choice.choice_roots) == (CardKind.CHOICE, tuple(order), (None,) * 5)
+        assert (choice.accepted, choice.answer_root, choice.tags) == (("L5", "L-5"), None, ("card", "lumbar", "motor"))
+        # A typed-root card names its root and is tagged with the root's region.
+        assert (typed.kind, typed.accepted, typed.answer_root) == (CardKind.TYPED_ROOT, ("L4", "L5"), "L4")
+        assert (typed.choices, typed.tags) == ((), ("card", "lumbar", "exam"))
+        assert (reveal.kind, reveal.accepted, reveal.answer_root, reveal.tags) == (
+            CardKind.REVEAL, ("The ankle reflex.",), None, ("card",)
+        )  # fmt: skip

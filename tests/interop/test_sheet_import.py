@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
+from sqlmodel import select
 
 from trainer.cli import main
 from trainer.content.generate import load_compiled_deck
@@ -145,12 +146,18 @@ def test_write_gives_a_deck_file_that_validates_and_imports_to_the_same_cards(tm
     deck = load_compiled_deck(out)
     assert deck.info.title == "Week 3" and len(deck.cards) == 3
     db = tmp_path / "t.db"
-    _run(str(sheet), "--map", "Question no=key", db=db)
+    assert _run(str(sheet), "--map", "Question no=key", "--title", "Week 3", db=db).exit_code == 0
     store = open_store(f"sqlite:///{db}")
     try:
         with store.session() as session:
             stored = decks_repo.stored_deck(session=session, deck_id="week3")
-        assert [c.id for c in stored.cards] == [c.id for c in deck.cards]
+            kept = decks_repo.deck_source(session=session, deck_id="week3")
+            hashes = dict(session.exec(select(Card.id, Card.content_hash)).all())
+        # The direct import (no TOML written and read back) stores exactly the cards of the
+        # written file, every field, and keeps that file's text for `deck export --format toml`.
+        assert stored.cards == deck.cards
+        assert hashes == {card.id: repo.card_content_hash(card) for card in deck.cards}
+        assert kept == out.read_text(encoding="utf-8")
     finally:
         store.close()
 

@@ -152,3 +152,27 @@ def test_short_one_line_tables_are_still_written_as_tomli_w_chooses() -> None:
 
     document = {"format": 1, "card": [{"key": "a", "prompt": "p"}, {"key": "b", "prompt": "q"}]}
     assert _dumps(document) == tomli_w.dumps(document, multiline_strings=True)
+
+
+def test_hand_written_cards_are_dumped_as_pydantic_dumps_them() -> None:
+    """A hand-written card's fields are read from it directly (a big sheet is thousands of cards):
+    the same fields, values and order as pydantic's dump, so the written TOML is the same."""
+    from trainer.content.loader import load_deck, load_deck_text
+    from trainer.content.schema import HandCard
+    from trainer.interop import toml_export
+
+    assert toml_export._HAND_CARD_DIRECT
+    cards = [card for path in [*EXAMPLES, *(REPO / "decks").glob("*.toml")] for card in load_deck(path).items("card")]
+    bare = load_deck_text(
+        '[deck]\nid = "d"\ntitle = "D"\nversion = "1.0.0"\n[sources.s]\ncitation = "c"\n'
+        '[[card]]\nkey = "k"\nkind = "reveal"\nprompt = "p"\nanswer = "a"\nexplanation = "e"\nsources = ["s"]\n',
+        name="bare.toml",
+    ).items("card")
+    cards += [*bare, bare[0].model_copy(update={"tags": ["x", "y"], "accepted": ["b"]})]
+    assert any(card.tags for card in cards) and any(not card.tags for card in cards)
+    assert any(card.distractors for card in cards) and any(card.accepted for card in cards)
+    for card in cards:
+        assert isinstance(card, HandCard)
+        expected = card.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
+        expected["sources"] = expected.pop("sources")
+        assert list(toml_export._fields(card).items()) == list(expected.items())

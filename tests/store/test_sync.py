@@ -174,14 +174,37 @@ class TestSyncDeck:
                     assert len(stored) == session.exec(select(func.count()).select_from(Card)).one()
 
 
-def test_a_card_hash_is_the_hash_of_its_fields_as_sorted_json() -> None:
-    """The stored hash of a card stays what earlier versions stored, so an upgrade does not
-    report (and rewrite) every card of every deck as updated on the next import."""
+def _hash_as_earlier_versions(card) -> str:  # noqa: ANN001 - a content card
     import hashlib
     import json
 
+    text = json.dumps(dataclasses.asdict(card), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_a_card_hash_is_the_hash_of_its_fields_as_sorted_json() -> None:
+    """The stored hash of a card stays what earlier versions stored, so an upgrade does not
+    report (and rewrite) every card of every deck as updated on the next import: every built-in
+    card (each template and kind, the body map's too) and cards whose text needs JSON escapes."""
+    from trainer.content.bodymap import load_bodymap
+    from trainer.content.cards import CardKind
+    from trainer.content.generate import load_compiled_deck
+    from trainer.content.map_cards import compile_map_deck
+    from trainer.paths import builtin_deck_paths, builtin_map_paths
     from tests.conftest import make_deck
 
-    for card in make_deck(3).cards:
-        text = json.dumps(dataclasses.asdict(card), sort_keys=True, ensure_ascii=False, default=str)
-        assert repo.card_content_hash(card) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # The field-by-field writer is the one in use (it falls back to the JSON encoder only if
+    # the card's fields change), so this test checks the code that imports run.
+    assert repo._CARD_JSON is repo._card_json
+    cards = [*make_deck(3).cards]
+    cards += [card for path in builtin_deck_paths() for card in load_compiled_deck(path).cards]
+    cards += [card for path in builtin_map_paths() for card in compile_map_deck(load_bodymap(path)).cards]
+    odd = dataclasses.replace(
+        cards[0], prompt='Quote " backslash \\ tab\t line\nbreak \x01 \u2028 é 🦴', explanation="",
+        kind=CardKind.CHOICE, choices=("a", '"b"', "c\nd"), choice_roots=("L4", None, "S1"), answer_root=None,
+        siblings=("x", "y"), tags=(), accepted=("ä",),
+    )  # fmt: skip
+    cards.append(odd)
+    assert {card.kind for card in cards} >= {CardKind.TYPED_ROOT, CardKind.CHOICE, CardKind.REVEAL}
+    for card in cards:
+        assert repo.card_content_hash(card) == _hash_as_earlier_versions(card), card.id

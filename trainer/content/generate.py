@@ -13,9 +13,10 @@ correct option is not always first.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache, partial
+from hashlib import sha256
 from pathlib import Path
 
 from trainer.content.cards import Card, CardKind, CompiledDeck, DeckInfo, SourceRef, card_id
@@ -71,12 +72,15 @@ def generate_cards(deck: Deck) -> list[Card]:
     cards: list[Card] = []
     pools = _Pools.of(deck)
     for table in FACT_TABLES:
+        if table == "card":
+            cards.extend(map(partial(_hand_card, deck.meta.id), deck.items(table)))
+            continue
         for item in deck.items(table):
             key = fact_key(table, item)
             drafts = list(_TEMPLATES[table](item, pools))
             ids = [card_id(deck.meta.id, d.template, key) for d in drafts]
             for draft, this_id in zip(drafts, ids, strict=True):
-                choices, choice_roots = _shuffled(this_id, draft)
+                choices, choice_roots = _shuffled(this_id, draft.kind, draft.choices, draft.choice_roots)
                 cards.append(
                     Card(
                         id=this_id,
@@ -507,24 +511,40 @@ def _lesion(fact: Lesion, _pools: _Pools) -> Iterable[_Draft]:
     )
 
 
-def _hand_card(fact: HandCard, _pools: _Pools) -> Iterable[_Draft]:
-    kind = CardKind(fact.kind)
-    accepted = tuple(dict.fromkeys([fact.answer, *fact.accepted]))
-    yield _Draft(
+_KIND_OF = {kind.value: kind for kind in CardKind}
+"""A kind's name -> the kind (`CardKind(name)` goes through the enum's slower lookup)."""
+
+
+def _hand_card(deck_id: str, fact: HandCard) -> Card:
+    """A hand-written card: one card per `[[card]]`, built directly (no draft, no siblings).
+
+    A sheet of 35,000 rows is 35,000 of them, so the steps every generated card goes through
+    (a draft, a list of ids, the template's tags) are done here once, in the same way.
+    """
+    kind = _KIND_OF[fact.kind]
+    key = f"card:{fact.key}"  # fact_key("card", fact)
+    this_id = card_id(deck_id, "card", key)
+    if kind is CardKind.CHOICE:
+        options = (fact.answer, *fact.accepted, *fact.distractors)
+        choices, choice_roots = _shuffled(this_id, kind, options, (None,) * len(options))
+    else:
+        choices, choice_roots = (), ()
+    answer_root = fact.answer if kind is CardKind.TYPED_ROOT else None
+    return Card(
+        id=this_id,
+        deck_id=deck_id,
         template="card",
+        fact_key=key,
         kind=kind,
         prompt=fact.prompt,
         answer=fact.answer,
-        accepted=accepted,
+        accepted=tuple(dict.fromkeys([fact.answer, *fact.accepted])),
         explanation=fact.explanation,
-        choices=(fact.answer, *fact.accepted, *fact.distractors) if kind is CardKind.CHOICE else (),
-        choice_roots=(
-            tuple(None for _ in (fact.answer, *fact.accepted, *fact.distractors))
-            if kind is CardKind.CHOICE
-            else ()
-        ),
-        tags=tuple(fact.tags),
-        answer_root=fact.answer if kind is CardKind.TYPED_ROOT else None,
+        sources=tuple(fact.sources),
+        choices=choices,
+        choice_roots=choice_roots,
+        tags=_card_tags("card", "card", answer_root, tuple(fact.tags)),
+        answer_root=answer_root,
     )
 
 
@@ -540,8 +560,8 @@ _TEMPLATES: dict[str, Callable[..., Iterable[_Draft]]] = {
     "nerve": _nerve,
     "lesion": _lesion,
     "case": _case,
-    "card": _hand_card,
 }
+"""The templates of each fact table (hand-written cards: `_hand_card`)."""
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -610,26 +630,41 @@ def _choice_by_root(
     )
 
 
-def _shuffled(card_id: str, draft: _Draft) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+def _shuffled(
+    card_id: str, kind: CardKind, choices: tuple[str, ...], choice_roots: tuple[str | None, ...]
+) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
     """A choice card's options (and their roots) in a stable order keyed by the card id (true/false excepted).
 
     Worked out before the card is built, so a big deck builds each card once (35,000 cards:
     `dataclasses.replace` of every choice card cost a fifth of the generation).
     """
-    if draft.kind is not CardKind.CHOICE or draft.choices == ("True", "False"):
-        return draft.choices, draft.choice_roots
-    pairs = list(zip(draft.choices, draft.choice_roots or (None,) * len(draft.choices), strict=True))
-    pairs.sort(key=lambda p: hashlib.sha256(f"{card_id}\x1f{p[0]}".encode()).digest())
-    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+    if kind is not CardKind.CHOICE or choices == ("True", "False"):
+        return choices, choice_roots
+    roots = choice_roots or (None,) * len(choices)
+    if len(roots) != len(choices):
+        raise ValueError(f"card {card_id}: {len(choices)} options but {len(roots)} option roots")
+    # Sorted by the hash of (card id, option); equal options keep their order (a stable sort).
+    keys = [sha256(f"{card_id}\x1f{option}".encode()).digest() for option in choices]
+    order = sorted(range(len(choices)), key=keys.__getitem__)
+    return tuple(choices[i] for i in order), tuple(roots[i] for i in order)
 
 
 def _tags(table: str, draft: _Draft) -> tuple[str, ...]:
+    return _card_tags(table, draft.template, draft.answer_root, draft.tags)
+
+
+@lru_cache(maxsize=4096)
+def _card_tags(table: str, template: str, answer_root: str | None, extra: tuple[str, ...]) -> tuple[str, ...]:
+    """A card's tags: its table, its answer's region, ISNCSCI for key points, then its own.
+
+    Cached: a deck repeats a few combinations over thousands of cards.
+    """
     tags = [table]
-    if draft.answer_root:
-        tags.append(region_of(draft.answer_root))
-    if draft.template.startswith(("keypoint", "root-to-keypoint", "root-to-key-muscle")):
+    if answer_root:
+        tags.append(region_of(answer_root))
+    if template.startswith(("keypoint", "root-to-keypoint", "root-to-key-muscle")):
         tags.append("isncsci")
-    tags.extend(draft.tags)
+    tags.extend(extra)
     return tuple(dict.fromkeys(tags))
 
 

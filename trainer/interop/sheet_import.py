@@ -251,8 +251,9 @@ def _build_deck(sheet: _Sheet, columns: dict[int, str], options: SheetOptions, n
     context = {"source_keys": frozenset(["-"])}  # rebuilt only when a row brings a new source
     cards: list[HandCard] = []
     first_row: dict[str, int] = {}
+    last_column = max(columns, default=-1)
     for line, record in sheet.rows:
-        cells = _cells(record, columns, sheet.html)
+        cells = _cells(record, columns, sheet.html, last_column)
         where = lambda field: f"row {line}, column '{column_of.get(field, field)}'"  # noqa: E731
         raw_key = cells.get("key", "")
         if not raw_key:
@@ -376,9 +377,16 @@ def _cell(record: list[str], index: int, html: bool) -> str:
     return (_html_to_text(value) if html else value).strip()
 
 
-def _cells(record: list[str], columns: dict[int, str], html: bool) -> dict[str, str]:
-    """A row's cells by field: stripped, HTML turned to text when the sheet says so."""
-    if html or len(record) <= max(columns, default=-1):
+def _cells(record: list[str], columns: dict[int, str], html: bool, last: int) -> dict[str, str]:
+    """A row's cells by field: stripped, HTML turned to text when the sheet says so.
+
+    Args:
+        record: The row's cells.
+        columns: Column index -> field.
+        html: The sheet's cells are HTML.
+        last: The highest index in `columns` (computed once per sheet, not per row).
+    """
+    if html or len(record) <= last:
         return {field: _cell(record, index, html) for index, field in columns.items()}
     return {field: record[index].strip() for index, field in columns.items()}
 
