@@ -44,13 +44,16 @@ def dump(path: Path, *, tables: tuple[str, ...] = SNAPSHOT_TABLES) -> dict[str, 
     """
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
+        # A virtual table's shadow tables are made by the virtual table itself (FTS5's data...).
+        shadows = {row[1] for row in connection.execute("PRAGMA table_list") if row[2] == "shadow"}
         schema = [
-            row[0]
+            row[1]
             for row in connection.execute(
                 # Tables, then indexes, each by name: SQLAlchemy creates indexes in no fixed order.
-                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+                "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
                 "ORDER BY type <> 'table', name"
             )
+            if row[0] not in shadows
         ]
         dumped: dict[str, Any] = {}
         for table in tables:
@@ -104,9 +107,12 @@ def _fill(connection: sqlite3.Connection, snapshot: Mapping[str, Any], replace: 
     """Create the snapshot's schema and rows on an empty database, in one transaction."""
     schema = snapshot["schema"]
     # Tables first, indexes once the rows are in: building an index at once is faster than
-    # growing it row by row (the result is the same database).
-    tables = [statement for statement in schema if statement.startswith("CREATE TABLE")]
-    for statement in tables:
+    # growing it row by row (the result is the same database). Virtual tables, views and
+    # triggers come before the rows: the triggers fill what they keep (the text index) as the
+    # rows go in.
+    kinds = ("CREATE TABLE", "CREATE VIRTUAL TABLE", "CREATE VIEW", "CREATE TRIGGER")
+    before_rows = [statement for kind in kinds for statement in schema if statement.startswith(kind)]
+    for statement in before_rows:
         connection.execute(statement)
     for table, content in snapshot["tables"].items():
         columns = content["columns"]
@@ -119,7 +125,7 @@ def _fill(connection: sqlite3.Connection, snapshot: Mapping[str, Any], replace: 
         marks = ", ".join("?" for _ in columns)
         connection.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)  # noqa: S608
     for statement in schema:
-        if statement not in tables:
+        if statement not in before_rows:
             connection.execute(statement)
     connection.commit()
 

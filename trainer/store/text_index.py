@@ -1,0 +1,263 @@
+"""The index behind Browse's free-text search: SQLite FTS5 (trigram) or PostgreSQL pg_trgm.
+
+A free-text term finds the cards whose prompt, answer or explanation contains it anywhere, in
+any case of ASCII letters: `LIKE '%term%'` in SQLite, `ILIKE` in PostgreSQL (`trainer.store.search`).
+Over 100,000 cards that scan costs about 100 ms; an index of the text's trigrams (every run of
+three characters) finds the few cards holding a word in a few milliseconds (bench/bench_search.py).
+
+SQLite: `card_text`, an FTS5 table with the trigram tokenizer, external content (the text is not
+stored twice: it reads the view `card_text_source`), kept in step with `card` by three triggers,
+so every writer (import, re-import, retire, purge, a foreign-key cascade, a migration) keeps it
+without knowing it exists. The indexed text is each column as SQLite's `lower()` gives it (ASCII
+letters only, as LIKE folds them) followed by two `char(31)`, and the tokenizer is case
+sensitive: a term lower-cased the same way then matches exactly where LIKE does, byte for byte.
+Terms of three characters or more are FTS5 phrases (quoted: `"`, `*`, AND, NEAR, `^`, `:` are
+plain characters in them). A two-character term is every trigram that starts with it (listed by
+`card_text_terms`, the index's vocabulary): the two padding characters put a trigram after every
+place a short term can occur, even at the end of a column. Shorter terms, and terms holding the
+padding character, stay with LIKE.
+
+PostgreSQL: a GIN index of pg_trgm trigrams on the three columns, which the planner uses for
+ILIKE itself; without the extension (it cannot be created), ILIKE scans as before.
+
+Stdlib only at import time (`trainer.store.snapshot` is on the quick path).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from trainer.content.query import Term
+    from trainer.store.readers import Executor
+
+__all__ = [
+    "INDEX_TABLE",
+    "TextMatch",
+    "check_text_index",
+    "create_text_index",
+    "excluded_condition",
+    "match_condition",
+    "match_count_sql",
+    "text_match",
+]
+
+INDEX_TABLE = "card_text"
+"""The FTS5 table (SQLite)."""
+
+_SOURCE_VIEW = "card_text_source"
+_TERMS_TABLE = "card_text_terms"
+_PG_INDEX = "ix_card_text_trgm"
+_COLUMNS = ("prompt", "answer", "explanation")
+
+PAD = "\x1f"
+"""The character (twice) after each indexed column: no term found through the index holds it."""
+
+_MAX_EXPANSION = 150
+"""A two-character term is searched as at most this many trigrams; beyond, LIKE is cheaper."""
+
+
+def _indexed_column(row: str, column: str) -> str:
+    """The SQL of the indexed text of a column of `row` (`new`, `old` or a table)."""
+    return f"lower({row}.{column}) || char(31, 31)"
+
+
+def _indexed(row: str) -> str:
+    """The indexed text of `row`'s columns, in order, as a SQL list."""
+    return ", ".join(_indexed_column(row, column) for column in _COLUMNS)
+
+
+_COLUMN_LIST = ", ".join(_COLUMNS)
+
+_SQLITE_DDL = (
+    f"CREATE VIEW IF NOT EXISTS {_SOURCE_VIEW} AS SELECT card.rowid AS card_rowid, "
+    + ", ".join(f"{_indexed_column('card', column)} AS {column}" for column in _COLUMNS)
+    + " FROM card",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {INDEX_TABLE} USING fts5({_COLUMN_LIST}, content='{_SOURCE_VIEW}', "
+    "content_rowid='card_rowid', tokenize='trigram case_sensitive 1')",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {_TERMS_TABLE} USING fts5vocab({INDEX_TABLE}, 'row')",
+    f"CREATE TRIGGER IF NOT EXISTS card_text_insert AFTER INSERT ON card BEGIN "
+    f"INSERT INTO {INDEX_TABLE} (rowid, {_COLUMN_LIST}) VALUES (new.rowid, {_indexed('new')}); END",
+    f"CREATE TRIGGER IF NOT EXISTS card_text_delete AFTER DELETE ON card BEGIN "
+    f"INSERT INTO {INDEX_TABLE} ({INDEX_TABLE}, rowid, {_COLUMN_LIST}) VALUES ('delete', old.rowid, {_indexed('old')}); END",
+    f"CREATE TRIGGER IF NOT EXISTS card_text_update AFTER UPDATE OF {_COLUMN_LIST} ON card BEGIN "
+    f"INSERT INTO {INDEX_TABLE} ({INDEX_TABLE}, rowid, {_COLUMN_LIST}) VALUES ('delete', old.rowid, {_indexed('old')}); "
+    f"INSERT INTO {INDEX_TABLE} (rowid, {_COLUMN_LIST}) VALUES (new.rowid, {_indexed('new')}); END",
+)
+"""The SQLite index: its source view, the FTS5 table, its vocabulary and the triggers keeping it.
+An external-content index is keyed by the card's rowid, which SQLite keeps (VACUUM and the
+backup API included); `trainer check` compares the index with the cards."""
+
+
+def create_text_index(connection: Connection) -> bool:
+    """Create the text index on a database that has `card` (new, or migrated to schema 8), and fill it.
+
+    Whatever part of it exists already is kept (a database laid out by hand as an older schema
+    may have it); the index is filled anew from the cards all the same.
+
+    SQLite needs FTS5 with the trigram tokenizer (SQLite 3.34 or later; Python's builds have it);
+    PostgreSQL needs the pg_trgm extension (created here if the user may). Without them nothing
+    is created and free-text search keeps scanning with LIKE: slower, the same cards.
+
+    Returns:
+        True if the index exists now.
+    """
+    if connection.dialect.name == "sqlite":
+        if not _sqlite_has_trigram(connection):
+            return False
+        for statement in _SQLITE_DDL:
+            connection.exec_driver_sql(statement)
+        connection.exec_driver_sql(f"INSERT INTO {INDEX_TABLE} ({INDEX_TABLE}) VALUES ('rebuild')")
+        return True
+    if connection.dialect.name == "postgresql":
+        try:
+            with connection.begin_nested():
+                connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except Exception:  # noqa: BLE001 - any refusal (no contrib package, no right): ILIKE scans as before
+            return False
+        connection.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS {_PG_INDEX} ON card USING gin "
+            f"({', '.join(f'{column} gin_trgm_ops' for column in _COLUMNS)})"
+        )
+        return True
+    return False
+
+
+def _sqlite_has_trigram(connection: Connection) -> bool:
+    """True if this SQLite has FTS5 and its trigram tokenizer (tried on a throwaway temp table)."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        connection.exec_driver_sql("CREATE VIRTUAL TABLE temp.card_text_probe USING fts5(x, tokenize='trigram')")
+    except (OperationalError, sqlite3.OperationalError):
+        return False
+    connection.exec_driver_sql("DROP TABLE temp.card_text_probe")
+    return True
+
+
+def check_text_index(connection: Any) -> str | None:
+    """Compare SQLite's text index with the cards; a plain sentence if they differ, else None.
+
+    Args:
+        connection: A stdlib sqlite3 connection that may write (FTS5 runs its check as an INSERT;
+            nothing is changed). A database without the index, or a SQLite without FTS5, is
+            not checked here.
+    """
+    import sqlite3
+
+    has_index = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (INDEX_TABLE,)
+    ).fetchone()
+    if has_index is None:
+        return None
+    try:
+        # rank 1: also compare the index with its content (the cards), not only with itself.
+        connection.execute(f"INSERT INTO {INDEX_TABLE} ({INDEX_TABLE}, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError as error:
+        if "no such module" in str(error):
+            return None
+        return (
+            "The index of the cards' text does not match the cards (Browse's text search may miss cards "
+            "or find the wrong ones); `trainer check --repair` rebuilds it."
+        )
+    finally:
+        connection.rollback()
+    return None
+
+
+def rebuild_text_index(connection: Any) -> None:
+    """Rebuild SQLite's text index from the cards (stdlib sqlite3 connection; the caller commits)."""
+    connection.execute(f"INSERT INTO {INDEX_TABLE} ({INDEX_TABLE}) VALUES ('rebuild')")
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """The free-text terms of a query that the SQLite index answers, as FTS5 expressions."""
+
+    terms: frozenset[int]
+    """Positions (in the query's terms) of the text terms answered here; the others stay LIKE."""
+    match: str | None
+    """The expression every card found matches (all positive terms answered here), if any."""
+    excluded: tuple[str, ...]
+    """One expression per negated term answered here: a card matching it is left out."""
+    impossible: bool
+    """A positive term no card can hold (a two-character term no trigram starts with)."""
+
+
+def _phrase(text: str) -> str:
+    """An FTS5 string: every character literal (a double quote doubled)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def text_match(executor: Executor, terms: Sequence[Term]) -> TextMatch | None:
+    """The text terms among `terms` that the SQLite index can answer (None: no index in this database).
+
+    Args:
+        executor: Reads the database (SQLite).
+        terms: A query's terms, all of them (positions count from 0).
+    """
+    present = executor.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name", {"name": INDEX_TABLE})
+    if not present:
+        return None
+    answered: set[int] = set()
+    positive: list[str] = []
+    excluded: list[str] = []
+    impossible = False
+    for position, term in enumerate(terms):
+        if term.field != "text" or PAD in term.value or "\x00" in term.value or len(term.value) < 2:
+            continue
+        if len(term.value) >= 3:
+            expression = _phrase(term.value)
+        else:
+            # Every trigram starting with the two characters (the padding puts one after each place).
+            found = executor.rows(
+                f"SELECT term FROM {_TERMS_TABLE} WHERE term >= :low AND term <= :high LIMIT {_MAX_EXPANSION + 1}",
+                {"low": term.value, "high": term.value + "\U0010ffff"},
+            )
+            if len(found) > _MAX_EXPANSION:
+                continue
+            if not found:
+                # No card holds it: the query finds nothing, or (negated) the term leaves nothing out.
+                answered.add(position)
+                impossible = impossible or not term.negated
+                continue
+            expression = "(" + " OR ".join(_phrase(row[0]) for row in found) + ")"
+        answered.add(position)
+        (excluded if term.negated else positive).append(expression)
+    return TextMatch(
+        terms=frozenset(answered),
+        match=" AND ".join(positive) if positive else None,
+        excluded=tuple(excluded),
+        impossible=impossible,
+    )
+
+
+def match_condition(name: str) -> str:
+    """The SQL condition "the card matches the expression bound as `:name`" (a condition on `card`)."""
+    return f"card.rowid IN (SELECT {INDEX_TABLE}.rowid FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :{name})"
+
+
+def excluded_condition(name: str) -> str:
+    """The SQL condition "the card does not match the expression bound as `:name`"."""
+    return f"card.rowid NOT IN (SELECT {INDEX_TABLE}.rowid FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :{name})"
+
+
+def match_count_sql(name: str, excluded: Sequence[str]) -> str:
+    """SQL counting the active cards (not retired) matching `:name` and none of the `excluded` names."""
+    conditions = [
+        f"{INDEX_TABLE} MATCH :{name}",
+        # The retired cards (ix_card_retired) are few or none: with none, no match is tested.
+        "(NOT EXISTS (SELECT 1 FROM card WHERE card.retired_at IS NOT NULL) "
+        f"OR {INDEX_TABLE}.rowid NOT IN (SELECT card.rowid FROM card WHERE card.retired_at IS NOT NULL))",
+        *(
+            f"{INDEX_TABLE}.rowid NOT IN (SELECT other.rowid FROM {INDEX_TABLE} AS other WHERE other.{INDEX_TABLE} MATCH :{other})"
+            for other in excluded
+        ),
+    ]
+    return f"SELECT count(*) FROM {INDEX_TABLE} WHERE {' AND '.join(conditions)}"
