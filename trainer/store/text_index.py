@@ -9,13 +9,13 @@ SQLite: `card_text`, an FTS5 table with the trigram tokenizer, external content 
 stored twice: it reads the view `card_text_source`), kept in step with `card` by three triggers,
 so every writer (import, re-import, retire, purge, a foreign-key cascade, a migration) keeps it
 without knowing it exists. The indexed text is each column as SQLite's `lower()` gives it (ASCII
-letters only, as LIKE folds them) followed by two `char(31)`, and the tokenizer is case
-sensitive: a term lower-cased the same way then matches exactly where LIKE does, byte for byte.
-Terms of three characters or more are FTS5 phrases (quoted: `"`, `*`, AND, NEAR, `^`, `:` are
-plain characters in them). A two-character term is every trigram that starts with it (listed by
-`card_text_terms`, the index's vocabulary): the two padding characters put a trigram after every
-place a short term can occur, even at the end of a column. Shorter terms, and terms holding the
-padding character, stay with LIKE.
+letters only, as LIKE folds them) followed by `char(31)`, and the tokenizer is case sensitive:
+a term lower-cased the same way then matches exactly where LIKE does, byte for byte. Terms of
+three characters or more are FTS5 phrases (quoted: `"`, `*`, AND, NEAR, `^`, `:` are plain
+characters in them). A two-character term is every trigram that starts with it (listed by
+`card_text_terms`, the index's vocabulary): the padding character puts a trigram at every place
+a two-character term can occur, even at the end of a column or as a whole two-character answer
+("L5"). One-character terms, and terms holding the padding character, stay with LIKE.
 
 PostgreSQL: a GIN index of pg_trgm trigrams on the three columns, which the planner uses for
 ILIKE itself; without the extension (it cannot be created), ILIKE scans as before.
@@ -55,7 +55,7 @@ _PG_INDEX = "ix_card_text_trgm"
 _COLUMNS = ("prompt", "answer", "explanation")
 
 PAD = "\x1f"
-"""The character (twice) after each indexed column: no term found through the index holds it."""
+"""The character after each indexed column: no term found through the index holds it."""
 
 _MAX_EXPANSION = 150
 """A two-character term is searched as at most this many trigrams; beyond, LIKE is cheaper."""
@@ -63,7 +63,7 @@ _MAX_EXPANSION = 150
 
 def _indexed_column(row: str, column: str) -> str:
     """The SQL of the indexed text of a column of `row` (`new`, `old` or a table)."""
-    return f"lower({row}.{column}) || char(31, 31)"
+    return f"lower({row}.{column}) || char(31)"
 
 
 def _indexed(row: str) -> str:
@@ -215,7 +215,7 @@ def text_match(executor: Executor, terms: Sequence[Term]) -> TextMatch | None:
         if len(term.value) >= 3:
             expression = _phrase(term.value)
         else:
-            # Every trigram starting with the two characters (the padding puts one after each place).
+            # Every trigram starting with the two characters (the padding puts one at each place).
             found = executor.rows(
                 f"SELECT term FROM {_TERMS_TABLE} WHERE term >= :low AND term <= :high LIMIT {_MAX_EXPANSION + 1}",
                 {"low": term.value, "high": term.value + "\U0010ffff"},
