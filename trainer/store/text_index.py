@@ -43,6 +43,7 @@ __all__ = [
     "excluded_condition",
     "match_condition",
     "match_count_sql",
+    "rebuild_text_index",
     "text_match",
 ]
 
@@ -172,7 +173,13 @@ def check_text_index(connection: Any) -> str | None:
 
 
 def rebuild_text_index(connection: Any) -> None:
-    """Rebuild SQLite's text index from the cards (stdlib sqlite3 connection; the caller commits)."""
+    """Make whatever part of SQLite's text index is missing, and fill it anew from the cards.
+
+    Args:
+        connection: A stdlib sqlite3 connection to the database (the caller commits).
+    """
+    for statement in _SQLITE_DDL:
+        connection.execute(statement)
     connection.execute(f"INSERT INTO {INDEX_TABLE} ({INDEX_TABLE}) VALUES ('rebuild')")
 
 
