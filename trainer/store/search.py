@@ -4,6 +4,12 @@ The query syntax is parsed (purely) by `trainer.content.query`; here each term b
 condition over a profile's card states joined to their cards, all terms ANDed. The SQL is plain
 text run through a readers `Executor`, like the queue's reads, so it is portable. Retired cards
 are never found (they are not in any deck any more).
+
+Free text is a LIKE (PostgreSQL: ILIKE) over the prompt, the answer and the explanation. In
+SQLite the index of `trainer.store.text_index` answers the terms it can instead: it counts the
+cards holding the text first, and a text in few cards is looked up through it, while a text in
+many is left to LIKE, which reaches the page's last card in deck order sooner than the index lists
+them all. PostgreSQL's planner uses its trigram index for ILIKE by itself.
 """
 
 from __future__ import annotations
@@ -61,13 +67,15 @@ total); beyond, it counts the rest with a second query."""
 _MANY = 12_000
 """Above this many matching card states, deck order scans the cards (ix_card_order) and stops at
 the page's last card; up to it, the states found through an index are joined to their cards and
-sorted, which reads far fewer rows (bench_search.py)."""
+sorted, which reads far fewer rows (bench_search.py). Text with other terms: up to this many
+cards hold the text, its condition is the text index's; beyond, LIKE's."""
 
 _TEXT_COLUMNS = ("card.prompt", "card.answer", "card.explanation")
 
 _FEW = 3000
 """Up to this many matching card states, deck order looks their cards up one by one; beyond it,
-scanning the cards in deck order against the set of states is cheaper (bench_search.py)."""
+scanning the cards in deck order against the set of states is cheaper (bench_search.py). The
+same for a text alone: up to this many cards hold it, they are looked up through the index."""
 
 _CARD_FIELDS = frozenset({"text", "root", "region", "tag", "deck"})
 """Terms answered by the card table alone; the others (is:, flag:) by the card's state."""
@@ -202,11 +210,11 @@ def search_cards(
         if looked_up:
             on_card.append(match_condition("text"))
     card_where = " AND ".join(on_card)
-    if text_only and driver == "card":
+    if text_only and text_total is not None and driver == "card":
         # Text alone, in deck order: the total is known; the page is the index's cards sorted, or
         # (a common text) the cards in order up to the page's last match.
         ids_sql = f"SELECT card.id AS found_id FROM card WHERE {card_where} ORDER BY {order} LIMIT :limit"
-        return _page(executor, ids_sql, order, params, text_total, today)  # type: ignore[arg-type]
+        return _page(executor, ids_sql, order, params, text_total, today)
     state_where = " AND ".join(on_state)
     # `+` on the profile: a set of card states is read by scanning the table (small rows), not
     # through an index on the profile with one table lookup per row (three times slower).
