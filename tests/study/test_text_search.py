@@ -23,8 +23,10 @@ from trainer.clock import FixedClock
 from trainer.content.cards import Card, CardKind, CompiledDeck, DeckInfo, SourceRef, card_id
 from trainer.content.query import parse_query
 from trainer.store import search as search_sql
+from trainer.store import text_index
 from trainer.store.backup import make_backup, restore_backup
 from trainer.store.db import SCHEMA_VERSION, open_store
+from trainer.store.readers import SqlAlchemyExecutor
 from trainer.store.text_index import check_text_index
 from trainer.study.collection import search
 from trainer.study.deck_admin import remove_deck
@@ -115,14 +117,17 @@ def collection(store):
     return store
 
 
-@pytest.fixture(params=["index", "index-then-like", "without-index"])
+@pytest.fixture(params=["index", "index-then-like", "like-counts", "without-index"])
 def way(request, collection, monkeypatch) -> str:
     """How text terms are answered: through the index (as it finds few cards here), through the
-    index's count with LIKE reading the page (as for a text found in many cards), or by LIKE
-    alone (the search of a database without the index)."""
+    index's count with LIKE reading the page (as for a text found in many cards), by LIKE with
+    the index only leaving out negated terms (a long word in most cards: LIKE counts sooner), or
+    by LIKE alone (the search of a database without the index)."""
     if request.param == "index-then-like":
         monkeypatch.setattr(search_sql, "_FEW", 0)
         monkeypatch.setattr(search_sql, "_MANY", 0)
+    elif request.param == "like-counts":
+        monkeypatch.setattr(search_sql, "worth_counting", lambda executor, match: False)
     elif request.param == "without-index":
         if collection.engine.dialect.name == "sqlite":
             monkeypatch.setattr(search_sql, "text_match", lambda executor, terms: None)
@@ -173,6 +178,20 @@ def test_text_with_other_terms_finds_the_same_cards_with_or_without_the_index(co
     monkeypatch.setattr(search_sql, "text_match", lambda executor, terms: None)
     assert results() == indexed
     assert sum(1 for (_, total), _ in indexed if total) >= len(COMBINED) - 2
+
+
+def test_a_long_word_in_most_cards_is_counted_by_like(store, make_deck, import_deck, monkeypatch) -> None:
+    """The first cards tell whether the index or LIKE counts sooner: a six-trigram word in every
+    sampled card goes to LIKE, a word in one of them to the index; both totals are right."""
+    import_deck(store, make_deck(6))  # "Which root supplies fact:N?", "fact:N is ROOT."
+    monkeypatch.setattr(text_index, "_SAMPLE", 4)
+    with store.engine.connect() as connection:
+        executor = SqlAlchemyExecutor(connection)
+        if connection.dialect.name == "sqlite":
+            assert not text_index.worth_counting(executor, text_index.text_match(executor, parse_query("supplies").terms))
+            assert text_index.worth_counting(executor, text_index.text_match(executor, parse_query('"fact:3"').terms))
+    assert search(store, CLOCK, "supplies", profile_id=1).total == 6
+    assert search(store, CLOCK, '"fact:3"', profile_id=1).total == 1
 
 
 def test_postgresql_has_the_trigram_index(collection) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from trainer.content.query import Query, Term, region_roots
 from trainer.store.readers import Executor, _in, as_day, as_instant
-from trainer.store.text_index import excluded_condition, match_condition, match_count_sql, text_match
+from trainer.store.text_index import excluded_condition, match_condition, match_count_sql, text_match, worth_counting
 
 __all__ = ["SORTS", "HistoryRow", "SearchRow", "SearchResult", "card_history", "missed_since", "search_cards"]
 
@@ -188,7 +188,7 @@ def search_cards(
             return SearchResult(rows=[], total=0)
         excluded = [f"text_not{i}" for i in range(len(indexed.excluded))]
         params.update(zip(excluded, indexed.excluded, strict=True))
-        if indexed.match is not None:
+        if worth_counting(executor, indexed):
             # The index counts the active cards holding the text: the total of a text-only query,
             # and for any query whether its text is rare enough to be looked up through the index.
             params["text"] = indexed.match

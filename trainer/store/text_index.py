@@ -45,6 +45,7 @@ __all__ = [
     "match_count_sql",
     "rebuild_text_index",
     "text_match",
+    "worth_counting",
 ]
 
 INDEX_TABLE = "card_text"
@@ -195,6 +196,9 @@ class TextMatch:
     """One expression per negated term answered here: a card matching it is left out."""
     impossible: bool
     """A positive term no card can hold (a two-character term no trigram starts with)."""
+    width: int = 1
+    """The most trigrams a positive term's phrase has (its length - 2): each one a found card's
+    position lists are checked for."""
 
 
 def _phrase(text: str) -> str:
@@ -216,11 +220,14 @@ def text_match(executor: Executor, terms: Sequence[Term]) -> TextMatch | None:
     positive: list[str] = []
     excluded: list[str] = []
     impossible = False
+    width = 1
     for position, term in enumerate(terms):
         if term.field != "text" or PAD in term.value or "\x00" in term.value or len(term.value) < 2:
             continue
         if len(term.value) >= 3:
             expression = _phrase(term.value)
+            if not term.negated:
+                width = max(width, len(term.value) - 2)
         else:
             # Every trigram starting with the two characters (the padding puts one at each place).
             found = executor.rows(
@@ -242,7 +249,35 @@ def text_match(executor: Executor, terms: Sequence[Term]) -> TextMatch | None:
         match=" AND ".join(positive) if positive else None,
         excluded=tuple(excluded),
         impossible=impossible,
+        width=width,
     )
+
+
+_SAMPLE = 1000
+"""How many cards (the first, by row id) `worth_counting` tries the expression on."""
+
+_LIKE_COST = 3
+"""LIKE tests a card in about the time FTS5 takes to check three trigrams' positions in a card
+that holds them all (bench_search.py: a word in every card, 100,000 cards)."""
+
+
+def worth_counting(executor: Executor, match: TextMatch) -> bool:
+    """True unless the index would take longer to count the cards matching `match` than LIKE to scan them.
+
+    The index's work grows with the cards found times the trigrams checked in each; LIKE's with
+    the cards. A sample of the first cards tells which is less: a long word in nearly every card
+    (each of its trigrams' positions checked in each) is counted faster by LIKE.
+    """
+    if match.match is None:
+        return False
+    bound = executor.rows("SELECT card.rowid FROM card ORDER BY card.rowid LIMIT 1 OFFSET :skip", {"skip": _SAMPLE - 1})
+    if not bound:
+        return True  # a small collection: either is quick
+    sample = executor.rows(
+        f"SELECT count(*) FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :text AND {INDEX_TABLE}.rowid <= :last",
+        {"text": match.match, "last": bound[0][0]},
+    )
+    return int(sample[0][0]) * match.width <= _LIKE_COST * _SAMPLE
 
 
 def match_condition(name: str) -> str:
