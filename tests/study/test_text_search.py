@@ -254,6 +254,27 @@ def test_the_index_follows_import_rewording_retiring_and_purging(store) -> None:
     _in_step(store)
 
 
+def test_cards_changed_by_another_program_are_still_found_exactly(tmp_path: Path) -> None:
+    """A card reworded outside the trainer (the sqlite3 shell): search finds the new words, not the
+    old, at once; the next commit of the trainer brings the index up to date."""
+    path = tmp_path / "trainer.db"
+    store = open_store(f"sqlite:///{path}")
+    try:
+        import_compiled_deck(store, _deck(CARDS), now=NOW)
+        outside = sqlite3.connect(path)
+        outside.execute("UPDATE card SET prompt = 'Inner ankle bone?' WHERE id = ?", (CARDS["l4"].id,))
+        outside.commit()
+        outside.close()
+        assert _found(store, "malleolus") == set()
+        assert _found(store, "inner ankle") == {"l4"}
+        with store.engine.begin():
+            pass  # any commit of the trainer
+        assert _found(store, "inner ankle") == {"l4"} and _found(store, "malleolus") == set()
+        _in_step(store)
+    finally:
+        store.close()
+
+
 def test_a_restored_backup_brings_its_own_index(tmp_path: Path) -> None:
     """Back up, reword the cards, restore: search finds the backup's words again, not the later ones."""
     path = tmp_path / "trainer.db"

@@ -25,7 +25,7 @@ from sqlmodel import Session, SQLModel
 from trainer.store import models
 from trainer.store.location import DEFAULT_PROFILE, DEFAULT_PROFILE_ID, SCHEMA_VERSION, read_only_uri, requested_database
 from trainer.store.models import Meta
-from trainer.store.text_index import create_text_index
+from trainer.store.text_index import bring_up_to_date, create_text_index
 
 
 OUR_TABLE_NAMES = frozenset(
@@ -160,6 +160,8 @@ def open_store(
     if parsed.get_backend_name() == "sqlite":
         on_file = path is not None and not read_only
         event.listen(engine, "connect", _sqlite_pragmas(on_file=on_file, busy_timeout_ms=busy_timeout_ms))
+        if not read_only:
+            event.listen(engine, "commit", _text_index_up_to_date)
     try:
         if read_only:
             _check_schema_to_read(engine, shown=shown)
@@ -482,6 +484,11 @@ def _write_version(connection: Connection, version: int) -> None:
     updated = connection.execute(table.update().where(table.c.key == "schema_version").values(value=str(version)))
     if updated.rowcount == 0:
         connection.execute(table.insert().values(key="schema_version", value=str(version)))
+
+
+def _text_index_up_to_date(connection: Connection) -> None:
+    """Before a commit: the cards whose text changed in the transaction, into the text index (SQLite)."""
+    bring_up_to_date(connection.connection.dbapi_connection)
 
 
 def _migrate_0_to_1(connection: Connection) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from trainer.store.quick import Sqlite3Executor
+from trainer.store.text_index import INDEX_TABLE, rebuild_text_index
 
 __all__ = ["SNAPSHOT_TABLES", "create_database", "dump", "open_snapshot"]
 
@@ -107,11 +108,9 @@ def _fill(connection: sqlite3.Connection, snapshot: Mapping[str, Any], replace: 
     """Create the snapshot's schema and rows on an empty database, in one transaction."""
     schema = snapshot["schema"]
     # Tables first, indexes once the rows are in: building an index at once is faster than
-    # growing it row by row (the result is the same database). Virtual tables, views and
-    # triggers come before the rows: the triggers fill what they keep (the text index) as the
-    # rows go in.
-    kinds = ("CREATE TABLE", "CREATE VIRTUAL TABLE", "CREATE VIEW", "CREATE TRIGGER")
-    before_rows = [statement for kind in kinds for statement in schema if statement.startswith(kind)]
+    # growing it row by row (the result is the same database). The same for the text index
+    # (a virtual table; its triggers come after the rows too), built from the rows at the end.
+    before_rows = [statement for statement in schema if statement.startswith("CREATE TABLE")]
     for statement in before_rows:
         connection.execute(statement)
     for table, content in snapshot["tables"].items():
@@ -127,6 +126,8 @@ def _fill(connection: sqlite3.Connection, snapshot: Mapping[str, Any], replace: 
     for statement in schema:
         if statement not in before_rows:
             connection.execute(statement)
+    if any(statement.startswith(f"CREATE VIRTUAL TABLE {INDEX_TABLE} ") for statement in schema):
+        rebuild_text_index(connection)
     connection.commit()
 
 

@@ -6,9 +6,11 @@ Over 100,000 cards that scan costs about 100 ms; an index of the text's trigrams
 three characters) finds the few cards holding a word in a few milliseconds (bench/bench_search.py).
 
 SQLite: `card_text`, an FTS5 table with the trigram tokenizer, external content (the text is not
-stored twice: it reads the view `card_text_source`), kept in step with `card` by three triggers,
-so every writer (import, re-import, retire, purge, a foreign-key cascade, a migration) keeps it
-without knowing it exists. The indexed text is each column as SQLite's `lower()` gives it (ASCII
+stored twice: it reads the view `card_text_source`). Three triggers on `card` list the cards
+whose text changes, so no writer (import, re-import, purge, a foreign-key cascade, a migration)
+needs to know about the index; the store writes the listed cards into it before each commit
+(`bring_up_to_date`), and a search finding cards listed (a writer other than the store) uses
+LIKE. The indexed text is each column as SQLite's `lower()` gives it (ASCII
 letters only, as LIKE folds them) followed by `char(31)`, and the tokenizer is case sensitive:
 a term lower-cased the same way then matches exactly where LIKE does, byte for byte. Terms of
 three characters or more are FTS5 phrases (quoted: `"`, `*`, AND, NEAR, `^`, `:` are plain
@@ -37,6 +39,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "INDEX_TABLE",
+    "STALE_TABLE",
+    "bring_up_to_date",
     "TextMatch",
     "check_text_index",
     "create_text_index",
@@ -75,6 +79,9 @@ def _indexed(row: str) -> str:
 
 _COLUMN_LIST = ", ".join(_COLUMNS)
 
+STALE_TABLE = "card_text_stale"
+"""Cards whose text changed since the index was last brought up to date (SQLite)."""
+
 _SQLITE_DDL = (
     f"CREATE VIEW IF NOT EXISTS {_SOURCE_VIEW} AS SELECT card.rowid AS card_rowid, "
     + ", ".join(f"{_indexed_column('card', column)} AS {column}" for column in _COLUMNS)
@@ -82,17 +89,57 @@ _SQLITE_DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {INDEX_TABLE} USING fts5({_COLUMN_LIST}, content='{_SOURCE_VIEW}', "
     "content_rowid='card_rowid', tokenize='trigram case_sensitive 1')",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {_TERMS_TABLE} USING fts5vocab({INDEX_TABLE}, 'row')",
+    # The row id of each card whose text changed, and the text the index holds for it (NULL: none,
+    # a new card); the first change of a card keeps what the index holds.
+    f"CREATE TABLE IF NOT EXISTS {STALE_TABLE} (card_rowid INTEGER PRIMARY KEY, {_COLUMN_LIST})",
     f"CREATE TRIGGER IF NOT EXISTS card_text_insert AFTER INSERT ON card BEGIN "
-    f"INSERT INTO {INDEX_TABLE} (rowid, {_COLUMN_LIST}) VALUES (new.rowid, {_indexed('new')}); END",
+    f"INSERT OR IGNORE INTO {STALE_TABLE} (card_rowid) VALUES (new.rowid); END",
     f"CREATE TRIGGER IF NOT EXISTS card_text_delete AFTER DELETE ON card BEGIN "
-    f"INSERT INTO {INDEX_TABLE} ({INDEX_TABLE}, rowid, {_COLUMN_LIST}) VALUES ('delete', old.rowid, {_indexed('old')}); END",
+    f"INSERT OR IGNORE INTO {STALE_TABLE} (card_rowid, {_COLUMN_LIST}) VALUES (old.rowid, {_indexed('old')}); END",
     f"CREATE TRIGGER IF NOT EXISTS card_text_update AFTER UPDATE OF {_COLUMN_LIST} ON card BEGIN "
-    f"INSERT INTO {INDEX_TABLE} ({INDEX_TABLE}, rowid, {_COLUMN_LIST}) VALUES ('delete', old.rowid, {_indexed('old')}); "
-    f"INSERT INTO {INDEX_TABLE} (rowid, {_COLUMN_LIST}) VALUES (new.rowid, {_indexed('new')}); END",
+    f"INSERT OR IGNORE INTO {STALE_TABLE} (card_rowid, {_COLUMN_LIST}) VALUES (old.rowid, {_indexed('old')}); END",
 )
-"""The SQLite index: its source view, the FTS5 table, its vocabulary and the triggers keeping it.
-An external-content index is keyed by the card's rowid, which SQLite keeps (VACUUM and the
-backup API included); `trainer check` compares the index with the cards."""
+"""The SQLite index: its source view, the FTS5 table, its vocabulary, and the list of changed
+cards with the triggers filling it. The triggers do not write the index itself: FTS5 writes its
+pending terms to disk at every statement that fires a trigger, so an import of 35,000 cards
+(one statement per card) took three times as long. The store brings the index up to date from
+the list in one go just before each commit (`bring_up_to_date`), in the same transaction. An
+external-content index is keyed by the card's rowid, which SQLite keeps (VACUUM and the backup
+API included); `trainer check` compares the index with the cards."""
+
+_UP_TO_DATE = (
+    f"INSERT INTO {INDEX_TABLE} ({INDEX_TABLE}, rowid, {_COLUMN_LIST}) "
+    f"SELECT 'delete', card_rowid, {_COLUMN_LIST} FROM {STALE_TABLE} WHERE prompt IS NOT NULL",
+    f"INSERT INTO {INDEX_TABLE} (rowid, {_COLUMN_LIST}) SELECT card_rowid, {_COLUMN_LIST} FROM {_SOURCE_VIEW} "
+    f"WHERE card_rowid IN (SELECT card_rowid FROM {STALE_TABLE})",
+    f"DELETE FROM {STALE_TABLE}",
+)
+"""The changed cards' old text out of the index, their current text (if they still exist) in."""
+
+_REBUILD = (f"INSERT INTO {INDEX_TABLE} ({INDEX_TABLE}) VALUES ('rebuild')", f"DELETE FROM {STALE_TABLE}")
+"""The whole index anew from the cards."""
+
+
+def bring_up_to_date(connection: Any) -> None:
+    """Write the changed cards' text into the index, in the connection's open transaction.
+
+    Called by the store just before each commit (a commit that changed no card costs one
+    lookup). A database without the index is left alone.
+
+    Args:
+        connection: The stdlib sqlite3 connection (the DBAPI connection under SQLAlchemy's).
+    """
+    import sqlite3
+
+    try:
+        changed = connection.execute(f"SELECT EXISTS (SELECT 1 FROM {STALE_TABLE})").fetchone()[0]
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):
+            return  # no index here (no FTS5 trigram tokenizer, or before the migration makes it)
+        raise
+    if changed:
+        for statement in _UP_TO_DATE:
+            connection.execute(statement)
 
 
 def create_text_index(connection: Connection) -> bool:
@@ -111,9 +158,8 @@ def create_text_index(connection: Connection) -> bool:
     if connection.dialect.name == "sqlite":
         if not _sqlite_has_trigram(connection):
             return False
-        for statement in _SQLITE_DDL:
+        for statement in (*_SQLITE_DDL, *_REBUILD):
             connection.exec_driver_sql(statement)
-        connection.exec_driver_sql(f"INSERT INTO {INDEX_TABLE} ({INDEX_TABLE}) VALUES ('rebuild')")
         return True
     if connection.dialect.name == "postgresql":
         try:
@@ -179,9 +225,8 @@ def rebuild_text_index(connection: Any) -> None:
     Args:
         connection: A stdlib sqlite3 connection to the database (the caller commits).
     """
-    for statement in _SQLITE_DDL:
+    for statement in (*_SQLITE_DDL, *_REBUILD):
         connection.execute(statement)
-    connection.execute(f"INSERT INTO {INDEX_TABLE} ({INDEX_TABLE}) VALUES ('rebuild')")
 
 
 @dataclass(frozen=True)
@@ -214,8 +259,8 @@ def text_match(executor: Executor, terms: Sequence[Term]) -> TextMatch | None:
         terms: A query's terms, all of them (positions count from 0).
     """
     present = executor.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name", {"name": INDEX_TABLE})
-    if not present:
-        return None
+    if not present or executor.rows(f"SELECT EXISTS (SELECT 1 FROM {STALE_TABLE})", {})[0][0]:
+        return None  # no index; or cards changed by a writer other than the store: LIKE is exact
     answered: set[int] = set()
     positive: list[str] = []
     excluded: list[str] = []
