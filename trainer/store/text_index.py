@@ -9,8 +9,8 @@ SQLite: `card_text`, an FTS5 table with the trigram tokenizer, external content 
 stored twice: it reads the view `card_text_source`). Three triggers on `card` list the cards
 whose text changes, so no writer (import, re-import, purge, a foreign-key cascade, a migration)
 needs to know about the index; the store writes the listed cards into it before each commit
-(`bring_up_to_date`), and a search finding cards listed (a writer other than the store) uses
-LIKE. The indexed text is each column as SQLite's `lower()` gives it (ASCII
+(`bring_up_to_date`). While cards are listed (changed by another program, not yet written in),
+search uses LIKE. The indexed text is each column as SQLite's `lower()` gives it (ASCII
 letters only, as LIKE folds them) followed by `char(31)`, and the tokenizer is case sensitive:
 a term lower-cased the same way then matches exactly where LIKE does, byte for byte. Terms of
 three characters or more are FTS5 phrases (quoted: `"`, `*`, AND, NEAR, `^`, `:` are plain
@@ -162,10 +162,12 @@ def create_text_index(connection: Connection) -> bool:
             connection.exec_driver_sql(statement)
         return True
     if connection.dialect.name == "postgresql":
+        from sqlalchemy.exc import DBAPIError
+
         try:
-            with connection.begin_nested():
+            with connection.begin_nested():  # a refusal must not end the migration's transaction
                 connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        except Exception:  # noqa: BLE001 - any refusal (no contrib package, no right): ILIKE scans as before
+        except DBAPIError:  # no contrib package on the server, or no right to create it: ILIKE scans as before
             return False
         connection.exec_driver_sql(
             f"CREATE INDEX IF NOT EXISTS {_PG_INDEX} ON card USING gin "
