@@ -35,6 +35,8 @@ CACHE = Path(tempfile.gettempdir()) / "dermatome-trainer-bench" / f"search-s{SCH
 QUERIES = (
     ("text (rare)", "\"question 4242:\""),
     ("text (common)", "area 12"),
+    ("word (rare)", "4242"),
+    ("word (common)", "supplies"),
     ("state is:due", "is:due"),
     ("state is:suspended", "is:suspended"),
     ("state is:new", "is:new"),

@@ -154,7 +154,7 @@ def restore(ctx: click.Context, file: Path, yes: bool, db: str | None) -> None:
 
     fail = _fail("restore")
     database = _database_file(ctx, db, fail)
-    report = check_database(file)
+    report = check_database(file, text_index=False)
     if not report.ok:
         fail(f"{file} cannot be restored: {' '.join(report.lines[1:2])} The current database was left untouched.")
     if not yes:
@@ -172,14 +172,18 @@ def restore(ctx: click.Context, file: Path, yes: bool, db: str | None) -> None:
 
 
 @click.command("check")
+@click.option("--repair", is_flag=True, help="Rebuild the index of the cards' text (Browse's search) from the cards first.")
 @_db_option
 @click.pass_context
-def check(ctx: click.Context, db: str | None) -> None:
+def check(ctx: click.Context, repair: bool, db: str | None) -> None:
     """Check the database for damage (SQLite's full integrity check) and say what was found."""
-    from trainer.store.backup import check_database
+    from trainer.store.backup import BackupError, check_database
 
     fail = _fail("check")
-    report = check_database(_database_file(ctx, db, fail))
+    try:
+        report = check_database(_database_file(ctx, db, fail), repair=repair)
+    except BackupError as error:
+        fail(error.message)
     for line in report.lines:
         click.echo(line)
     sys.exit(0 if report.ok else 1)

@@ -159,6 +159,36 @@ class TestCli:
         assert "has problems" in result.output and "damaged" in result.output
         assert "Traceback" not in result.output
 
+    def test_check_finds_a_stale_text_index_and_repair_rebuilds_it(self, database: Path) -> None:
+        """An index that lost the cards' text (search finds nothing) is reported; --repair brings the cards back."""
+
+        def found() -> int:
+            result = CliRunner().invoke(main, ["--db", str(database), "cards", "search", "supplies", "--json"])
+            assert result.exit_code == 0, result.output
+            return len(json.loads(result.stdout))
+
+        assert found() == 5
+        connection = sqlite3.connect(database)
+        connection.execute("INSERT INTO card_text (card_text) VALUES ('delete-all')")  # the cards stay
+        connection.commit()
+        connection.close()
+        assert found() == 0
+        result = CliRunner().invoke(main, ["--db", str(database), "check"])
+        assert result.exit_code == 1
+        assert result.output.splitlines() == [
+            f"{database} has a problem.",
+            "The index of the cards' text does not match the cards (Browse's text search may miss cards "
+            "or find the wrong ones); `trainer check --repair` rebuilds it.",
+        ]
+        result = CliRunner().invoke(main, ["--db", str(database), "check", "--repair"])
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines()[:2] == [
+            f"{database} is sound: no damage found.",
+            "The index of the cards' text was rebuilt from the cards.",
+        ]
+        assert found() == 5
+        assert CliRunner().invoke(main, ["--db", str(database), "check"]).exit_code == 0
+
     def test_cards_search_json_and_a_bad_query(self, database: Path) -> None:
         result = CliRunner().invoke(main, ["--db", str(database), "cards", "search", "root:L5", "--json"])
         assert result.exit_code == 0, result.output

@@ -25,6 +25,7 @@ from trainer.store import snapshot as store_snapshot
 from trainer.store.db import Store, open_store, resolve_db_url
 from trainer.store.readers import Reader, SqlAlchemyExecutor
 from trainer.store.snapshot import dump, open_snapshot
+from trainer.store.text_index import check_text_index
 from trainer.study import snapshot as snapshot_module
 from trainer.study.decks import ensure_builtin_deck
 from trainer.study.overview import home_overview
@@ -92,9 +93,18 @@ def test_every_new_card_comes_in_the_same_order(imported: Store) -> None:
 
 
 def _all_tables(path: Path) -> tuple[str, ...]:
+    """The ordinary tables (not the text index's virtual table and the tables FTS5 keeps for it)."""
     with sqlite3.connect(path) as connection:
-        rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        return tuple(sorted(row[0] for row in rows))
+        rows = connection.execute("PRAGMA table_list")
+        return tuple(sorted(row[1] for row in rows if row[2] == "table" and not row[1].startswith("sqlite_")))
+
+
+def _text_index_problem(path: Path) -> str | None:
+    connection = sqlite3.connect(path)
+    try:
+        return check_text_index(connection)
+    finally:
+        connection.close()
 
 
 class TestTheDatabaseAFirstRunWrites:
@@ -112,6 +122,8 @@ class TestTheDatabaseAFirstRunWrites:
         made_profiles = made["tables"].pop("profile")["rows"]
         real_profiles = real["tables"].pop("profile")["rows"]
         assert made == real
+        # The text index, filled by its triggers as the rows went in, holds exactly the cards.
+        assert _text_index_problem(path) is None
         ((made_id, made_name, made_pseudonym, _),) = made_profiles
         ((real_id, real_name, real_pseudonym, _),) = real_profiles
         assert (made_id, made_name) == (real_id, real_name)

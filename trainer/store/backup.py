@@ -29,6 +29,7 @@ __all__ = [
     "check_database",
     "copy_database",
     "make_backup",
+    "repair_text_index",
     "restore_backup",
 ]
 
@@ -182,20 +183,75 @@ def _inspect(path: Path) -> tuple[list[str], int | None]:
         connection.close()
 
 
-def check_database(path: Path) -> CheckReport:
-    """Run SQLite's full integrity check and the foreign-key check; say what was found in plain words."""
+def check_database(path: Path, *, text_index: bool = True, repair: bool = False) -> CheckReport:
+    """Run SQLite's full integrity check and the foreign-key check; say what was found in plain words.
+
+    Args:
+        path: The database file.
+        text_index: Also compare the index of the cards' text with the cards (FTS5 runs that
+            check as a write it rolls back: the file must be writable; skipped if it is not).
+            Restore leaves it out: a file with a stale index is still a sound backup.
+        repair: First rebuild that index from the cards (a sound database of this version or
+            an older one only).
+
+    Raises:
+        BackupError: `repair` could not write the file.
+    """
     if not path.is_file():
         return CheckReport(ok=False, lines=[f"No database at {path}."])
     problems, version = _inspect(path)
     if problems:
         return CheckReport(ok=False, lines=[f"{path} has problems.", *problems, "Restore a backup with `trainer restore FILE`."])
+    repaired = []
+    if repair and version is not None and version <= SCHEMA_VERSION:
+        repair_text_index(path)
+        repaired = ["The index of the cards' text was rebuilt from the cards."]
+    stale = _text_index_problem(path) if text_index else None
+    if stale is not None:
+        return CheckReport(ok=False, lines=[f"{path} has a problem.", *repaired, stale])
     size = path.stat().st_size
-    lines = [f"{path} is sound: no damage found.", f"Schema version {version}; {size / 1_048_576:.1f} MB."]
+    lines = [f"{path} is sound: no damage found.", *repaired, f"Schema version {version}; {size / 1_048_576:.1f} MB."]
     if version is not None and version > SCHEMA_VERSION:
         lines.append(f"It was written by a newer Dermatome Trainer (this version reads up to schema {SCHEMA_VERSION}).")
     found = backups(path)
     lines.append(f"{len(found)} automatic backup(s) in {backup_dir(path)}." if found else "No automatic backups yet.")
     return CheckReport(ok=True, lines=lines)
+
+
+def _text_index_problem(path: Path) -> str | None:
+    """A sentence if the text index does not hold exactly the cards' text; None if it does, or
+    if it cannot be checked here (a read-only file, a SQLite without FTS5)."""
+    from trainer.store.text_index import check_text_index
+
+    try:
+        connection = sqlite3.connect(path, timeout=5)
+    except sqlite3.Error:
+        return None
+    try:
+        return check_text_index(connection)
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+
+
+def repair_text_index(path: Path) -> None:
+    """Rebuild the index of the cards' text from the cards (and make it, if it is missing).
+
+    Raises:
+        BackupError: The file cannot be written, or this SQLite has no FTS5 trigram tokenizer.
+    """
+    from trainer.store.text_index import rebuild_text_index
+
+    try:
+        connection = sqlite3.connect(path, timeout=5)
+        try:
+            rebuild_text_index(connection)
+            connection.commit()
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        raise BackupError(f"Could not rebuild the index of the cards' text in {path}: {error}.") from error
 
 
 def restore_backup(database: Path, source: Path, *, now: datetime) -> Path | None:

@@ -25,6 +25,7 @@ from sqlmodel import Session, SQLModel
 from trainer.store import models
 from trainer.store.location import DEFAULT_PROFILE, DEFAULT_PROFILE_ID, SCHEMA_VERSION, read_only_uri, requested_database
 from trainer.store.models import Meta
+from trainer.store.text_index import bring_up_to_date, create_text_index
 
 
 OUR_TABLE_NAMES = frozenset(
@@ -159,6 +160,8 @@ def open_store(
     if parsed.get_backend_name() == "sqlite":
         on_file = path is not None and not read_only
         event.listen(engine, "connect", _sqlite_pragmas(on_file=on_file, busy_timeout_ms=busy_timeout_ms))
+        if not read_only:
+            event.listen(engine, "commit", _text_index_up_to_date)
     try:
         if read_only:
             _check_schema_to_read(engine, shown=shown)
@@ -483,6 +486,11 @@ def _write_version(connection: Connection, version: int) -> None:
         connection.execute(table.insert().values(key="schema_version", value=str(version)))
 
 
+def _text_index_up_to_date(connection: Connection) -> None:
+    """Before a commit: the cards whose text changed in the transaction, into the text index (SQLite)."""
+    bring_up_to_date(connection.connection.dbapi_connection)
+
+
 def _migrate_0_to_1(connection: Connection) -> None:
     """Pre-release databases (schema 0) lack some tables and indexes; add the shared ones missing.
 
@@ -621,6 +629,19 @@ def _migrate_6_to_7(connection: Connection) -> None:
         connection.exec_driver_sql("CREATE INDEX ix_card_root ON card (answer_root, deck_id, position, id, retired_at)")
 
 
+def _migrate_7_to_8(connection: Connection) -> None:
+    """Add the index of the cards' text (Browse's free-text search), filled from the cards present,
+    and `ix_card_retired`, the partial index of retired cards (text search leaves them out).
+
+    SQLite: an FTS5 trigram table with the triggers that keep it; PostgreSQL: a pg_trgm GIN index
+    (`trainer.store.text_index`). Where neither can be made (no FTS5 trigram tokenizer, the
+    extension refused), nothing is added and text search scans as before.
+    """
+    if "ix_card_retired" not in {index["name"] for index in inspect(connection).get_indexes("card")}:
+        connection.exec_driver_sql(f"CREATE INDEX ix_card_retired ON card (retired_at) WHERE {models.RETIRED}")
+    create_text_index(connection)
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
@@ -629,6 +650,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
     6: _migrate_6_to_7,
+    7: _migrate_7_to_8,
 }
 """`MIGRATIONS[n]` takes a database from schema n to n + 1 (inside one transaction)."""
 
@@ -666,6 +688,7 @@ def _prepare_schema(engine: Engine, *, path: Path | None, now: Callable[[], date
     with engine.begin() as connection:
         if version is None:
             SQLModel.metadata.create_all(connection, tables=_our_tables())
+            create_text_index(connection)
             _insert_default_profile(connection)
         else:
             if path is not None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SCHEMA_VERSION = 7
-"""The schema this code writes and reads. 7 adds the partial index of marked card states (Browse's
-rare states); 6 adds `statscache` (how far the statistics cache holds the
+SCHEMA_VERSION = 8
+"""The schema this code writes and reads. 8 adds the index of the cards' text (Browse's free-text
+search: SQLite FTS5 trigrams kept by triggers, or pg_trgm); 7 adds the partial index of marked card
+states (Browse's rare states); 6 adds `statscache` (how far the statistics cache holds the
 log, kept by the log's writers); 5 adds a card's burial and flag (per profile); 4 the mixed
 new-card order (`cardstate.new_rank`); 3 exam attempts and their answers, and the statistics cache;
 2 profiles (a student per profile); 1 is the first release's baseline; 0 is a pre-release layout."""

@@ -120,6 +120,10 @@ class Source(SQLModel, table=True):
 
 # The content of a card as last imported. Never deleted: a card missing from its deck is retired
 # (`retired_at` set), so its reviews keep their foreign key and the history stays whole.
+RETIRED = "retired_at IS NOT NULL"
+"""The cards `ix_card_retired` holds."""
+
+
 class Card(SQLModel, table=True):
     """A stored card (the content; progress lives in CardState)."""
 
@@ -131,6 +135,9 @@ class Card(SQLModel, table=True):
         Index("ix_card_order", "deck_id", "position", "id", "retired_at"),
         # Browse's `root:` (schema 7), covering deck order, so a root's cards are found without the table.
         Index("ix_card_root", "answer_root", "deck_id", "position", "id", "retired_at"),
+        # The retired cards (schema 8), few: text search counts the matches of the text index
+        # that are not among them. Partial: active cards are not in it.
+        Index("ix_card_retired", "retired_at", sqlite_where=text(RETIRED), postgresql_where=text(RETIRED)),
     )
 
     id: str = Field(primary_key=True, max_length=120)

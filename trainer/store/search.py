@@ -4,6 +4,12 @@ The query syntax is parsed (purely) by `trainer.content.query`; here each term b
 condition over a profile's card states joined to their cards, all terms ANDed. The SQL is plain
 text run through a readers `Executor`, like the queue's reads, so it is portable. Retired cards
 are never found (they are not in any deck any more).
+
+Free text is a LIKE (PostgreSQL: ILIKE) over the prompt, the answer and the explanation. In
+SQLite the index of `trainer.store.text_index` answers the terms it can instead: it counts the
+cards holding the text first, and a text in few cards is looked up through it, while a text in
+many is left to LIKE, which reaches the page's last card in deck order sooner than the index lists
+them all. PostgreSQL's planner uses its trigram index for ILIKE by itself.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Any
 
 from trainer.content.query import Query, Term, region_roots
 from trainer.store.readers import Executor, _in, as_day, as_instant
+from trainer.store.text_index import excluded_condition, match_condition, match_count_sql, text_match, worth_counting
 
 __all__ = ["SORTS", "HistoryRow", "SearchRow", "SearchResult", "card_history", "missed_since", "search_cards"]
 
@@ -60,13 +67,15 @@ total); beyond, it counts the rest with a second query."""
 _MANY = 12_000
 """Above this many matching card states, deck order scans the cards (ix_card_order) and stops at
 the page's last card; up to it, the states found through an index are joined to their cards and
-sorted, which reads far fewer rows (bench_search.py)."""
+sorted, which reads far fewer rows (bench_search.py). Text with other terms: up to this many
+cards hold the text, its condition is the text index's; beyond, LIKE's."""
 
 _TEXT_COLUMNS = ("card.prompt", "card.answer", "card.explanation")
 
 _FEW = 3000
 """Up to this many matching card states, deck order looks their cards up one by one; beyond it,
-scanning the cards in deck order against the set of states is cheaper (bench_search.py)."""
+scanning the cards in deck order against the set of states is cheaper (bench_search.py). The
+same for a text alone: up to this many cards hold it, they are looked up through the index."""
 
 _CARD_FIELDS = frozenset({"text", "root", "region", "tag", "deck"})
 """Terms answered by the card table alone; the others (is:, flag:) by the card's state."""
@@ -164,17 +173,48 @@ def search_cards(
         limit: At most this many rows are returned (`total` counts them all).
     """
     params: dict[str, Any] = {"profile": profile_id, "today": today, "limit": limit}
+    sqlite = getattr(executor, "dialect", "sqlite") == "sqlite"
     # Case-insensitive matching: SQLite's LIKE already is (for ASCII), and calling lower() on
-    # every column of 100,000 cards doubles the search time; PostgreSQL needs ILIKE.
-    like = "LIKE" if getattr(executor, "dialect", "sqlite") == "sqlite" else "ILIKE"
-    on_card = ["card.retired_at IS NULL"]
-    on_state = ["cardstate.profile_id = :profile"]
-    for index, term in enumerate(query.terms):
-        (on_card if term.field in _CARD_FIELDS else on_state).append(_condition(term, index, params, like))
+    # every column of 100,000 cards doubles the search time; PostgreSQL needs ILIKE (which its
+    # trigram index, when there is one, serves by itself).
+    like = "LIKE" if sqlite else "ILIKE"
     driver, order = SORTS[sort]
     if descending:
         order = ", ".join(f"{part} DESC" for part in order.split(", "))
+    indexed = text_match(executor, query.terms) if sqlite else None
+    text_total: int | None = None
+    if indexed is not None:
+        if indexed.impossible:
+            return SearchResult(rows=[], total=0)
+        excluded = [f"text_not{i}" for i in range(len(indexed.excluded))]
+        params.update(zip(excluded, indexed.excluded, strict=True))
+        if worth_counting(executor, indexed):
+            # The index counts the active cards holding the text: the total of a text-only query,
+            # and for any query whether its text is rare enough to be looked up through the index.
+            params["text"] = indexed.match
+            text_total = int(executor.rows(match_count_sql("text", excluded), params)[0][0])
+            if text_total == 0:
+                return SearchResult(rows=[], total=0)
+    text_only = text_total is not None and indexed is not None and len(indexed.terms) == len(query.terms)
+    # A text found in many cards: LIKE, testing the cards in order, reaches the page's last card
+    # sooner than the index lists them all (then it is only used to count them, above).
+    looked_up = text_total is not None and text_total <= (_FEW if text_only and driver == "card" else _MANY)
+    on_card = ["card.retired_at IS NULL"]
+    on_state = ["cardstate.profile_id = :profile"]
+    for index, term in enumerate(query.terms):
+        if indexed is not None and index in indexed.terms and (term.negated or looked_up):
+            continue  # a condition on the index, below
+        (on_card if term.field in _CARD_FIELDS else on_state).append(_condition(term, index, params, like))
+    if indexed is not None:
+        on_card += [excluded_condition(name) for name in excluded]
+        if looked_up:
+            on_card.append(match_condition("text"))
     card_where = " AND ".join(on_card)
+    if text_only and text_total is not None and driver == "card":
+        # Text alone, in deck order: the total is known; the page is the index's cards sorted, or
+        # (a common text) the cards in order up to the page's last match.
+        ids_sql = f"SELECT card.id AS found_id FROM card WHERE {card_where} ORDER BY {order} LIMIT :limit"
+        return _page(executor, ids_sql, order, params, text_total, today)
     state_where = " AND ".join(on_state)
     # `+` on the profile: a set of card states is read by scanning the table (small rows), not
     # through an index on the profile with one table lookup per row (three times slower).
@@ -185,7 +225,7 @@ def search_cards(
         # The states come from an index: count them with their cards (all terms), and page from
         # them unless they are many (then the deck-order scan below stops sooner).
         states = "cardstate"
-        if getattr(executor, "dialect", "sqlite") == "sqlite" and any(_indexed(t, _MARKS) for t in state_terms_all):
+        if sqlite and any(_indexed(t, _MARKS) for t in state_terms_all):
             # Without ANALYZE statistics SQLite's planner cannot tell that the partial index is
             # small, and walks a full index of the profile instead (40 times slower).
             states = "cardstate INDEXED BY ix_cardstate_marked"

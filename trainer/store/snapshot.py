@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from trainer.store.quick import Sqlite3Executor
+from trainer.store.text_index import INDEX_TABLE, rebuild_text_index
 
 __all__ = ["SNAPSHOT_TABLES", "create_database", "dump", "open_snapshot"]
 
@@ -44,13 +45,16 @@ def dump(path: Path, *, tables: tuple[str, ...] = SNAPSHOT_TABLES) -> dict[str, 
     """
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
+        # A virtual table's shadow tables are made by the virtual table itself (FTS5's data...).
+        shadows = {row[1] for row in connection.execute("PRAGMA table_list") if row[2] == "shadow"}
         schema = [
-            row[0]
+            row[1]
             for row in connection.execute(
                 # Tables, then indexes, each by name: SQLAlchemy creates indexes in no fixed order.
-                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+                "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
                 "ORDER BY type <> 'table', name"
             )
+            if row[0] not in shadows
         ]
         dumped: dict[str, Any] = {}
         for table in tables:
@@ -100,13 +104,19 @@ def create_database(path: Path, snapshot: Mapping[str, Any], *, replace: Mapping
     return True
 
 
-def _fill(connection: sqlite3.Connection, snapshot: Mapping[str, Any], replace: Mapping[tuple[str, str], Any]) -> None:
-    """Create the snapshot's schema and rows on an empty database, in one transaction."""
+def _fill(
+    connection: sqlite3.Connection, snapshot: Mapping[str, Any], replace: Mapping[tuple[str, str], Any], *, text_index: bool = True
+) -> None:
+    """Create the snapshot's schema and rows on an empty database, in one transaction; without
+    `text_index`, leave out the index of the cards' text (its virtual tables, view and triggers)."""
     schema = snapshot["schema"]
+    if not text_index:
+        schema = [statement for statement in schema if not statement.startswith(_TEXT_INDEX_KINDS)]
     # Tables first, indexes once the rows are in: building an index at once is faster than
-    # growing it row by row (the result is the same database).
-    tables = [statement for statement in schema if statement.startswith("CREATE TABLE")]
-    for statement in tables:
+    # growing it row by row (the result is the same database). The same for the text index
+    # (a virtual table; its triggers come after the rows too), built from the rows at the end.
+    before_rows = [statement for statement in schema if statement.startswith("CREATE TABLE")]
+    for statement in before_rows:
         connection.execute(statement)
     for table, content in snapshot["tables"].items():
         columns = content["columns"]
@@ -119,23 +129,31 @@ def _fill(connection: sqlite3.Connection, snapshot: Mapping[str, Any], replace: 
         marks = ", ".join("?" for _ in columns)
         connection.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)  # noqa: S608
     for statement in schema:
-        if statement not in tables:
+        if statement not in before_rows:
             connection.execute(statement)
+    if any(statement.startswith(f"CREATE VIRTUAL TABLE {INDEX_TABLE} ") for statement in schema):
+        rebuild_text_index(connection)
     connection.commit()
+
+
+_TEXT_INDEX_KINDS = ("CREATE VIRTUAL TABLE", "CREATE VIEW", "CREATE TRIGGER")
+"""The statements of the text index's parts (the only virtual tables, views and triggers)."""
 
 
 def open_snapshot(snapshot: Mapping[str, Any]) -> Sqlite3Executor:
     """The snapshot rebuilt in an in-memory database, for `trainer.store.readers.Reader`.
 
-    The same DDL (indexes included) and the rows in the same order as the file it was dumped
-    from, so SQLite plans and returns the first screen's reads as it would on that file.
+    The same DDL (indexes included, but for the text index) and the rows in the same order as the
+    file it was dumped from, so SQLite plans and returns the first screen's reads as it would on that file.
 
     Raises:
         sqlite3.Error, KeyError, TypeError: The snapshot is not what `dump` writes.
     """
     connection = sqlite3.connect(":memory:", check_same_thread=False)
     try:
-        _fill(connection, snapshot, {})
+        # Without the text index: the first screen searches nothing, and building it would cost
+        # more than the rest (a search here would scan with LIKE: the same cards).
+        _fill(connection, snapshot, {}, text_index=False)
     except BaseException:
         connection.close()
         raise
