@@ -76,7 +76,11 @@ class LabelledRows(Visual):
 
     def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
         """The wrapped lines as strips (Visual protocol)."""
-        return Content("\n").join(self.lines(width)).render_strips(width, height, style, options)
+        lines = self.lines(width)
+        if options.selection is not None:  # the mouse is selecting text: let Content draw the highlight
+            return Content("\n").join(lines).render_strips(width, height, style, options)
+        # Already wrapped to the width: each line straight to segments, not wrapped a second time.
+        return [Strip(line.render_segments(style), line.cell_length) for line in lines[:height]]
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
         """As wide as the container: the rows wrap to it (Visual protocol)."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
 from textual import events
+from textual.content import Content
 from textual.widget import Widget
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ class KeyBar(Widget):
         super().__init__(id=id)
         self._keys: list[ShownKey] = []
         self._drawn: tuple[object, ...] | None = None
+        self._renders: dict[tuple[object, ...], tuple[Content, list[ShownKey], bool]] = {}
         """What the latest render drew the keys from (see `_bindings_changed`)."""
         self.cut_off = False
         """True when the latest render did not fit the width (keys at the right were cut)."""
@@ -98,8 +100,26 @@ class KeyBar(Widget):
         """What the bar showed at its latest render: (key as shown, description, enabled), left to right."""
         return [(key.display, key.description, key.enabled) for key in self._keys]
 
-    def render(self) -> Text:
-        """The keys of the screen's shown bindings, one entry per action, the palette's on the right."""
+    def render(self) -> Content:
+        """The keys of the screen's shown bindings, one entry per action, the palette's on the right.
+
+        A screen shows a handful of key sets (typing, grading, ...), so each drawing is kept, by
+        keys, width and theme: most renders after the first few cards cost one dictionary lookup.
+        """
+        signature = self._signature()
+        cache_key = (signature, self.size.width, self.app.theme)
+        drawn = self._renders.get(cache_key)
+        if drawn is None:
+            if len(self._renders) > 32:
+                self._renders.clear()
+            text, keys, cut_off = self._draw()
+            drawn = self._renders[cache_key] = (Content.from_rich_text(text, console=self.app.console), keys, cut_off)
+        content, self._keys, self.cut_off = drawn
+        self._drawn = signature
+        return content
+
+    def _draw(self) -> tuple[Text, list[ShownKey], bool]:
+        """Draw the bar: its text, the keys where they are, and whether keys at the right were cut."""
         app = self.app
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
@@ -125,7 +145,7 @@ class KeyBar(Widget):
             display, start = app.get_key_display(binding), len(text)
             text.append_text(entry(f" {display} ", f"{binding.description} " if binding.description else "", enabled))
             keys.append(ShownKey(start, len(text), binding.key, display, binding.description, enabled))
-        self.cut_off = len(text) > self.size.width
+        cut_off = len(text) > self.size.width
         if palette is not None:
             # As Footer draws it: docked right after a thin rule, one cell from the edge.
             binding, enabled = palette
@@ -138,9 +158,7 @@ class KeyBar(Widget):
                 start = len(text)
                 text.append_text(piece)
                 keys.append(ShownKey(start, len(text), binding.key, display, binding.description, enabled))
-        self._keys = keys
-        self._drawn = self._signature()
-        return text
+        return text, keys, cut_off
 
     def on_click(self, event: events.Click) -> None:
         """A click on a key presses it (a greyed-out key only rings the bell)."""
