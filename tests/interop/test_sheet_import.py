@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from trainer.cli import main
 from trainer.content.generate import load_compiled_deck
-from trainer.store import decks_repo
+from trainer.store import decks_repo, repo
 from trainer.store.models import Card, CardState
 from trainer.store.db import open_store
 from trainer.study.review import open_session
