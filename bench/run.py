@@ -6,8 +6,9 @@ Figures (milliseconds unless the key says otherwise; each the median of several 
 
 - `first_card_ms`, `bare_textual_ms`: launch -> first card on screen, and a bare Textual app's
   label, in tmux, interleaved in the same run (bench/bench_launch.py); `first_run_ms`: the same on
-  a fresh database; `keypress_feedback_ms`: answer key -> feedback on screen; `enter_next_card_ms`:
-  Enter -> the answer recorded and the next card on screen.
+  a fresh database; `keypress_feedback_ms`: answer key -> feedback written to the terminal;
+  `bare_keypress_ms`: the bare app's key -> its label rewritten, timed the same way;
+  `enter_next_card_ms`: Enter -> the answer recorded and the next card written.
 - `answer_next_ms_median_100k`: in process, `StudySession.answer()` (commit included) then
   `next_card()`, on a synthetic collection of 100,000 cards and 1,000,000 reviews over two years
   with 3 profiles (bench/collection.py); `queue_build_ms_100k`: a fresh store and session up to the
