@@ -39,20 +39,30 @@ LONDON = ZoneInfo("Europe/London")
 """The student's zone in most tests (has DST, and is UTC in winter)."""
 
 
-def make_card(deck_id: str, fact: str, *, template: str = "keypoint-to-root", root: str = "L4", siblings: tuple[str, ...] = ()) -> Card:
-    """A typed-root card about `fact`."""
+def make_card(
+    deck_id: str,
+    fact: str,
+    *,
+    template: str = "keypoint-to-root",
+    root: str = "L4",
+    siblings: tuple[str, ...] = (),
+    prompt: str | None = None,
+    explanation: str | None = None,
+    tags: tuple[str, ...] = ("lumbar",),
+) -> Card:
+    """A typed-root card about `fact` (the prompt and explanation say so unless given)."""
     return Card(
         id=card_id(deck_id, template, fact),
         deck_id=deck_id,
         template=template,
         fact_key=fact,
         kind=CardKind.TYPED_ROOT,
-        prompt=f"Which root supplies {fact}?",
+        prompt=f"Which root supplies {fact}?" if prompt is None else prompt,
         answer=root,
         accepted=(root,),
-        explanation=f"{fact} is {root}.",
+        explanation=f"{fact} is {root}." if explanation is None else explanation,
         sources=("SRC",),
-        tags=("lumbar",),
+        tags=tags,
         siblings=siblings,
         answer_root=root,
     )

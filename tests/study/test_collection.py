@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from trainer.clock import FixedClock
-from trainer.content.cards import Card, CardKind, CompiledDeck, DeckInfo, SourceRef, card_id
+from trainer.content.cards import Card, CompiledDeck, DeckInfo, SourceRef
 from trainer.content.query import QueryError, parse_query, region_roots
 from trainer.store.models import CardState
 from trainer.study.collection import (
@@ -20,24 +20,11 @@ from trainer.study.collection import (
 )
 from trainer.study.review import open_session
 
-from ..conftest import LONDON
+from ..conftest import LONDON, make_card
 
 
 def _card(deck: str, key: str, root: str, tags: tuple[str, ...], prompt: str) -> Card:
-    return Card(
-        id=card_id(deck, "t", key),
-        deck_id=deck,
-        template="t",
-        fact_key=key,
-        kind=CardKind.TYPED_ROOT,
-        prompt=prompt,
-        answer=root,
-        accepted=(root,),
-        explanation=f"The answer is {root}.",
-        sources=("SRC",),
-        tags=tags,
-        answer_root=root,
-    )
+    return make_card(deck, key, template="t", root=root, prompt=prompt, explanation=f"The answer is {root}.", tags=tags)
 
 
 CARDS = {

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import text
 
 from trainer.clock import FixedClock
-from trainer.content.cards import Card, CardKind, CompiledDeck, DeckInfo, SourceRef, card_id
+from trainer.content.cards import Card, CompiledDeck, DeckInfo, SourceRef
 from trainer.content.query import parse_query
 from trainer.store import search as search_sql
 from trainer.store import text_index
@@ -32,7 +32,7 @@ from trainer.study.collection import search
 from trainer.study.deck_admin import remove_deck
 from trainer.study.decks import import_compiled_deck
 
-from ..conftest import LONDON
+from ..conftest import LONDON, make_card
 
 CLOCK = FixedClock(datetime(2026, 1, 10, 12, 0, tzinfo=UTC), tz=LONDON)
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
@@ -40,20 +40,7 @@ V7 = Path(__file__).resolve().parents[1] / "data" / "db" / "schema-v7.db"
 
 
 def _card(deck: str, key: str, root: str, prompt: str, explanation: str) -> Card:
-    return Card(
-        id=card_id(deck, "t", key),
-        deck_id=deck,
-        template="t",
-        fact_key=key,
-        kind=CardKind.TYPED_ROOT,
-        prompt=prompt,
-        answer=root,
-        accepted=(root,),
-        explanation=explanation,
-        sources=("SRC",),
-        tags=("text",),
-        answer_root=root,
-    )
+    return make_card(deck, key, template="t", root=root, prompt=prompt, explanation=explanation, tags=("text",))
 
 
 CARDS = {
