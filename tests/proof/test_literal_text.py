@@ -30,7 +30,7 @@ from trainer.tui.app import make_app
 from trainer.tui.literal import display_text
 from trainer.tui.screens.review import ReviewScreen
 
-from ..tui.helpers import settle, text_of
+from ..tui.helpers import feedback_of, settle, text_of
 
 DECK = "literal-fuzz"
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
@@ -78,7 +78,7 @@ async def _review(path: Path, cards: list[Card]) -> list[tuple[str, str]]:
             assert isinstance(app.screen, ReviewScreen)
             await pilot.press("L", "4", "enter")
             await settle(pilot)
-            shown.append((text_of(app, "#card-prompt"), text_of(app, "#fb-explanation")))
+            shown.append((text_of(app, "#card-prompt"), feedback_of(app).explanation))
             await pilot.press("enter")
             await settle(pilot)
     return shown

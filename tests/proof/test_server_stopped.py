@@ -52,7 +52,7 @@ async def test_the_review_screen_keeps_a_refused_answer_on_screen_and_records_it
     from trainer.tui.screens.review import ReviewScreen
 
     from ..tui.conftest import CHOICE, DECK_ID, NOW, TEST_DECK, TYPED
-    from ..tui.helpers import settle, text_of
+    from ..tui.helpers import feedback_of, settle, text_of
 
     store = open_store(pg_url)
     try:
@@ -81,7 +81,7 @@ async def test_the_review_screen_keeps_a_refused_answer_on_screen_and_records_it
         assert text_of(app, "#status").startswith("✓ Recorded grade 5")
         await pilot.press("2")  # the choice card answered right: its feedback is on screen
         await settle(pilot)
-        assert text_of(app, "#fb-verdict").startswith("✓ Right")
+        assert feedback_of(app).verdict.startswith("✓ Right")
         pg_server.stop()
         try:
             await pilot.press("enter")
@@ -90,7 +90,7 @@ async def test_the_review_screen_keeps_a_refused_answer_on_screen_and_records_it
             assert status.startswith("Not recorded: Could not record the answer: database error (")
             assert status.endswith("Press Enter to try again.") and "Traceback" not in status
             assert CHOICE.prompt in text_of(app, "#card-prompt")  # the answer is kept on screen
-            assert text_of(app, "#fb-verdict").startswith("✓ Right")
+            assert feedback_of(app).verdict.startswith("✓ Right")
         finally:
             pg_server.start()
         assert logged() == [(TYPED.id, 5)]

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import os
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from trainer.tui.widgets.feedback import FeedbackText
 
 
 async def settle(pilot: Pilot[None], rounds: int = 4) -> None:
@@ -32,6 +37,13 @@ def text_of(app: App[None], selector: str) -> str:
     console = Console(width=400, record=True, color_system=None, file=open(os.devnull, "w"))  # noqa: SIM115
     console.print(shown)
     return "\n".join(line.rstrip() for line in console.export_text().splitlines())
+
+
+def feedback_of(app: App[None]) -> FeedbackText:
+    """What the review's feedback says, part by part (verdict, answer, explanation, sources)."""
+    from trainer.tui.widgets.feedback import FeedbackView
+
+    return app.screen.query_one(FeedbackView).shown
 
 
 async def until_store_open(pilot: Pilot[None], rounds: int = 200) -> None:

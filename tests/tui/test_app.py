@@ -23,7 +23,7 @@ from trainer.tui.screens.help import HelpScreen
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.review import ReviewScreen
 
-from .helpers import answer_keys, settle, text_of, until_store_open
+from .helpers import answer_keys, feedback_of, settle, text_of, until_store_open
 
 SIZE = (100, 30)
 
@@ -56,8 +56,8 @@ class TestFirstRun:
             deck = next(d for d in map(load_compiled_deck, builtin_deck_paths()) if d.info.id == card.deck_id)
             citation = deck.info.source(card.sources[0])
             assert citation is not None
-            assert citation.citation.split()[0] in text_of(app, "#fb-sources")
-            assert card.sources[0] + "\n" not in text_of(app, "#fb-sources") + "\n"
+            assert citation.citation.split()[0] in feedback_of(app).sources
+            assert card.sources[0] + "\n" not in feedback_of(app).sources + "\n"
             await pilot.press("enter")
             await pilot.press("q", "q") if card.kind != CardKind.TYPED_ROOT else await pilot.press("escape", "q")
         assert app.return_code == 0

@@ -27,7 +27,7 @@ from trainer.tui.widgets.map_answer import MapPanel
 from trainer.tui.widgets.map_cursor import MapCursor
 
 from .conftest import NOW, Db
-from .helpers import settle, text_of
+from .helpers import feedback_of, settle, text_of
 
 MAP_DECK = compile_map_deck(builtin_bodymap())
 
@@ -106,7 +106,7 @@ class TestMapCardsInReview:
             assert "?  the highlighted zone" in question and "L5" not in question
             await pilot.press("l", "4", "enter")
             await settle(pilot)
-            assert text_of(app, "#fb-verdict").startswith("✗ One level off  you said L4")
+            assert feedback_of(app).verdict.startswith("✗ One level off  you said L4")
             feedback = map_text(app)
             assert "A  L4  your answer" in feedback and "B  L5  the answer" in feedback
             await pilot.press("enter")
@@ -130,7 +130,7 @@ class TestMapCardsInReview:
             await point_at(pilot, "L4-front")
             await pilot.press("enter")
             await settle(pilot)
-            assert text_of(app, "#fb-verdict").startswith("✓ Right")
+            assert feedback_of(app).verdict.startswith("✓ Right")
             assert "L4  the answer" in map_text(app)
             await pilot.press("enter")
         first, second = Db(map_db_path).reviews()
@@ -157,7 +157,7 @@ class TestMapCardsInReview:
             await pilot.click(MapCursor, offset=(left + x, top + y // 2))
             await pilot.press("enter")
             await settle(pilot)
-            assert text_of(app, "#fb-verdict").startswith("✗ Wrong")
+            assert feedback_of(app).verdict.startswith("✗ Wrong")
             feedback = map_text(app)
             assert "A  L2  your answer" in feedback and "B  L4  the answer" in feedback
             await pilot.press("enter")
@@ -186,7 +186,7 @@ class TestMapCardsInReview:
             nerve_area = "B" if ROOT_OR_NERVE.answer == "A" else "A"
             await pilot.press(str(ROOT_OR_NERVE.choices.index(nerve_area) + 1))
             await settle(pilot)
-            assert text_of(app, "#fb-verdict").startswith("✗ Wrong")
+            assert feedback_of(app).verdict.startswith("✗ Wrong")
             feedback = map_text(app)
             assert f"{ROOT_OR_NERVE.answer}  L5 dermatome" in feedback
             # The nerve's name wraps in the legend rather than being cut short at 100 columns.

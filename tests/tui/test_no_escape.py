@@ -9,7 +9,7 @@ from trainer.store.db import open_store, resolve_db_url
 from trainer.tui.app import make_app
 
 from .conftest import DECK_ID, NOW, TEST_DECK, TYPED
-from .helpers import settle, text_of
+from .helpers import feedback_of, settle, text_of
 
 SIZE = (100, 30)
 
@@ -28,7 +28,7 @@ async def _wrong_answer_on_screen(pilot) -> None:
     """The typed card (L4) answered L5: one level off, checked, not recorded."""
     await settle(pilot)
     await pilot.press("l", "5", "enter")
-    assert text_of(pilot.app, "#fb-verdict").startswith("✗ One level off")
+    assert feedback_of(pilot.app).verdict.startswith("✗ One level off")
 
 
 class TestEveryWayOut:
@@ -90,7 +90,7 @@ class TestNotAnAnswer:
             assert "not understood as a spinal root: type again, or ? for don't know" in text_of(app, "#typed-preview")
             assert app.screen.query_one("#feedback").display is False
             await pilot.press(*["backspace"] * 6, "l", "4", "enter")
-            assert text_of(app, "#fb-verdict").startswith("✓ Right")
+            assert feedback_of(app).verdict.startswith("✓ Right")
             await pilot.press("enter")
         (review,) = db.reviews()
         assert (review.card_id, review.quality, review.response) == (conftest_cards["TYPED"].id, 5, "l4")
@@ -159,9 +159,12 @@ class TestWhatTheFeedbackShows:
             await settle(pilot)
             await pilot.press("l", "4", "enter")
             await pilot.pause()
-            lines = app.screen.query_one("#fb-sources").render_lines(app.screen.query_one("#fb-sources").region.reset_offset)
-            texts = ["".join(segment.text for segment in line).rstrip() for line in lines]
-            shown = [text for text in texts if text.strip()]
+            view = app.screen.query_one("#feedback")
+            lines = view.render_lines(view.region.reset_offset)
+            # Each line as drawn, after the feedback's left border and its one cell of padding.
+            texts = ["".join(segment.text for segment in line)[2:].rstrip() for line in lines]
+            first = next(number for number, text in enumerate(texts) if text.startswith("Source: "))
+            shown = [text for text in texts[first:] if text.strip()]
             assert shown[0].startswith("Source: ")
             continuation = [text for text in shown if not text.startswith("Source: ")]
             assert continuation and all(text.startswith(" " * len("Source: ")) for text in continuation)

@@ -30,7 +30,7 @@ from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.review import ReviewScreen
 
 from .conftest import CHOICE, DECK_ID, NOW, TYPED, Db
-from .helpers import answer_keys, settle, text_of
+from .helpers import answer_keys, feedback_of, settle, text_of
 
 SIZE = (100, 30)
 
@@ -72,7 +72,7 @@ class TestBeforeTheStoreIsOpen:
             assert "4 left" in text_of(app, "#progress-figures")
             await pilot.press("L", "4", "enter")
             # The feedback cites the test deck's sources in full, read by the quick look.
-            assert "Harrison's Principles of Internal Medicine" in text_of(app, "#fb-sources")
+            assert "Harrison's Principles of Internal Medicine" in feedback_of(app).sources
             await pilot.press("enter")
             await pilot.pause()
             assert "Saving…" in text_of(app, "#status")
@@ -98,7 +98,7 @@ class TestBeforeTheStoreIsOpen:
             assert len(app.screen.query_one(ChoiceAnswer).query(".choice-row")) == ChoiceAnswer.MAX_OPTIONS
             # The typed card is still answered as before.
             await pilot.press("L", "4", "enter")
-            assert "Right" in text_of(app, "#fb-verdict")
+            assert "Right" in feedback_of(app).verdict
 
     async def test_home_shows_todays_figures_before_the_store_is_open(
         self, app_factory, held_store: threading.Event
@@ -131,7 +131,7 @@ class TestBeforeTheStoreIsOpen:
             rows = [str(widget.render()) for widget in screen.query(".choice-text").results(Static)]
             assert rows[: len(CHOICE.choices)] == list(CHOICE.choices)
             await pilot.press("2")
-            assert "Right" in text_of(app, "#fb-verdict")
+            assert "Right" in feedback_of(app).verdict
             held_store.set()
             await settle(pilot)
             await pilot.press("enter")
@@ -157,7 +157,7 @@ class TestBeforeTheStoreIsOpen:
             assert "20 left" in text_of(app, "#progress-figures")  # today's new-card limit
             await pilot.press(*answer_keys(first))
             if first.kind != CardKind.REVEAL:
-                assert "Right" in text_of(app, "#fb-verdict")
+                assert "Right" in feedback_of(app).verdict
             await pilot.press("enter")
             await pilot.pause()
             assert "Saving…" in text_of(app, "#status")
@@ -218,7 +218,7 @@ class TestCitations:
                 await settle(pilot)
             assert seen[-1] == "other"
             await pilot.press("L", "4", "enter")
-            sources = text_of(app, "#fb-sources")
+            sources = feedback_of(app).sources
             assert "Own, A. Dermatomes revisited." in sources
             assert "https://example.org/own" in sources
             assert "OWN" not in sources  # not the bare key

@@ -12,7 +12,7 @@ from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.review import ReviewScreen
 from trainer.tui.screens.summary import SummaryScreen
 
-from .helpers import settle, text_of
+from .helpers import feedback_of, settle, text_of
 
 SIZE = (100, 30)
 
@@ -53,7 +53,7 @@ class TestTypedAnswers:
         async with app.run_test(size=SIZE) as pilot:
             await start_review(pilot)
             await pilot.press("L", "5", "enter")
-            assert text_of(app, "#fb-verdict") == "✗ One level off  you said L5  Close: L5 is one level away."
+            assert feedback_of(app).verdict == "✗ One level off  you said L5  Close: L5 is one level away."
             await pilot.press("2", "enter")
         (review,) = db.reviews()
         assert review.card_id == conftest_cards["TYPED"].id
@@ -72,7 +72,7 @@ class TestTypedAnswers:
             assert "not finished" in text_of(app, "#typed-preview")
             assert app.screen.query_one("#feedback").display is False
             await pilot.press("backspace", "question_mark", "enter")
-            assert "No answer" in text_of(app, "#fb-verdict")
+            assert "No answer" in feedback_of(app).verdict
             await pilot.press("enter")
         (review,) = db.reviews()
         assert (review.quality, review.verdict) == (0, "blank")
@@ -100,10 +100,10 @@ class TestChoicesAndSelfGrades:
             await start_review(pilot)
             await pilot.press("L", "4", "enter", "enter")  # typed card
             await pilot.press("2")  # C6, the right option
-            assert "Right" in text_of(app, "#fb-verdict")
+            assert "Right" in feedback_of(app).verdict
             await pilot.press("enter")
             await pilot.press("enter")  # reveal card: Enter (or space) shows the back
-            assert "mainly L4" in text_of(app, "#fb-answer")
+            assert "mainly L4" in feedback_of(app).answer
             await pilot.press("enter")  # no grade chosen yet: nothing is recorded
             assert len(db.reviews()) == 2
             await pilot.press("4", "enter")
@@ -244,7 +244,7 @@ class TestBusyDatabase:
             await pilot.pause()
             assert app.screen.query_one("#status").size.height == 2  # all of it visible at 80 columns
             assert choice.prompt in text_of(app, "#card-prompt")  # still on the feedback of this card
-            assert text_of(app, "#fb-verdict").startswith("✓ Right")
+            assert feedback_of(app).verdict.startswith("✓ Right")
             assert [r.card_id for r in db.reviews()] == [typed.id]
             await pilot.press("enter")
             assert text_of(app, "#status").startswith("✓ Recorded grade 5")
@@ -276,12 +276,12 @@ class TestUndoSuspendQuit:
             await start_review(pilot)
             await pilot.press("L", "4", "enter", "enter")  # recorded
             await pilot.press("1")  # C5: one level off, checked but not recorded
-            assert text_of(app, "#fb-verdict").startswith("✗ One level off")
+            assert feedback_of(app).verdict.startswith("✗ One level off")
             footer_keys = {b.binding.key for b in app.screen.active_bindings.values() if b.enabled}
             assert "u" not in footer_keys  # neither "Retry" nor "Undo" on the feedback
             await pilot.press("u", "2")  # no retry, no undo; "2" only changes the grade
             assert app.screen.query_one("#feedback").display is True
-            assert text_of(app, "#fb-verdict").startswith("✗ One level off")
+            assert feedback_of(app).verdict.startswith("✗ One level off")
             assert [(r.card_id, r.quality) for r in db.reviews()] == [(typed.id, 5)]
             await pilot.press("enter")
         assert [(r.card_id, r.quality, r.given_root) for r in db.reviews()] == [(typed.id, 5, "L4"), (choice.id, 2, "C5")]

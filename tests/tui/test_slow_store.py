@@ -12,7 +12,7 @@ import time
 
 from trainer.store import repo
 
-from .helpers import settle, text_of
+from .helpers import feedback_of, settle, text_of
 
 SIZE = (100, 30)
 DELAY_S = 0.3
@@ -76,7 +76,7 @@ class TestSlowStore:
             # "Recorded" was said once the commit returned (then cleared when the next answer was checked).
             assert any(text.startswith("✓ Recorded grade 5") for text in said)
             # The held "2" was replayed on the choice card, not dropped and not applied to the typed card.
-            assert "✓ Right" in text_of(app, "#fb-verdict")
+            assert "✓ Right" in feedback_of(app).verdict
             assert "Which root supplies the skin over the thumb?" in text_of(app, "#card-prompt")
         (review,) = db.reviews()
         assert (review.card_id, review.quality) == (conftest_cards["TYPED"].id, 5)
@@ -93,7 +93,7 @@ class TestSlowStore:
             await pilot.press("1", "enter", "space")  # grade 1, record (slow), then reveal the next card
             await settle(pilot)
             assert "Which roots carry the patellar" in text_of(app, "#card-prompt")
-            assert "Answer:" in text_of(app, "#fb-answer")  # the held space revealed the recall card
+            assert "Answer:" in feedback_of(app).answer  # the held space revealed the recall card
         assert [(r.card_id, r.quality) for r in db.reviews()] == [
             (conftest_cards["TYPED"].id, 5),
             (conftest_cards["CHOICE"].id, 1),

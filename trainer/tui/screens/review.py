@@ -273,8 +273,12 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
         self._set_mode("grading")
         # Scroll no further than needed to bring the verdict and answer into view: the prompt stays
         # on screen when it can, and a long explanation is read with the arrow keys.
-        self.call_after_refresh(self.query_one("#fb-answer").scroll_visible, animate=False)
+        self.call_after_refresh(self._bring_answer_into_view)
         self.refresh(repaint=False, layout=True)
+
+    def _bring_answer_into_view(self) -> None:
+        view = self.query_one(FeedbackView)
+        self.query_one("#review-body", VerticalScroll).scroll_to_region(view.head_region(), animate=False)
 
     def action_scroll(self, direction: str) -> None:
         """Scroll a long card while answering, or the feedback (the keyboard is the only pointer)."""

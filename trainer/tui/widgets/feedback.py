@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.css.styles import RulesMap
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
@@ -153,8 +154,67 @@ class GradePanel(Vertical):
             )
 
 
-class FeedbackView(Vertical):
-    """The teaching moment after each answer: the verdict, the answer, why, and where from."""
+class Blocks(Visual):
+    """Blocks of text one under the other, each wrapped to the width (Content paragraphs, LabelledRows)."""
+
+    def __init__(self, blocks: Sequence[Content | LabelledRows]) -> None:
+        self._blocks = tuple(blocks)
+        self._wrapped: tuple[int, list[Content]] = (-1, [])
+
+    @property
+    def plain(self) -> str:
+        """Every block's text, unwrapped, a line each."""
+        return "\n".join(block.plain for block in self._blocks)
+
+    def __str__(self) -> str:
+        return self.plain
+
+    def lines(self, width: int) -> list[Content]:
+        """The blocks wrapped to `width` cells."""
+        if self._wrapped[0] != width:
+            lines: list[Content] = []
+            for block in self._blocks:
+                lines.extend(block.lines(width) if isinstance(block, LabelledRows) else block.wrap(max(1, width)))
+            self._wrapped = (width, lines)
+        return self._wrapped[1]
+
+    def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
+        """The wrapped lines as strips (Visual protocol)."""
+        lines = self.lines(width)
+        if options.selection is not None:  # the mouse is selecting text: let Content draw the highlight
+            return Content("\n").join(lines).render_strips(width, height, style, options)
+        # Already wrapped to the width: each line straight to segments, not wrapped a second time.
+        return [Strip(line.render_segments(style), line.cell_length) for line in lines[:height]]
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        """As wide as the container: the blocks wrap to it (Visual protocol)."""
+        return container_width
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        """One line per wrapped line (Visual protocol)."""
+        return len(self.lines(width))
+
+
+@dataclass(frozen=True)
+class FeedbackText:
+    """What each part of the feedback says, as plain text."""
+
+    verdict: str = ""
+    """How the answer came out ("✓ Right  you said L4"); empty for a self-graded card."""
+    answer: str = ""
+    """"Answer: …", and "Also accepted: …" on a second line when there are other answers."""
+    explanation: str = ""
+    sources: str = ""
+    """One "Source: <citation>" line per source."""
+
+
+class FeedbackView(Static):
+    """The teaching moment after each answer: the verdict, the answer, why, and where from.
+
+    One widget drawing its parts as blocks of one text, not a container of four: on the
+    keypress -> feedback frame, Textual's per-widget layout and line rendering for the four
+    cost ~20 ms of UI-thread CPU (bench_launch.py, and a trace of the real app).
+    """
 
     DEFAULT_CSS = """
     FeedbackView {
@@ -162,19 +222,15 @@ class FeedbackView(Vertical):
         margin-top: 1;
         padding: 0 1;
         border-left: thick $secondary;
-        #fb-explanation {
-            margin-top: 1;
-        }
     }
     """
     """Its own styles, so any screen that mounts it gets it styled."""
 
-    def compose(self) -> ComposeResult:
-        """Verdict, answer details, explanation and sources."""
-        yield Static(id="fb-verdict", markup=False)
-        yield Static(id="fb-answer", markup=False)
-        yield Static(id="fb-explanation", markup=False)
-        yield Static(id="fb-sources", markup=False)
+    shown = FeedbackText()
+    """What the feedback says now."""
+
+    _head = Blocks([])
+    """The verdict and the answer: the part to bring into view (see `head_region`)."""
 
     def show(
         self,
@@ -194,21 +250,32 @@ class FeedbackView(Vertical):
             explanation: Why the answer is what it is.
             citations: Full citations of the card's sources.
         """
-        head: list[str | tuple[str, str] | Content] = []
-        if verdict.label:
-            head.append((verdict.label, f"bold {verdict.style}"))
+        head: list[Content] = []
+        if verdict.label:  # a self-graded card has no verdict: it starts with the answer
+            parts: list[str | tuple[str, str] | Content] = [(verdict.label, f"bold {verdict.style}")]
             if verdict.given:
-                head.append(Content.assemble(("  you said ", "$text-muted"), literal(verdict.given)))
+                parts.append(Content.assemble(("  you said ", "$text-muted"), literal(verdict.given)))
             if verdict.message:
-                head.append(Content.assemble("  ", literal(verdict.message, "italic")))
-        verdict_line = self.query_one("#fb-verdict", Static)
-        verdict_line.update(Content.assemble(*head))
-        verdict_line.display = bool(head)  # a self-graded card has no verdict: start with the answer
-        body = [Content.assemble(("Answer: ", "bold"), literal(answer, "bold $text-success"))]
+                parts.append(Content.assemble("  ", literal(verdict.message, "italic")))
+            head.append(Content.assemble(*parts))
+        answers = [Content.assemble(("Answer: ", "bold"), literal(answer, "bold $text-success"))]
         if also:
-            body.append(Content.assemble(("Also accepted: ", "bold"), literal(", ".join(also))))
-        self.query_one("#fb-answer", Static).update(Content("\n").join(body))
-        self.query_one("#fb-explanation", Static).update(literal(explanation))
+            answers.append(Content.assemble(("Also accepted: ", "bold"), literal(", ".join(also))))
         # One row per source, each labelled; a long citation wraps under its own first line.
-        rows = [literal(citation, "dim") for citation in citations]
-        self.query_one("#fb-sources", Static).update(LabelledRows(Content.styled("Source: ", "bold"), rows))
+        sources = LabelledRows(Content.styled("Source: ", "bold"), [literal(citation, "dim") for citation in citations])
+        why = literal(explanation)
+        self._head = Blocks([*head, *answers])
+        self.shown = FeedbackText(
+            verdict=head[0].plain if head else "",
+            answer="\n".join(line.plain for line in answers),
+            explanation=why.plain,
+            sources=sources.plain,
+        )
+        self.update(Blocks([*head, *answers, Content(""), why, sources]))
+
+    def head_region(self) -> Region:
+        """The verdict and the answer, in the coordinates its scrolling container scrolls by."""
+        width = self.content_region.width
+        lines = len(self._head.lines(width)) if width else 1
+        region = self.virtual_region_with_margin
+        return Region(region.x, region.y, region.width, lines + 1)
