@@ -214,6 +214,41 @@ class TestLongFeedback:
                 assert (body.scroll_y > before) is long
 
 
+    async def test_after_a_tall_prompt_the_verdict_and_answer_are_in_view(self, db_path, clock, conftest_cards) -> None:
+        """A prompt taller than a short terminal: after the answer, the verdict and the answer are on screen."""
+        from dataclasses import replace
+
+        from trainer.content.cards import CompiledDeck, DeckInfo, SourceRef
+        from trainer.store import repo
+        from trainer.store.db import open_store, resolve_db_url
+        from trainer.tui.app import make_app
+        from trainer.tui.widgets.feedback import FeedbackView
+
+        from .conftest import NOW
+
+        prompt = "\n".join(f"Line {n} of a long case history." for n in range(30)) + "\nWhich root?"
+        tall = CompiledDeck(
+            info=DeckInfo(id="tall", title="Tall", version="1", sources=(SourceRef("ISNCSCI19", "ASIA 2019."),)),
+            cards=(replace(conftest_cards["TYPED"], id="tall:1", deck_id="tall", prompt=prompt),),
+        )
+        store = open_store(resolve_db_url(str(db_path)))
+        try:
+            with store.session() as session:
+                repo.sync_deck(session=session, deck=tall, now=NOW)
+                session.commit()
+        finally:
+            store.close()
+        app = make_app(str(db_path), clock=clock, start="review", cursor_blink=False, deck_ids=["tall"], import_builtin=False)
+        async with app.run_test(size=(80, 18)) as pilot:  # the card's own 12 rows leave the feedback below
+            await settle(pilot)
+            await pilot.press("L", "4", "enter")
+            await settle(pilot)
+            body = app.screen.query_one("#review-body")
+            head = app.screen.query_one(FeedbackView).head_region()
+            assert body.scroll_y <= head.y and head.bottom <= body.scroll_y + body.scrollable_content_region.height
+            assert feedback_of(app).verdict.startswith("✓ Right")
+
+
 class TestBusyDatabase:
     """An answer the database refuses is never reported as recorded."""
 
