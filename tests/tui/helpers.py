@@ -39,6 +39,20 @@ def text_of(app: App[None], selector: str) -> str:
     return "\n".join(line.rstrip() for line in console.export_text().splitlines())
 
 
+def store_deck(db_path: object, deck: object, now: object) -> None:
+    """Write `deck` (a CompiledDeck) into the database at `db_path` as an import does, at `now`."""
+    from trainer.store import repo
+    from trainer.store.db import open_store, resolve_db_url
+
+    store = open_store(resolve_db_url(str(db_path)))
+    try:
+        with store.session() as session:
+            repo.sync_deck(session=session, deck=deck, now=now)
+            session.commit()
+    finally:
+        store.close()
+
+
 def feedback_of(app: App[None]) -> FeedbackText:
     """What the review's feedback says, part by part (verdict, answer, explanation, sources)."""
     from trainer.tui.widgets.feedback import FeedbackView

@@ -7,12 +7,10 @@ from dataclasses import replace
 import pytest
 
 from trainer.content.cards import CardKind, CompiledDeck, DeckInfo, SourceRef
-from trainer.store import repo
-from trainer.store.db import open_store, resolve_db_url
 from trainer.tui.app import make_app
 
 from .conftest import NOW
-from .helpers import settle, text_of
+from .helpers import settle, store_deck, text_of
 
 CASES = [
     # kind, accepted, what the student types, preview shown, verdict recorded
@@ -36,13 +34,7 @@ async def test_a_typed_card_of_each_new_kind_is_answered_previewed_and_recorded(
         answer_root=None, prompt="Which one?",
     )
     deck = CompiledDeck(info=DeckInfo(id="kinds", title="Kinds", version="1", sources=(SourceRef("ISNCSCI19", "ASIA 2019."),)), cards=(card,))
-    store = open_store(resolve_db_url(str(db_path)))
-    try:
-        with store.session() as session:
-            repo.sync_deck(session=session, deck=deck, now=NOW)
-            session.commit()
-    finally:
-        store.close()
+    store_deck(db_path, deck, NOW)
     app = make_app(str(db_path), clock=clock, start="review", cursor_blink=False, deck_ids=["kinds"], import_builtin=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -62,13 +54,7 @@ async def test_enter_on_half_a_nerve_is_not_an_answer(db_path, clock, db, confte
     """'uln' is a nerve still being typed: Enter keeps it in the box with a hint, records nothing."""
     card = replace(conftest_cards["TYPED"], id="kinds:2", deck_id="kinds", kind=CardKind.TYPED_NERVE, answer="ulnar", accepted=("ulnar",), answer_root=None)
     deck = CompiledDeck(info=DeckInfo(id="kinds", title="Kinds", version="1", sources=(SourceRef("ISNCSCI19", "ASIA 2019."),)), cards=(card,))
-    store = open_store(resolve_db_url(str(db_path)))
-    try:
-        with store.session() as session:
-            repo.sync_deck(session=session, deck=deck, now=NOW)
-            session.commit()
-    finally:
-        store.close()
+    store_deck(db_path, deck, NOW)
     app = make_app(str(db_path), clock=clock, start="review", cursor_blink=False, deck_ids=["kinds"], import_builtin=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

@@ -15,7 +15,7 @@ from trainer.tui.screens.review import ReviewScreen
 from trainer.tui.screens.summary import SummaryScreen
 
 from .conftest import NOW
-from .helpers import settle, text_of
+from .helpers import settle, store_deck, text_of
 
 SIZE = (100, 30)
 ROOTS = ("C5", "C6", "C7", "C8", "T1", "L4")
@@ -27,13 +27,7 @@ def six_cards(tmp_path: Path, make_deck):
     """A database holding six typed-root cards, and the deck."""
     deck = make_deck(len(ROOTS), deck_id="six", roots=ROOTS)
     path = tmp_path / "six.db"
-    store = open_store(resolve_db_url(str(path)))
-    try:
-        with store.session() as session:
-            repo.sync_deck(session=session, deck=deck, now=NOW)
-            session.commit()
-    finally:
-        store.close()
+    store_deck(path, deck, NOW)
     return path, deck
 
 

@@ -22,15 +22,13 @@ from textual.worker import WorkerCancelled
 from trainer.content.cards import CardKind
 from trainer.clock import FixedClock
 from trainer.content.cards import CompiledDeck, DeckInfo, SourceRef
-from trainer.store import repo
-from trainer.store.db import open_store, resolve_db_url
 from trainer.study import startup
 from trainer.tui.app import make_app
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.review import ReviewScreen
 
 from .conftest import CHOICE, DECK_ID, NOW, TYPED, Db
-from .helpers import answer_keys, feedback_of, settle, text_of
+from .helpers import answer_keys, feedback_of, settle, store_deck, text_of
 
 SIZE = (100, 30)
 
@@ -194,13 +192,7 @@ class TestCitations:
             ),
             cards=(replace(TYPED, id="other:1", deck_id="other", sources=("OWN",)),),
         )
-        store = open_store(resolve_db_url(str(db_path)))
-        try:
-            with store.session() as session:
-                repo.sync_deck(session=session, deck=other, now=NOW)
-                session.commit()
-        finally:
-            store.close()
+        store_deck(db_path, other, NOW)
         app = make_app(
             str(db_path), clock=clock, start="review", cursor_blink=False, deck_ids=["other", DECK_ID], import_builtin=False
         )

@@ -12,7 +12,7 @@ from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.review import ReviewScreen
 from trainer.tui.screens.summary import SummaryScreen
 
-from .helpers import feedback_of, settle, text_of
+from .helpers import feedback_of, settle, store_deck, text_of
 
 SIZE = (100, 30)
 
@@ -167,6 +167,21 @@ def footer_keys(app) -> list[tuple[str, str]]:
     return [(key, description) for key, description, enabled in app.screen.query_one(KeyBar).shown if enabled]
 
 
+def _add_one_card_deck(db_path, deck_id: str, card) -> None:
+    """Store a deck `deck_id` holding only `card` (moved to that deck) beside the test deck."""
+    from dataclasses import replace
+
+    from trainer.content.cards import CompiledDeck, DeckInfo, SourceRef
+
+    from .conftest import NOW
+
+    deck = CompiledDeck(
+        info=DeckInfo(id=deck_id, title=deck_id.title(), version="1", sources=(SourceRef("ISNCSCI19", "ASIA 2019."),)),
+        cards=(replace(card, id=f"{deck_id}:1", deck_id=deck_id),),
+    )
+    store_deck(db_path, deck, NOW)
+
+
 class TestLongFeedback:
     """An explanation longer than the screen says that it scrolls."""
 
@@ -174,25 +189,10 @@ class TestLongFeedback:
         """At 80x24 the feedback footer shows "↑↓ Scroll" with every other key still fitting; ↓ scrolls a long one."""
         from dataclasses import replace
 
-        from trainer.content.cards import CompiledDeck, DeckInfo, SourceRef
-        from trainer.store import repo
-        from trainer.store.db import open_store, resolve_db_url
         from trainer.tui.app import make_app
 
-        from .conftest import NOW
-
         explanation = " ".join(f"Sentence {n} of a long explanation about the L4 dermatome." for n in range(40))
-        long_deck = CompiledDeck(
-            info=DeckInfo(id="long", title="Long", version="1", sources=(SourceRef("ISNCSCI19", "ASIA 2019."),)),
-            cards=(replace(conftest_cards["TYPED"], id="long:1", deck_id="long", explanation=explanation),),
-        )
-        store = open_store(resolve_db_url(str(db_path)))
-        try:
-            with store.session() as session:
-                repo.sync_deck(session=session, deck=long_deck, now=NOW)
-                session.commit()
-        finally:
-            store.close()
+        _add_one_card_deck(db_path, "long", replace(conftest_cards["TYPED"], explanation=explanation))
         for deck_id, long in (("tui-test", False), ("long", True)):
             app = make_app(str(db_path), clock=clock, start="review", cursor_blink=False, deck_ids=[deck_id], import_builtin=False)
             async with app.run_test(size=(80, 24)) as pilot:
@@ -218,26 +218,11 @@ class TestLongFeedback:
         """A prompt taller than a short terminal: after the answer, the verdict and the answer are on screen."""
         from dataclasses import replace
 
-        from trainer.content.cards import CompiledDeck, DeckInfo, SourceRef
-        from trainer.store import repo
-        from trainer.store.db import open_store, resolve_db_url
         from trainer.tui.app import make_app
         from trainer.tui.widgets.feedback import FeedbackView
 
-        from .conftest import NOW
-
         prompt = "\n".join(f"Line {n} of a long case history." for n in range(30)) + "\nWhich root?"
-        tall = CompiledDeck(
-            info=DeckInfo(id="tall", title="Tall", version="1", sources=(SourceRef("ISNCSCI19", "ASIA 2019."),)),
-            cards=(replace(conftest_cards["TYPED"], id="tall:1", deck_id="tall", prompt=prompt),),
-        )
-        store = open_store(resolve_db_url(str(db_path)))
-        try:
-            with store.session() as session:
-                repo.sync_deck(session=session, deck=tall, now=NOW)
-                session.commit()
-        finally:
-            store.close()
+        _add_one_card_deck(db_path, "tall", replace(conftest_cards["TYPED"], prompt=prompt))
         app = make_app(str(db_path), clock=clock, start="review", cursor_blink=False, deck_ids=["tall"], import_builtin=False)
         async with app.run_test(size=(80, 18)) as pilot:  # the card's own 12 rows leave the feedback below
             await settle(pilot)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -42,7 +43,51 @@ class Verdict:
     """What the student answered, as understood."""
 
 
-class LabelledRows(Visual):
+class WrappedLines(Visual):
+    """A Visual whose text is wrapped once per width into `Content` lines (subclasses say how).
+
+    Drawn line by line, each straight to segments: Textual's own `Content` would wrap the
+    already-wrapped lines a second time.
+    """
+
+    def __init__(self) -> None:
+        self._wrapped: tuple[int, list[Content]] = (-1, [])
+
+    @property
+    @abstractmethod
+    def plain(self) -> str:
+        """The text, unwrapped."""
+
+    def __str__(self) -> str:
+        return self.plain
+
+    def lines(self, width: int) -> list[Content]:
+        """The text wrapped to `width` cells (computed once per width)."""
+        if self._wrapped[0] != width:
+            self._wrapped = (width, self._wrap(width))
+        return self._wrapped[1]
+
+    @abstractmethod
+    def _wrap(self, width: int) -> list[Content]:
+        """The text wrapped to `width` cells."""
+
+    def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
+        """The wrapped lines as strips (Visual protocol)."""
+        lines = self.lines(width)
+        if options.selection is not None:  # the mouse is selecting text: let Content draw the highlight
+            return Content("\n").join(lines).render_strips(width, height, style, options)
+        return [Strip(line.render_segments(style), line.cell_length) for line in lines[:height]]
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        """As wide as the container: the text wraps to it (Visual protocol)."""
+        return container_width
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        """One line per wrapped line (Visual protocol)."""
+        return len(self.lines(width))
+
+
+class LabelledRows(WrappedLines):
     """Rows of a label and a text, each text wrapped under its own first line, never under the label.
 
     The citations under the feedback are drawn this way. A Rich table grid did the same, but
@@ -51,45 +96,24 @@ class LabelledRows(Visual):
     """
 
     def __init__(self, label: Content, rows: Sequence[Content]) -> None:
+        super().__init__()
         self._label = label
         self._rows = tuple(rows)
-        self._wrapped: tuple[int, list[Content]] = (-1, [])
 
     @property
     def plain(self) -> str:
         """The rows as plain text, one line each, unwrapped."""
         return "\n".join(f"{self._label.plain}{row.plain}" for row in self._rows)
 
-    def __str__(self) -> str:
-        return self.plain
-
-    def lines(self, width: int) -> list[Content]:
-        """The rows wrapped to `width` cells (a word longer than the room left ends in "…")."""
-        if self._wrapped[0] != width:
-            indent = self._label.cell_length
-            pad = Content(" " * indent)
-            lines: list[Content] = []
-            for row in self._rows:
-                wrapped = row.wrap(max(1, width - indent), overflow="ellipsis") or [Content()]
-                lines.extend((self._label if number == 0 else pad) + line for number, line in enumerate(wrapped))
-            self._wrapped = (width, lines)
-        return self._wrapped[1]
-
-    def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
-        """The wrapped lines as strips (Visual protocol)."""
-        lines = self.lines(width)
-        if options.selection is not None:  # the mouse is selecting text: let Content draw the highlight
-            return Content("\n").join(lines).render_strips(width, height, style, options)
-        # Already wrapped to the width: each line straight to segments, not wrapped a second time.
-        return [Strip(line.render_segments(style), line.cell_length) for line in lines[:height]]
-
-    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        """As wide as the container: the rows wrap to it (Visual protocol)."""
-        return container_width
-
-    def get_height(self, rules: RulesMap, width: int) -> int:
-        """One line per wrapped line (Visual protocol)."""
-        return len(self.lines(width))
+    def _wrap(self, width: int) -> list[Content]:
+        # A word longer than the room left ends in "…".
+        indent = self._label.cell_length
+        pad = Content(" " * indent)
+        lines: list[Content] = []
+        for row in self._rows:
+            wrapped = row.wrap(max(1, width - indent), overflow="ellipsis") or [Content()]
+            lines.extend((self._label if number == 0 else pad) + line for number, line in enumerate(wrapped))
+        return lines
 
 
 class GradeBar(Static):
@@ -154,45 +178,23 @@ class GradePanel(Vertical):
             )
 
 
-class Blocks(Visual):
+class Blocks(WrappedLines):
     """Blocks of text one under the other, each wrapped to the width (Content paragraphs, LabelledRows)."""
 
     def __init__(self, blocks: Sequence[Content | LabelledRows]) -> None:
+        super().__init__()
         self._blocks = tuple(blocks)
-        self._wrapped: tuple[int, list[Content]] = (-1, [])
 
     @property
     def plain(self) -> str:
         """Every block's text, unwrapped, a line each."""
         return "\n".join(block.plain for block in self._blocks)
 
-    def __str__(self) -> str:
-        return self.plain
-
-    def lines(self, width: int) -> list[Content]:
-        """The blocks wrapped to `width` cells."""
-        if self._wrapped[0] != width:
-            lines: list[Content] = []
-            for block in self._blocks:
-                lines.extend(block.lines(width) if isinstance(block, LabelledRows) else block.wrap(max(1, width)))
-            self._wrapped = (width, lines)
-        return self._wrapped[1]
-
-    def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
-        """The wrapped lines as strips (Visual protocol)."""
-        lines = self.lines(width)
-        if options.selection is not None:  # the mouse is selecting text: let Content draw the highlight
-            return Content("\n").join(lines).render_strips(width, height, style, options)
-        # Already wrapped to the width: each line straight to segments, not wrapped a second time.
-        return [Strip(line.render_segments(style), line.cell_length) for line in lines[:height]]
-
-    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        """As wide as the container: the blocks wrap to it (Visual protocol)."""
-        return container_width
-
-    def get_height(self, rules: RulesMap, width: int) -> int:
-        """One line per wrapped line (Visual protocol)."""
-        return len(self.lines(width))
+    def _wrap(self, width: int) -> list[Content]:
+        lines: list[Content] = []
+        for block in self._blocks:
+            lines.extend(block.lines(width) if isinstance(block, LabelledRows) else block.wrap(max(1, width)))
+        return lines
 
 
 @dataclass(frozen=True)
