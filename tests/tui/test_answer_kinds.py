@@ -43,7 +43,7 @@ async def test_a_typed_card_of_each_new_kind_is_answered_previewed_and_recorded(
         assert preview in text_of(app, "#typed-preview")
         await pilot.press("enter")
         await settle(pilot)
-        assert "Not recorded yet" in text_of(app, "#fb-status")
+        assert "Not recorded yet" in app.screen.query_one("#grade-panel").status_line
         await pilot.press("enter")
         await settle(pilot)
     (review,) = db.reviews()

@@ -228,7 +228,7 @@ class TestKeysHelpAndPalette:
             await pilot.pause(0.3)
             await pilot.press("enter")
             await settle(pilot)
-            assert "4: right, after hesitation (suggested 1)" in text_of(app, "#fb-grade")
+            assert "4: right, after hesitation (suggested 1)" in app.screen.query_one("#grade-panel").grade_line
             assert db.reviews() == []  # the palette chose the grade; only Enter records
             await pilot.press("enter")
         (review,) = db.reviews()

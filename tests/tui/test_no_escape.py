@@ -134,7 +134,7 @@ class TestWhatTheFeedbackShows:
             await pilot.press("l", "4", "enter", "enter")
             assert text_of(app, "#status").startswith("✓ Recorded")
             await pilot.press("2")  # the choice card answered, not recorded
-            assert "Not recorded yet" in text_of(app, "#fb-status")
+            assert "Not recorded yet" in app.screen.query_one("#grade-panel").status_line
             assert "Recorded grade" not in text_of(app, "#status")
 
     async def test_notifications_do_not_cover_the_grade_line(self, app_factory) -> None:

@@ -39,7 +39,7 @@ class TestTypedAnswers:
             await pilot.press("l", "space", "4")
             assert "L4" in text_of(app, "#typed-preview")
             await pilot.press("enter")
-            assert "Not recorded yet" in text_of(app, "#fb-status")
+            assert "Not recorded yet" in app.screen.query_one("#grade-panel").status_line
             assert db.reviews() == []
             await pilot.press("enter")
             assert "Recorded grade 5" in text_of(app, "#status")
@@ -149,7 +149,7 @@ class TestGradeBar:
             app.theme = theme
             await start_review(pilot)
             await pilot.press("L", "5", "enter")  # suggests grade 1
-            cells = {segment.text: segment.style for segment in app.screen.query_one("#fb-grade").render_line(0)}
+            cells = {segment.text: segment.style for segment in app.screen.query_one("#grade-panel").render_line(0)}
             # As painted: a reversed style swaps its foreground and background.
             painted = {
                 text: (style.bgcolor, style.color) if style.reverse else (style.color, style.bgcolor)

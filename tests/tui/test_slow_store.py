@@ -57,7 +57,7 @@ class TestSlowStore:
             app.press_without_waiting = True  # act while the held write is under way
             release = held_writes(monkeypatch)
             await pilot.press("l", "4", "enter")  # the typed card: checked, not recorded yet
-            assert "Not recorded yet" in text_of(app, "#fb-status")
+            assert "Not recorded yet" in app.screen.query_one("#grade-panel").status_line
             await pilot.press("enter")  # record: the write now waits until released
             assert "Saving" in text_of(app, "#status")
             await pilot.press("2")  # meant for the next card (the choice card: option 2 is C6)

@@ -48,7 +48,7 @@ class TypedAnswer(Vertical):
 
     @dataclass
     class Submitted(Message):
-        """The student pressed Enter on their typed answer."""
+        """The student pressed Enter on their typed answer (posted to the screen directly)."""
 
         text: str
 
@@ -120,7 +120,9 @@ class TypedAnswer(Vertical):
             # Nothing is revealed for input that is no answer at all ("banana").
             self._hint(problem)
             return
-        self.post_message(self.Submitted(text))
+        # Straight to the screen, its only listener: bubbling up through the two containers
+        # around the box costs a message hop each on the keypress -> feedback path.
+        self.screen.post_message(self.Submitted(text))
 
     def _hint(self, text: str) -> None:
         self.query_one("#typed-preview", Static).update(literal(text, "$text-warning"))

@@ -6,8 +6,6 @@ from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.geometry import Region
@@ -116,37 +114,38 @@ class LabelledRows(WrappedLines):
         return lines
 
 
-class GradeBar(Static):
-    """The six SM-2 grades in a row, the selected one highlighted and the suggestion marked."""
+def grade_bar(*, selected: int | None, suggested: int | None) -> Content:
+    """The six SM-2 grades in a row, the selected one highlighted and the suggestion marked.
 
-    def show(self, *, selected: int | None, suggested: int | None) -> None:
-        """Paint the bar.
-
-        Args:
-            selected: The grade that Enter will record, or None if the student must choose.
-            suggested: The grade the app suggested (checked cards), or None (self-graded).
-        """
-        parts: list[str | tuple[str, str] | Content] = [("Grade ", "bold")]
-        for quality in range(6):
-            label = f" {quality} "
-            if quality == selected:
-                parts.append((label, "bold $text on $accent-muted"))
-            else:
-                parts.append((label, "$text-muted"))
-        parts.append("  ")
-        if selected is not None:
-            parts.append((f"{selected}: {GRADE_MEANINGS[selected]}", "italic"))
-            if suggested is not None and selected != suggested:
-                parts.append((f" (suggested {suggested})", "$text-muted"))
-            elif suggested is not None:
-                parts.append((" (suggested)", "$text-muted"))
+    Args:
+        selected: The grade that Enter will record, or None if the student must choose.
+        suggested: The grade the app suggested (checked cards), or None (self-graded).
+    """
+    parts: list[str | tuple[str, str] | Content] = [("Grade ", "bold")]
+    for quality in range(6):
+        label = f" {quality} "
+        if quality == selected:
+            parts.append((label, "bold $text on $accent-muted"))
         else:
-            parts.append(("press 0-5 to grade yourself", "italic"))
-        self.update(Content.assemble(*parts))
+            parts.append((label, "$text-muted"))
+    parts.append("  ")
+    if selected is not None:
+        parts.append((f"{selected}: {GRADE_MEANINGS[selected]}", "italic"))
+        if suggested is not None and selected != suggested:
+            parts.append((f" (suggested {suggested})", "$text-muted"))
+        elif suggested is not None:
+            parts.append((" (suggested)", "$text-muted"))
+    else:
+        parts.append(("press 0-5 to grade yourself", "italic"))
+    return Content.assemble(*parts)
 
 
-class GradePanel(Vertical):
-    """The grade to record and how to record it; kept on screen below the scrolling feedback."""
+class GradePanel(Static):
+    """The grade to record and how to record it; kept on screen below the scrolling feedback.
+
+    Two lines of one widget (the grade bar, then the status), not a container of two: it is
+    painted in the keypress -> feedback frame.
+    """
 
     DEFAULT_CSS = """
     GradePanel {
@@ -157,25 +156,24 @@ class GradePanel(Vertical):
     """
     """Its own styles, so any screen that mounts it gets it styled."""
 
-    def compose(self) -> ComposeResult:
-        """The grade bar and one status line."""
-        yield GradeBar(id="fb-grade", markup=False)
-        yield Static(id="fb-status", markup=False)
+    grade_line = ""
+    """The grade bar as plain text."""
+    status_line = ""
+    """The hint for recording it, as plain text ("Not recorded yet. …")."""
 
     def show_grade(self, *, selected: int | None, suggested: int | None) -> None:
         """Paint the grade bar and the hint for recording it."""
-        self.query_one(GradeBar).show(selected=selected, suggested=suggested)
-        status = self.query_one("#fb-status", Static)
+        bar = grade_bar(selected=selected, suggested=suggested)
         if selected is None:
-            status.update(Content("Not recorded yet: choose a grade 0-5, then press Enter.").stylize("$text-warning"))
+            status = Content("Not recorded yet: choose a grade 0-5, then press Enter.").stylize("$text-warning")
         else:
-            status.update(
-                Content.assemble(
-                    ("Not recorded yet. ", "$text-warning"),
-                    ("Enter", "bold"),
-                    " records it and goes on; 0-5 changes the grade.",
-                )
+            status = Content.assemble(
+                ("Not recorded yet. ", "$text-warning"),
+                ("Enter", "bold"),
+                " records it and goes on; 0-5 changes the grade.",
             )
+        self.grade_line, self.status_line = bar.plain, status.plain
+        self.update(Content("\n").join([bar, status]))
 
 
 class Blocks(WrappedLines):
