@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from trainer.scheduling.policy import CardProgress, Grade, answered_elsewhere, apply_answer, extra_answer
-from trainer.store.db import Store
+from trainer.store.db import Store, open_store
 from trainer.store.models import CardState, Review
 from trainer.study.settings import Settings
 
@@ -28,6 +28,16 @@ FULL_PROOF = os.environ.get("TRAINER_FULL_PROOF") == "1"
 def proof_count(small: int, full: int) -> int:
     """`full` under TRAINER_FULL_PROOF=1, else the CI size `small`."""
     return full if FULL_PROOF else small
+
+
+def logged_answers(url: str) -> list[tuple[str, int]]:
+    """(card id, quality) of every review row in the database at `url`, oldest first."""
+    store = open_store(url)
+    try:
+        with store.session() as session:
+            return [(r.card_id, r.quality) for r in session.exec(select(Review).order_by(Review.id)).all()]
+    finally:
+        store.close()
 
 
 def integrity(path: Path) -> str:

@@ -31,11 +31,9 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
 
-from tests.replay import integrity, proof_count, replay_mismatches
+from tests.replay import integrity, logged_answers, proof_count, replay_mismatches
 from trainer.store.db import open_store
-from trainer.store.models import Review
 
 STUDENT = r"""
 import os
@@ -113,15 +111,6 @@ def _acks(output: str) -> list[tuple[str, int]]:
     return [(line.split()[1], int(line.split()[2])) for line in output.splitlines() if line.startswith("ack ")]
 
 
-def _logged(url: str) -> list[tuple[str, int]]:
-    store = open_store(url)
-    try:
-        with store.session() as session:
-            return [(r.card_id, r.quality) for r in session.exec(select(Review).order_by(Review.id)).all()]
-    finally:
-        store.close()
-
-
 @pytest.fixture
 def collection(tmp_path: Path, make_deck, import_deck) -> tuple[Path, str]:
     """A SQLite file with a 30-card deck."""
@@ -162,7 +151,7 @@ def test_killed_at_random_moments_no_acknowledged_answer_is_lost(collection: tup
         output, errors = _killed_after(student, rng.uniform(0.0, 0.4))
         assert student.returncode == -signal.SIGKILL, errors
         acknowledged += _acks(output)
-        logged = _logged(url)
+        logged = logged_answers(url)
         assert logged[: len(acknowledged)] == acknowledged, (
             f"run {run}: an acknowledged answer is missing: the log has {len(logged)} answers, "
             f"{len(acknowledged)} were acknowledged or seen before"
@@ -188,7 +177,7 @@ def test_two_processes_answer_one_file_at_once(collection: tuple[Path, str]) -> 
     for student, (output, errors) in zip(students, results, strict=True):
         assert student.returncode == 0 and errors == "", errors
         assert len(_acks(output)) == answers
-    logged = _logged(url)
+    logged = logged_answers(url)
     assert len(logged) == 2 * answers
     for output, _ in results:
         # Each window's answers are in the log in the order it gave them.

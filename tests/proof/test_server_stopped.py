@@ -8,6 +8,7 @@ from sqlmodel import select
 from trainer.store.db import StoreError, open_store
 from trainer.store.models import Review
 from trainer.study.session import open_session
+from tests.replay import logged_answers
 
 
 def test_an_answer_while_the_server_is_down_is_refused_then_recorded_once_it_is_back(
@@ -63,14 +64,6 @@ async def test_the_review_screen_keeps_a_refused_answer_on_screen_and_records_it
     finally:
         store.close()
 
-    def logged() -> list[tuple[str, int]]:
-        reader = open_store(pg_url)
-        try:
-            with reader.session() as db:
-                return [(r.card_id, r.quality) for r in db.exec(select(Review).order_by(Review.id)).all()]
-        finally:
-            reader.close()
-
     clock = FixedClock(NOW, tz=ZoneInfo("Europe/London"))
     app = make_app(pg_url, clock=clock, start="review", cursor_blink=False, deck_ids=[DECK_ID], import_builtin=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -93,9 +86,9 @@ async def test_the_review_screen_keeps_a_refused_answer_on_screen_and_records_it
             assert feedback_of(app).verdict.startswith("✓ Right")
         finally:
             pg_server.start()
-        assert logged() == [(TYPED.id, 5)]
+        assert logged_answers(pg_url) == [(TYPED.id, 5)]
         await pilot.press("enter")  # the same answer, again, now that the server is back
         await settle(pilot)
         assert text_of(app, "#status").startswith("✓ Recorded grade 5")
         assert CHOICE.prompt not in text_of(app, "#card-prompt")
-    assert logged() == [(TYPED.id, 5), (CHOICE.id, 5)]
+    assert logged_answers(pg_url) == [(TYPED.id, 5), (CHOICE.id, 5)]
