@@ -92,8 +92,8 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
         """Progress on top, then the card, the answer area and the feedback, then the keys."""
         yield SessionProgress(id="progress")
         yield Static(id="status", markup=False)
-        # Focusable, as Textual makes it: with nothing focusable on the feedback, every answer cost a
-        # second footer rebuild (keypress -> feedback 36 -> ~95 ms in bench_launch.py).
+        # The body stays focusable, as Textual makes it (Tab reaches it), but an answer never passes
+        # the focus through it (see `_typed_answer`): restyling it costs ~25 ms each way.
         with Horizontal(id="review-main"):
             with VerticalScroll(id="review-body"):
                 yield CardView(id="card")
@@ -107,7 +107,7 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
 
     def on_mount(self) -> None:
         """Show the session's first card (or the summary); tick the elapsed time."""
-        # Not `_set_mode`: the footer reads its keys when the screen is first shown anyway, and
+        # Not `_set_mode`: the key bar reads its keys when the screen is first shown anyway, and
         # each refresh before that rebuilds it once more before the first frame (~15-30 ms).
         self.mode = "loading"
         self.set_interval(1.0, self._tick)
@@ -157,7 +157,7 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
             self.set_focus(None)
         self.query_one(MapPanel).ask(card)
         self._refresh_progress()
-        self.refresh(repaint=False, layout=True)
+        self._paint_in_one_frame()
 
     def _finish(self) -> None:
         """No cards left: replace this screen with the summary of the study day."""
@@ -274,7 +274,7 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
         # Scroll no further than needed to bring the verdict and answer into view: the prompt stays
         # on screen when it can, and a long explanation is read with the arrow keys.
         self.call_after_refresh(self._bring_answer_into_view)
-        self.refresh(repaint=False, layout=True)
+        self._paint_in_one_frame()
 
     def _bring_answer_into_view(self) -> None:
         view = self.query_one(FeedbackView)
@@ -318,10 +318,18 @@ class ReviewScreen(ReviewStoreActions, Screen[None]):
         self.leave("home")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Enable each key only in the mode where it means something (so the footer stays honest)."""
+        """Enable each key only in the mode where it means something (so the key bar stays honest)."""
         return key_enabled(action, parameters, self.mode, can_undo=self.session.can_undo())
 
     # --- the status line, progress and clock -----------------------------------------------
+
+    def _paint_in_one_frame(self) -> None:
+        """Lay the whole screen out at the next frame, after a new card or its feedback.
+
+        Without it Textual writes a partial frame first: each changed widget's layout request
+        reaches the screen as its own message, and the new card or feedback came a frame later.
+        """
+        self.refresh(repaint=False, layout=True)
 
     def _set_mode(self, mode: Mode) -> None:
         self.mode = mode
