@@ -69,8 +69,9 @@ class KeyBar(Widget):
         super().__init__(id=id)
         self._keys: list[ShownKey] = []
         self._drawn: tuple[object, ...] | None = None
-        self._renders: dict[tuple[object, ...], tuple[Content, list[ShownKey], bool]] = {}
         """What the latest render drew the keys from (see `_bindings_changed`)."""
+        self._renders: dict[tuple[object, ...], tuple[Content, list[ShownKey], bool]] = {}
+        """Each drawing so far, by keys, width and theme (see `render`)."""
         self.cut_off = False
         """True when the latest render did not fit the width (keys at the right were cut)."""
 
