@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import event
 from sqlmodel import func, select
 
 from trainer.content.cards import CompiledDeck
 from tests.conftest import reader_of
 from trainer.store import repo
+from trainer.store.db import open_store
 from trainer.store.models import Card, CardState, Deck, Review, Source
 
 LATER = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
@@ -208,3 +210,90 @@ def test_a_card_hash_is_the_hash_of_its_fields_as_sorted_json() -> None:
     assert {card.kind for card in cards} >= {CardKind.TYPED_ROOT, CardKind.CHOICE, CardKind.REVEAL}
     for card in cards:
         assert repo.card_content_hash(card) == _hash_as_earlier_versions(card), card.id
+
+
+def test_a_big_first_import_on_postgresql_leaves_the_indexes_alone(pg_url, make_deck, monkeypatch) -> None:
+    """The bulk path is SQLite's: PostgreSQL gets no DROP INDEX, and its cards are all there."""
+    monkeypatch.setattr(repo, "_BULK_ROWS", 20)
+    store = open_store(pg_url)
+    try:
+        statements: list[str] = []
+        event.listen(store.engine, "before_cursor_execute", lambda conn, cursor, statement, *args: statements.append(statement))
+        assert _sync(store, make_deck(60)).added == 60
+        assert not [s for s in statements if "DROP INDEX" in s]
+    finally:
+        store.close()
+
+
+def _indexes(store) -> list[tuple[str, str]]:
+    """The secondary indexes of the card and card-state tables, as SQLite stores them."""
+    with store.session() as session:
+        return session.connection().exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN ('card', 'cardstate') ORDER BY name"
+        ).all()
+
+
+class TestBulkImport:
+    """A big import into a smaller collection builds the indexes after the rows (repo._indexes_set_aside).
+
+    SQLite only (the class's own `store`); on PostgreSQL the indexes are never touched.
+    """
+
+    @pytest.fixture
+    def store(self, tmp_path):
+        opened = open_store(f"sqlite:///{tmp_path / 'bulk.db'}")
+        yield opened
+        opened.close()
+
+    def _dropped(self, store) -> list[str]:
+        statements: list[str] = []
+        event.listen(
+            store.engine,
+            "before_cursor_execute",
+            lambda conn, cursor, statement, *args: statements.append(statement) if statement.startswith("DROP INDEX") else None,
+        )
+        return statements
+
+    def test_a_big_first_import_leaves_every_index_and_the_text_search_as_a_new_database_has_them(
+        self, store, make_deck, monkeypatch
+    ) -> None:
+        from trainer.store.text_index import check_text_index
+
+        monkeypatch.setattr(repo, "_BULK_ROWS", 20)
+        before = _indexes(store)
+        dropped = self._dropped(store)
+        deck = make_deck(60)
+        assert _sync(store, deck).added == 60
+        assert len(dropped) == len(before) >= 11  # the bulk path ran, over both tables
+        assert _indexes(store) == before
+        with store.session() as session:
+            assert reader_of(session).new_card_ids(limit=100) == [c.id for c in deck.cards]
+            raw = session.connection().connection.dbapi_connection
+            assert check_text_index(raw) is None
+            plan = " ".join(
+                str(row[-1]) for row in session.connection().exec_driver_sql(
+                    "EXPLAIN QUERY PLAN SELECT card_id FROM cardstate WHERE profile_id = 1 AND due_day <= '2026-03-01'"
+                )
+            )
+            assert "ix_cardstate_due" in plan
+
+    def test_a_failed_big_import_adds_nothing_and_keeps_every_index(self, store, make_deck, monkeypatch) -> None:
+        monkeypatch.setattr(repo, "_BULK_ROWS", 20)
+        before = _indexes(store)
+        with store.session() as session:
+            repo.sync_deck(session=session, deck=make_deck(60), now=LATER)
+            session.rollback()
+        assert _indexes(store) == before
+        with store.session() as session:
+            assert session.exec(select(func.count()).select_from(Card)).one() == 0
+
+    def test_a_deck_smaller_than_the_collection_is_written_into_the_indexes_in_place(
+        self, store, make_deck, import_deck, monkeypatch
+    ) -> None:
+        """Rebuilding the indexes of a big collection for a smaller deck would cost more than it saves."""
+        import_deck(store, make_deck(60))
+        monkeypatch.setattr(repo, "_BULK_ROWS", 20)
+        dropped = self._dropped(store)
+        assert _sync(store, make_deck(30, deck_id="other", title="Other")).added == 30
+        assert dropped == []
