@@ -66,6 +66,16 @@ class TestSyncDeck:
             stored = session.get(Card, deck.cards[2].id)
             assert reader_of(session).study_row(stored.id).card == deck.cards[2]
 
+    def test_a_new_cards_state_is_a_fresh_schedule(self, store, make_deck) -> None:
+        """Never answered, easiness 2.5, not suspended, buried, flagged or due: the model's defaults."""
+        deck = make_deck(3)
+        _sync(store, deck)
+        with store.session() as session:
+            state = session.get(CardState, (1, deck.cards[1].id))
+            fresh = CardState(profile_id=1, card_id=deck.cards[1].id, position=1, new_rank=state.new_rank)
+            assert state.model_dump() == fresh.model_dump()
+            assert (state.repetitions, state.easiness, state.due_day, state.suspended, state.flag) == (0, 2.5, None, False, "")
+
     def test_reimporting_an_unchanged_deck_writes_nothing(self, store, make_deck, import_deck) -> None:
         """The deck hash matches, so not one INSERT, UPDATE or DELETE is run."""
         deck = make_deck(5)
