@@ -265,6 +265,23 @@ explanation = "Achilles."
 sources = ["s"]
 """
 
+    def test_a_card_built_directly_is_the_card_its_constructor_builds(self) -> None:
+        """Equal, same hash, same repr, still frozen; a missing or unknown field is refused."""
+        import dataclasses
+
+        from trainer.content.cards import Card, card_of_fields
+
+        for card in compile_deck(load_deck_text(self.DECK, name="hand.toml")).cards:
+            fields = {field.name: getattr(card, field.name) for field in dataclasses.fields(Card)}
+            rebuilt, constructed = card_of_fields(fields), Card(**fields)
+            assert (rebuilt, hash(rebuilt), repr(rebuilt)) == (constructed, hash(constructed), repr(constructed))
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                rebuilt.prompt = "changed"  # type: ignore[misc]
+            with pytest.raises(ValueError, match="siblings"):
+                card_of_fields({name: value for name, value in fields.items() if name != "siblings"})
+            with pytest.raises(ValueError, match="colour"):
+                card_of_fields({**fields, "colour": "red"})
+
     def test_each_field_follows_the_rules_of_every_card(self) -> None:
         import hashlib
 

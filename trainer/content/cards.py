@@ -94,6 +94,27 @@ class Card:
         return tuple(c for c in self.choices if c not in self.accepted)
 
 
+_CARD_FIELDS = frozenset(Card.__dataclass_fields__)
+
+
+def card_of_fields(fields: dict[str, object]) -> Card:
+    """A `Card` holding exactly `fields`, every one of them given: equal to `Card(**fields)`.
+
+    A frozen dataclass's `__init__` sets each of its 14 fields through `object.__setattr__`,
+    7 µs a card: a fifth of a second of a 35,000-row sheet's import. The card's attribute dict
+    is filled at once instead (as `copy` and `pickle` restore a dataclass). Card has no
+    `__post_init__`; if it ever gains one, or a field is left out, use `Card(...)`.
+
+    Raises:
+        ValueError: `fields` are not exactly Card's fields.
+    """
+    if fields.keys() != _CARD_FIELDS:
+        raise ValueError(f"a card's fields are {sorted(_CARD_FIELDS)}, not {sorted(fields)}")
+    card = object.__new__(Card)
+    card.__dict__.update(fields)
+    return card
+
+
 @dataclass(frozen=True)
 class SourceRef:
     """A source a deck cites: its key and its full citation."""

@@ -19,7 +19,7 @@ from functools import lru_cache, partial
 from hashlib import sha256
 from pathlib import Path
 
-from trainer.content.cards import Card, CardKind, CompiledDeck, DeckInfo, SourceRef, card_id
+from trainer.content.cards import Card, CardKind, CompiledDeck, DeckInfo, SourceRef, card_id, card_of_fields
 from trainer.content.loader import load_deck
 from trainer.content.roots import distance, neighbours, position, region_of
 from trainer.content.nerves import display_nerve
@@ -530,21 +530,24 @@ def _hand_card(deck_id: str, fact: HandCard) -> Card:
     else:
         choices, choice_roots = (), ()
     answer_root = fact.answer if kind is CardKind.TYPED_ROOT else None
-    return Card(
-        id=this_id,
-        deck_id=deck_id,
-        template="card",
-        fact_key=key,
-        kind=kind,
-        prompt=fact.prompt,
-        answer=fact.answer,
-        accepted=tuple(dict.fromkeys([fact.answer, *fact.accepted])),
-        explanation=fact.explanation,
-        sources=tuple(fact.sources),
-        choices=choices,
-        choice_roots=choice_roots,
-        tags=_card_tags("card", "card", answer_root, tuple(fact.tags)),
-        answer_root=answer_root,
+    return card_of_fields(
+        {
+            "id": this_id,
+            "deck_id": deck_id,
+            "template": "card",
+            "fact_key": key,
+            "kind": kind,
+            "prompt": fact.prompt,
+            "answer": fact.answer,
+            "accepted": tuple(dict.fromkeys([fact.answer, *fact.accepted])),
+            "explanation": fact.explanation,
+            "sources": tuple(fact.sources),
+            "choices": choices,
+            "choice_roots": choice_roots,
+            "tags": _card_tags("card", "card", answer_root, tuple(fact.tags)),
+            "siblings": (),
+            "answer_root": answer_root,
+        }
     )
 
 
