@@ -203,3 +203,40 @@ def test_deck_import_moved_to_study_decks_and_old_imports_still_work() -> None:
 
     assert review.import_deck_file is decks.import_deck_file
     assert review.ensure_builtin_deck is decks.ensure_builtin_deck
+
+
+class TestBulkWork:
+    """The collector pause around a big import (`bulk_work`) leaves Python's memory management as it found it."""
+
+    def test_cycles_made_during_bulk_work_are_still_collected_afterwards(self) -> None:
+        import gc
+        import weakref
+
+        from trainer.study.decks import bulk_work
+
+        class Node:
+            pass
+
+        with bulk_work():
+            assert not gc.isenabled()
+            node = Node()
+            node.self = node  # a cycle: only the collector frees it
+            alive = weakref.ref(node)
+            del node
+        assert gc.isenabled()
+        assert alive() is not None  # not collected yet: bulk_work's exit walks nothing
+        gc.collect()
+        assert alive() is None  # but not frozen away either: a full collection frees it
+
+    def test_a_collector_paused_by_the_caller_stays_paused(self) -> None:
+        import gc
+
+        from trainer.study.decks import bulk_work
+
+        gc.disable()
+        try:
+            with bulk_work():
+                pass
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
