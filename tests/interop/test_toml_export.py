@@ -176,3 +176,27 @@ def test_hand_written_cards_are_dumped_as_pydantic_dumps_them() -> None:
         expected = card.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
         expected["sources"] = expected.pop("sources")
         assert list(toml_export._fields(card).items()) == list(expected.items())
+
+
+SPREAD = [{"key": "a", "prompt": "p", "tags": ["x", "y"]}, {"key": "b", "prompt": "two\nlines"}]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"card": SPREAD},  # nothing before the cards
+        {"format": 1, "card": SPREAD, "deck": {"id": "d"}},  # a table after the cards
+        {"format": 1, "card": SPREAD, "other": SPREAD},  # two arrays of tables at the end
+        {"format": 1, "card": SPREAD, "other": [{"key": "c", "n": 3}]},  # a number: tomli_w's
+        {"format": 1, "card": [*SPREAD, {"key": "c", "tags": [1]}]},  # a list of numbers: tomli_w's
+        {"format": 1, "card": [*SPREAD, {"not bare": "x"}]},  # a quoted key: tomli_w's
+    ],
+    ids=["alone", "table-after", "two-arrays", "number-after", "number-list", "quoted-key"],
+)
+def test_any_document_shape_is_written_as_tomli_w_writes_it(document) -> None:
+    """Where the fast writer takes over and where it leaves the document to tomli_w, the text is the same."""
+    import tomli_w
+
+    from trainer.interop.toml_export import _dumps
+
+    assert _dumps(document) == tomli_w.dumps(document, multiline_strings=True)

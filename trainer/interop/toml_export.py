@@ -9,6 +9,7 @@ id and lose every student's progress.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import tomli_w
@@ -51,66 +52,74 @@ def _dumps(document: dict[str, Any]) -> str:
     formatted by tomli_w, so the text is the same (tests/interop/test_toml_export.py compares
     them). Anything else goes to tomli_w as it is.
     """
-    tables = {key: value for key, value in document.items() if _plain_array_of_tables(value)}
-    if not tables or list(document)[-len(tables) :] != list(tables):
+    tables: dict[str, list[str]] = {}
+    for name in reversed(document):  # the trailing run of arrays of tables this writer takes
+        blocks = _array_of_tables(name, document[name])
+        if blocks is None:
+            break
+        tables[name] = blocks
+    if not tables:
         return tomli_w.dumps(document, multiline_strings=True)
     head = tomli_w.dumps({k: v for k, v in document.items() if k not in tables}, multiline_strings=True)
     chunks = [head]
-    plain = _NEEDS_TOMLI_W.isdisjoint
-    for name, items in tables.items():
-        for item in items:
-            chunks.append(f"\n[[{name}]]\n" if len(chunks) > 1 or head else f"[[{name}]]\n")
-            for key, value in item.items():
-                # The common field (a string needing no escape) inline: a call per field is a
-                # third of the time of 35,000 cards.
-                if type(value) is str and plain(value):
-                    chunks.append(f'{key} = "{value}"\n')
-                else:
-                    chunks.append(f"{key} = {_literal(value)}\n")
-    return "".join(chunks)
+    for name in reversed(tables):
+        chunks.extend(tables[name])
+    text = "".join(chunks)
+    return text if head else text.removeprefix("\n")
 
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_STR_ONLY = frozenset([str])
-"""The types of a list of plain strings (checked with `map(type, ...)`: no Python call per part)."""
-_NEEDS_TOMLI_W = frozenset('"\\\x7f') | frozenset(chr(i) for i in range(32) if chr(i) != "\t")
-"""Characters a TOML basic string escapes (or, for a line break, writes as a multi-line string)."""
+def _array_of_tables(name: str, value: Any) -> list[str] | None:
+    """`[[name]]` blocks of `key = string or list` as tomli_w writes them, each with a blank line
+    before it; None if tomli_w writes `value` otherwise (not a list of such tables, or one it
+    puts inline: every table fits on a short line unless one has a non-empty list or a
+    multi-line string).
 
-
-def _plain_array_of_tables(value: Any) -> bool:
-    """True for a list of tables that tomli_w writes as [[name]] blocks of `key = string or list`.
-
-    tomli_w writes a list of tables inline when every table fits on one short line; a table with
-    a non-empty list or a multi-line string never does, so at least one such table is required.
+    One pass writes and checks (a separate check of 35,000 cards cost a quarter of the writing).
     """
     if not isinstance(value, list) or not value:
-        return False
-    spread = False
+        return None
+    header = f"\n[[{name}]]\n"
+    plain = _NEEDS_TOMLI_W.isdisjoint
     bare: set[str] = set()
+    spread = False
+    chunks: list[str] = []
     for item in value:
-        if not isinstance(item, dict):
-            return False
+        if type(item) is not dict:
+            return None
+        chunks.append(header)
         for key, field in item.items():
             if key not in bare:
                 if not _BARE_KEY.fullmatch(key):
-                    return False
+                    return None
                 bare.add(key)
             if type(field) is str:
+                if plain(field):  # the common field, inline: a call per field is a third of the time
+                    chunks.append(f'{key} = "{field}"\n')
+                    continue
                 spread = spread or "\n" in field
-            elif type(field) is list and set(map(type, field)) <= _STR_ONLY:
+                chunks.append(f"{key} = {_string(field)}\n")
+            elif type(field) is list:
+                written = _list(tuple(field)) if all(type(part) is str for part in field) else None
+                if written is None:
+                    return None
                 spread = spread or bool(field)
+                chunks.append(f"{key} = {written}\n")
             else:
-                return False
-    return spread
+                return None
+    return chunks if spread else None
 
 
-def _literal(value: str | list[str]) -> str:
-    if type(value) is str:
-        return _string(value)
-    if not value:
+@lru_cache(maxsize=4096)
+def _list(parts: tuple[str, ...]) -> str:
+    """A list of strings as tomli_w writes it; cached: cards repeat their tags and sources."""
+    if not parts:
         return "[]"
-    plain = _NEEDS_TOMLI_W.isdisjoint
-    return "[\n" + ",\n".join([f'    "{part}"' if plain(part) else f"    {_string(part)}" for part in value]) + ",\n]"
+    return "[\n" + ",\n".join(f"    {_string(part)}" for part in parts) + ",\n]"
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_NEEDS_TOMLI_W = frozenset('"\\\x7f') | frozenset(chr(i) for i in range(32) if chr(i) != "\t")
+"""Characters a TOML basic string escapes (or, for a line break, writes as a multi-line string)."""
 
 
 def _string(text: str) -> str:
