@@ -71,6 +71,8 @@ Level = Annotated[str, AfterValidator(_check_level)]
 
 
 def _unique(values: list[str], what: str) -> list[str]:
+    if len(set(values)) == len(values):  # the usual case, checked at C speed (35,000 rows of a sheet)
+        return values
     seen: set[str] = set()
     twice = []
     for value in values:
