@@ -24,6 +24,11 @@ Figures (milliseconds unless the key says otherwise; each the median of several 
 - `peak_rss_mb_100k`: peak resident memory of a fresh process that opens the 100k collection,
   builds today's queue and answers 50 cards.
 - with `--anki`: Anki's own library on its own 100,000-card collection (bench/anki_compare.py).
+- `cpu_reference_ms`: a fixed piece of work of the kind an import does (35,000 rows as Python
+  dicts, JSON and SHA-256, then inserted into an in-memory SQLite table), timed at the start and
+  again at the end of the sitting (`cpu_reference_end_ms`). It does not depend on the trainer's
+  code: the shared machine's speed varies up to twofold from hour to hour, and this says how fast
+  it was during this sitting, so figures from two sittings can be compared.
 
 `--quick` (under 2 minutes) measures 10,000 cards and 100,000 reviews instead, a 3,500-row import
 and 3 launches; the key names stay, and `sizes` says what was measured. A shared 2-core machine is
@@ -61,6 +66,29 @@ TARGETS = {
     "peak_rss_mb_100k": 150,
 }
 """Targets from issue 14 (first_card_ms <= 1.5x and first_run_ms <= 2x bare_textual_ms)."""
+
+
+def cpu_reference_ms(runs: int = 5) -> float:
+    """Median milliseconds of a fixed workload (no trainer code): how fast the machine is now."""
+    import hashlib
+    import sqlite3
+
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        rows = []
+        for i in range(35_000):
+            row = {"id": f"card-{i}", "prompt": f"Question {i}: which root supplies landmark {i}?", "tags": ["bench"]}
+            text = json.dumps(row, sort_keys=True)
+            rows.append((row["id"], text, hashlib.sha256(text.encode()).hexdigest()))
+        connection = sqlite3.connect(":memory:")
+        connection.execute("CREATE TABLE t (id TEXT PRIMARY KEY, body TEXT, hash TEXT)")
+        connection.execute("CREATE INDEX t_hash ON t (hash)")
+        connection.executemany("INSERT INTO t VALUES (?, ?, ?)", rows)
+        connection.commit()
+        connection.close()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
 
 
 def log(*parts: object) -> None:
@@ -199,6 +227,7 @@ def main() -> int:
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }  # fmt: skip
 
+    figures["cpu_reference_ms"] = cpu_reference_ms()
     if not args.no_tmux and shutil.which("tmux"):
         import bench_launch
 
@@ -230,6 +259,7 @@ def main() -> int:
         import anki_compare
 
         figures.update(anki_compare.measure(cards, answers, runs, log=log))
+    figures["cpu_reference_end_ms"] = cpu_reference_ms()
 
     rounded = {k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}
     if args.json:
