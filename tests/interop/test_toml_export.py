@@ -190,8 +190,9 @@ SPREAD = [{"key": "a", "prompt": "p", "tags": ["x", "y"]}, {"key": "b", "prompt"
         {"format": 1, "card": SPREAD, "other": [{"key": "c", "n": 3}]},  # a number: tomli_w's
         {"format": 1, "card": [*SPREAD, {"key": "c", "tags": [1]}]},  # a list of numbers: tomli_w's
         {"format": 1, "card": [*SPREAD, {"not bare": "x"}]},  # a quoted key: tomli_w's
+        {"format": 1, "my cards": SPREAD},  # a quoted table name: tomli_w's
     ],
-    ids=["alone", "table-after", "two-arrays", "number-after", "number-list", "quoted-key"],
+    ids=["alone", "table-after", "two-arrays", "number-after", "number-list", "quoted-key", "quoted-name"],
 )
 def test_any_document_shape_is_written_as_tomli_w_writes_it(document) -> None:
     """Where the fast writer takes over and where it leaves the document to tomli_w, the text is the same."""

@@ -245,7 +245,7 @@ def _indexes(store) -> list[tuple[str, str]]:
 
 
 class TestBulkImport:
-    """A big import into a smaller collection builds the indexes after the rows (repo._indexes_set_aside).
+    """A big import into a smaller collection builds the indexes after the rows (repo._indexes_built_after).
 
     SQLite only (the class's own `store`); on PostgreSQL the indexes are never touched.
     """
@@ -307,3 +307,42 @@ class TestBulkImport:
         dropped = self._dropped(store)
         assert _sync(store, make_deck(30, deck_id="other", title="Other")).added == 30
         assert dropped == []
+
+    def test_a_big_new_edition_moves_the_old_cards_through_the_indexes_then_adds_the_new_ones(
+        self, store, make_deck, import_deck, monkeypatch
+    ) -> None:
+        """60 new cards ahead of 30 stored ones: the 30 are moved (found by index, before any
+        index is dropped), the 60 added in bulk, and every state holds its card's new place."""
+        old = make_deck(30)
+        import_deck(store, old)
+        monkeypatch.setattr(repo, "_BULK_ROWS", 20)
+        before = _indexes(store)
+        statements: list[str] = []
+        event.listen(store.engine, "before_cursor_execute", lambda conn, cursor, statement, *args: statements.append(statement))
+        new = make_deck(90).cards[30:]
+        edition = dataclasses.replace(old, cards=(*new, *old.cards))
+        assert _sync(store, edition) == repo.SyncReport(added=60, updated=30, retired=0, unchanged=0)
+        first_drop = next(i for i, statement in enumerate(statements) if statement.startswith("DROP INDEX"))
+        moves = [i for i, statement in enumerate(statements) if statement.startswith("UPDATE cardstate SET position")]
+        assert moves and max(moves) < first_drop
+        assert _indexes(store) == before
+        with store.session() as session:
+            positions = dict(session.exec(select(CardState.card_id, CardState.position)).all())
+        assert positions == {card.id: i for i, card in enumerate(edition.cards)}
+
+    def test_a_caller_that_commits_after_a_failed_big_import_still_has_every_index(
+        self, store, make_deck, monkeypatch
+    ) -> None:
+        """The indexes are made again before the error leaves sync_deck, whatever the caller does next."""
+        monkeypatch.setattr(repo, "_BULK_ROWS", 20)
+        before = _indexes(store)
+
+        def broken(dialect):
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(repo, "_insert_new_state", broken)
+        with store.session() as session:
+            with pytest.raises(RuntimeError, match="disk on fire"):
+                repo.sync_deck(session=session, deck=make_deck(60), now=LATER)
+            session.commit()  # a careless caller
+        assert _indexes(store) == before

@@ -240,3 +240,18 @@ class TestBulkWork:
             assert not gc.isenabled()
         finally:
             gc.enable()
+
+    def test_objects_frozen_by_the_process_stay_frozen(self) -> None:
+        """bulk_work does not thaw what a program froze on purpose (gc.freeze before forking, say)."""
+        import gc
+
+        from trainer.study.decks import bulk_work
+
+        gc.freeze()
+        try:
+            frozen = gc.get_freeze_count()
+            with bulk_work():
+                pass
+            assert gc.get_freeze_count() == frozen > 0
+        finally:
+            gc.unfreeze()

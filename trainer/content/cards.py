@@ -7,7 +7,7 @@ queue them and the screens can show them, all without knowing how they were gene
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 
@@ -94,24 +94,30 @@ class Card:
         return tuple(c for c in self.choices if c not in self.accepted)
 
 
-_CARD_FIELDS = frozenset(Card.__dataclass_fields__)
+_CARD_FIELDS = frozenset(f.name for f in fields(Card))
+_CARD_PLAIN = not {"__post_init__", "__slots__"} & set(vars(Card)) and all(f.init for f in fields(Card))
+"""True while `Card.__init__` does nothing but set each field (no __post_init__, no init=False
+field, no slots): only then may `card_of_fields` stand in for it."""
 
 
-def card_of_fields(fields: dict[str, object]) -> Card:
-    """A `Card` holding exactly `fields`, every one of them given: equal to `Card(**fields)`.
+def card_of_fields(values: dict[str, object]) -> Card:
+    """A `Card` holding exactly `values`, every field given: equal to `Card(**values)`.
 
-    A frozen dataclass's `__init__` sets each of its 14 fields through `object.__setattr__`,
+    A frozen dataclass's `__init__` sets each of its 15 fields through `object.__setattr__`,
     7 µs a card: a fifth of a second of a 35,000-row sheet's import. The card's attribute dict
-    is filled at once instead (as `copy` and `pickle` restore a dataclass). Card has no
-    `__post_init__`; if it ever gains one, or a field is left out, use `Card(...)`.
+    is filled at once instead (as `copy` and `pickle` restore a dataclass), in the order given
+    (`_hand_card` gives the fields' order). If Card's `__init__` ever does more (`_CARD_PLAIN`),
+    the constructor is called.
 
     Raises:
-        ValueError: `fields` are not exactly Card's fields.
+        ValueError: `values` are not exactly Card's fields.
     """
-    if fields.keys() != _CARD_FIELDS:
-        raise ValueError(f"a card's fields are {sorted(_CARD_FIELDS)}, not {sorted(fields)}")
+    if values.keys() != _CARD_FIELDS:
+        raise ValueError(f"a card's fields are {sorted(_CARD_FIELDS)}, not {sorted(values)}")
+    if not _CARD_PLAIN:
+        return Card(**values)  # type: ignore[arg-type]
     card = object.__new__(Card)
-    card.__dict__.update(fields)
+    card.__dict__.update(values)
     return card
 
 

@@ -70,13 +70,13 @@ def _dumps(document: dict[str, Any]) -> str:
 
 def _array_of_tables(name: str, value: Any) -> list[str] | None:
     """`[[name]]` blocks of `key = string or list` as tomli_w writes them, each with a blank line
-    before it; None if tomli_w writes `value` otherwise (not a list of such tables, or one it
-    puts inline: every table fits on a short line unless one has a non-empty list or a
-    multi-line string).
+    before it; None if tomli_w writes `value` otherwise, or might: not a list of such tables, a
+    name that needs quotes, or tables it may put inline (unless one has a non-empty list or a
+    multi-line string, tomli_w weighs each table's length; left to it).
 
     One pass writes and checks (a separate check of 35,000 cards cost a quarter of the writing).
     """
-    if not isinstance(value, list) or not value:
+    if not isinstance(value, list) or not value or not _BARE_KEY.fullmatch(name):
         return None
     header = f"\n[[{name}]]\n"
     plain = _NEEDS_TOMLI_W.isdisjoint

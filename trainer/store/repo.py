@@ -3,15 +3,17 @@
 The reads of the study queue and Home live in `readers.py` (written once for two backends).
 Every function here is keyword-only, takes an open `Session` or `Connection` (anything with
 `execute`) and never commits: the caller owns the unit of work, so that one answer (its review
-row and the card's new state) commits as one transaction. The SQL is portable SQLAlchemy (no
-SQLite-only syntax), so a PostgreSQL URL works too.
+row and the card's new state) commits as one transaction. The SQL is portable SQLAlchemy, so a
+PostgreSQL URL works too; the one SQLite-only path (a big import building its indexes afterwards,
+`_indexes_built_after`) is skipped on other databases.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from functools import cache
@@ -21,6 +23,7 @@ from operator import is_
 from typing import Any
 
 from sqlalchemy import Unicode, bindparam, delete, func, insert, literal, literal_column, select, type_coerce, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col
 
 from trainer.content.cards import Card as ContentCard
@@ -178,7 +181,7 @@ _INSERT_NEW_STATE: dict[str, Any] = {}
 def _insert_new_state(dialect: Any) -> Any:
     """INSERT of a new card state binding `_NEW_STATE_BOUND`, with every other column's default in the SQL.
 
-    Written into the statement, the thirteen constant columns are not bound on each of 35,000
+    Written into the statement, the fourteen constant columns are not bound on each of 35,000
     rows: SQLite inserts the states of a big deck in 0.17 s instead of 0.29 s.
     """
     statement = _INSERT_NEW_STATE.get(dialect.name)
@@ -325,19 +328,20 @@ def sync_deck(*, session: Session, deck: CompiledDeck, now: datetime) -> SyncRep
         else:
             unchanged += 1
     connection = session.connection()
-    set_aside = _indexes_set_aside(connection, (Card.__tablename__, CardState.__tablename__), rows=len(added))
-    _execute_many(connection, _INSERT_CARD, _card_columns(added))
     _execute_many(connection, _UPDATE_CARD, _card_columns(changed))
     # Every profile's copy of the position (the new-card queue reads it from the state's index).
     _execute_many(
         connection, _MOVE_STATE, {"card_id": [card_id for card_id, _ in moved], "position": [position for _, position in moved]}
     )
-
     present = {card.id for card in deck.cards}
     to_retire = [card_id for card_id, row in existing.items() if card_id not in present and row.retired_at is None]
     for chunk in _chunks(to_retire):
         session.execute(update(Card).where(col(Card.id).in_(chunk)).values(retired_at=now))
-    if added or changed or to_retire:
+    if not (added or changed or to_retire):
+        return SyncReport(added=0, updated=0, retired=0, unchanged=unchanged)
+    # The updates above find their rows through the indexes; the inserts below may go faster without them.
+    with _indexes_built_after(connection, (Card.__tablename__, CardState.__tablename__), rows=len(added)):
+        _execute_many(connection, _INSERT_CARD, _card_columns(added))
         # The new-card order, over every active card: this deck's from memory (reading 35,000
         # cards back and decoding their tags cost half a second of CPU), the other decks' from the store.
         # A new card's state is inserted with its rank, not inserted and then updated.
@@ -353,8 +357,6 @@ def sync_deck(*, session: Session, deck: CompiledDeck, now: datetime) -> SyncRep
                 "new_rank": [ranks[card_id] for card_id in added_ids],
             }
             _execute_many(connection, _insert_new_state(connection.dialect), states)
-    for statement in set_aside:
-        connection.exec_driver_sql(statement)
     return SyncReport(added=len(added), updated=len(changed), retired=len(to_retire), unchanged=unchanged)
 
 
@@ -362,31 +364,47 @@ _BULK_ROWS = 5000
 """From this many new cards on, an import into a smaller collection builds the indexes afterwards."""
 
 
-def _indexes_set_aside(connection: Any, tables: Sequence[str], *, rows: int) -> list[str]:
-    """Drop the secondary indexes of `tables` before a bulk insert; the statements that make them again.
+@contextmanager
+def _indexes_built_after(connection: Any, tables: Sequence[str], *, rows: int) -> Iterator[None]:
+    """Around a bulk insert on SQLite: the secondary indexes of `tables` dropped, then made again.
 
     SQLite keeps each index in step row by row, a B-tree descent per index per row: eleven
-    indexes over `card` and `card_state` cost a fifth of a 35,000-card import. Building an index
+    indexes over `card` and `cardstate` cost a fifth of a 35,000-card import. Building an index
     afterwards sorts the rows once (bench/bench_import.py: 2.6 -> 2.2 s). That pays only when
-    most rows are new, so only when `rows` outnumber the cards already stored; and only on
-    SQLite (PostgreSQL imports are not the bottleneck anywhere). The caller runs the returned
-    statements before it commits: the drop and the rebuild are one transaction, and a failed
-    import rolls both back. The primary keys (and any unique index) stay, so every constraint
-    is still checked on insert.
+    most rows are new, so only when `rows` (at least `_BULK_ROWS`) outnumber the cards already
+    stored; and only on SQLite (PostgreSQL imports are not the bottleneck anywhere). Nothing is
+    dropped outside an open transaction: the drop and the rebuild commit together, and a failed
+    import rolls both back. If the block raises, the indexes are made again before the error
+    goes on, so a caller that commits anyway still has them. Primary keys and unique indexes
+    stay, so every constraint is still checked on insert. Inside the block, look rows up by
+    primary key only (the card updates and moves run before it for that reason).
 
     Args:
         connection: The open connection (its transaction).
         tables: The tables about to receive the rows.
         rows: How many rows each receives (per profile, for card states).
-
-    Returns:
-        The CREATE INDEX statements to run after the insert, as SQLite stored them; empty if
-        nothing was dropped.
     """
+    statements = _drop_secondary_indexes(connection, tables) if _bulk(connection, rows) else []
+    try:
+        yield
+    except BaseException:
+        with suppress(SQLAlchemyError):
+            _run_all(connection, statements)
+        raise
+    _run_all(connection, statements)
+
+
+def _bulk(connection: Any, rows: int) -> bool:
+    """True if inserting `rows` cards is worth building the indexes afterwards (see `_indexes_built_after`)."""
     if connection.dialect.name != "sqlite" or rows < _BULK_ROWS:
-        return []
-    if rows <= connection.exec_driver_sql("SELECT count(*) FROM card").scalar_one():
-        return []
+        return False
+    if not connection.connection.dbapi_connection.in_transaction:
+        return False  # a DROP would commit at once: never without the transaction that rebuilds
+    return rows > connection.exec_driver_sql("SELECT count(*) FROM card").scalar_one()
+
+
+def _drop_secondary_indexes(connection: Any, tables: Sequence[str]) -> list[str]:
+    """Drop the indexes of `tables` but their primary keys and unique ones; the statements that made them."""
     marks = ", ".join("?" for _ in tables)
     found = connection.exec_driver_sql(
         # sql IS NULL: the indexes SQLite makes for a primary key or a UNIQUE column; kept.
@@ -395,8 +413,13 @@ def _indexes_set_aside(connection: Any, tables: Sequence[str], *, rows: int) -> 
         tuple(tables),
     ).all()
     for name, _ in found:
-        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+        connection.exec_driver_sql(f'DROP INDEX "{name.replace(chr(34), chr(34) * 2)}"')
     return [sql for _, sql in found]
+
+
+def _run_all(connection: Any, statements: Sequence[str]) -> None:
+    for statement in statements:
+        connection.exec_driver_sql(statement)
 
 
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:

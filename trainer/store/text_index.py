@@ -28,6 +28,7 @@ Stdlib only at import time (`trainer.store.snapshot` is on the quick path).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +83,15 @@ _COLUMN_LIST = ", ".join(_COLUMNS)
 _HASH_BYTES = 8 << 20
 """FTS5's `hashsize`: the most pending index data a writer holds in memory before writing a segment."""
 
+_TUNE = f"INSERT INTO {INDEX_TABLE} ({INDEX_TABLE}, rank) VALUES ('hashsize', {_HASH_BYTES})"
+"""FTS5 holds the terms of the rows being written in memory up to `hashsize` bytes (1 MiB by
+default), then writes them out as one more segment, which it later merges. A 35,000-card import
+fills the default many times over; 8 MiB takes a third off building its index (0.95 -> 0.6 s,
+measured in isolation). The setting is stored with the table, so databases made (or repaired by
+`trainer check --repair`) before it keep the default: slower big imports, the same index. It is
+in SQLite's source since 2015 but not in FTS5's documented options, so a SQLite that refused it
+only loses the speed (`_tune`)."""
+
 STALE_TABLE = "card_text_stale"
 """Cards whose text changed since the index was last brought up to date (SQLite)."""
 
@@ -92,11 +102,6 @@ _SQLITE_DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {INDEX_TABLE} USING fts5({_COLUMN_LIST}, content='{_SOURCE_VIEW}', "
     "content_rowid='card_rowid', tokenize='trigram case_sensitive 1')",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {_TERMS_TABLE} USING fts5vocab({INDEX_TABLE}, 'row')",
-    # FTS5 holds the terms of the rows being written in memory up to `hashsize` bytes (1 MiB by
-    # default), then writes them out as one more segment, which it later merges. A 35,000-card
-    # import fills the default many times over; 8 MiB takes a third off building its index
-    # (0.95 -> 0.6 s, measured in isolation). The setting is stored with the table.
-    f"INSERT INTO {INDEX_TABLE} ({INDEX_TABLE}, rank) VALUES ('hashsize', {_HASH_BYTES})",
     # The row id of each card whose text changed, and the text the index holds for it (NULL: none,
     # a new card); the first change of a card keeps what the index holds.
     f"CREATE TABLE IF NOT EXISTS {STALE_TABLE} (card_rowid INTEGER PRIMARY KEY, {_COLUMN_LIST})",
@@ -166,7 +171,10 @@ def create_text_index(connection: Connection) -> bool:
     if connection.dialect.name == "sqlite":
         if not _sqlite_has_trigram(connection):
             return False
-        for statement in (*_SQLITE_DDL, *_REBUILD):
+        for statement in _SQLITE_DDL:
+            connection.exec_driver_sql(statement)
+        _tune(connection.connection.dbapi_connection)
+        for statement in _REBUILD:
             connection.exec_driver_sql(statement)
         return True
     if connection.dialect.name == "postgresql":
@@ -235,8 +243,22 @@ def rebuild_text_index(connection: Any) -> None:
     Args:
         connection: A stdlib sqlite3 connection to the database (the caller commits).
     """
-    for statement in (*_SQLITE_DDL, *_REBUILD):
+    for statement in _SQLITE_DDL:
         connection.execute(statement)
+    _tune(connection)
+    for statement in _REBUILD:
+        connection.execute(statement)
+
+
+def _tune(connection: Any) -> None:
+    """Set the index's `hashsize` (`_TUNE`) on a stdlib sqlite3 connection; a refusal changes nothing else.
+
+    A failed statement is undone on its own in SQLite; the transaction around it goes on.
+    """
+    import sqlite3
+
+    with suppress(sqlite3.DatabaseError):
+        connection.execute(_TUNE)
 
 
 @dataclass(frozen=True)
