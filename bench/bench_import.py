@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench_interop import _load, big_deck
+from reference import cpu_reference_ms
 
 from trainer.content.cards import CompiledDeck
 from trainer.store import repo
@@ -79,7 +80,7 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=35_000)
     parser.add_argument("--profiles", type=int, default=1, help="profiles in the database (a card state per profile and card)")
     args = parser.parse_args()
-    load_before = os.getloadavg()
+    load_before, reference_before = os.getloadavg(), cpu_reference_ms()
     deck = big_deck(args.cards)
     edition = next_edition(deck)
     fresh: list[tuple[float, float]] = []
@@ -101,7 +102,7 @@ def main() -> None:
             wall, cpu, report = _timed_import(holding, deck, args.profiles)
             assert report.unchanged == args.cards and not report.changed, report
             unchanged.append((wall, cpu))
-    print(f"{args.cards} cards, {args.profiles} profile(s), {args.runs} runs each; {_load(load_before)}")
+    print(f"{args.cards} cards, {args.profiles} profile(s), {args.runs} runs each; {_load(load_before, reference_before)}")
     _median("import into a fresh database", fresh, 3)
     _median("import a changed edition", changed)
     _median("import the same deck again", unchanged)

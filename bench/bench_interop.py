@@ -23,6 +23,7 @@ from pathlib import Path
 from trainer.content.cards import Card, CardKind, CompiledDeck, DeckInfo, SourceRef, card_id
 from trainer.interop.anki_export import write_apkg
 from trainer.interop.sheet_import import SheetOptions, import_sheet
+from reference import cpu_reference_ms
 from trainer.store.db import open_store
 
 ROOTS = ("C5", "C6", "C7", "C8", "T1", "L2", "L3", "L4", "L5", "S1")
@@ -68,10 +69,13 @@ def _median(label: str, samples: list[float], target: float, cpu: list[float] | 
     )
 
 
-def _load(before: tuple[float, float, float]) -> str:
-    """The machine's load average (1, 5, 15 min) when the runs began and now: wall times grow with it."""
+def _load(before: tuple[float, float, float], reference_ms: float) -> str:
+    """The machine's load average (1, 5, 15 min) and speed (bench/reference.py) when the runs began and now."""
     now = os.getloadavg()
-    return "load average " + " ".join(f"{x:.2f}" for x in before) + " at the start, " + " ".join(f"{x:.2f}" for x in now) + " at the end"
+    return (
+        "load average " + " ".join(f"{x:.2f}" for x in before) + " at the start, " + " ".join(f"{x:.2f}" for x in now)
+        + f" at the end; CPU reference {reference_ms:.0f} ms at the start, {cpu_reference_ms():.0f} ms at the end"
+    )  # fmt: skip
 
 
 def main() -> None:
@@ -79,7 +83,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cards", type=int, default=35_000)
     args = parser.parse_args()
-    load_before = os.getloadavg()
+    load_before, reference_before = os.getloadavg(), cpu_reference_ms()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         deck = big_deck(args.cards)
@@ -102,7 +106,7 @@ def main() -> None:
                 assert report.added == args.cards
             finally:
                 store.close()
-    print(f"{args.cards} cards, {args.runs} runs each; {_load(load_before)}")
+    print(f"{args.cards} cards, {args.runs} runs each; {_load(load_before, reference_before)}")
     _median(".apkg export (genanki)", apkg, 10, apkg_cpu)
     _median("CSV import (whole path)", imports, 5, cpu)
 

@@ -54,6 +54,7 @@ REPO = BENCH.parent
 sys.path[:0] = [str(BENCH), str(REPO)]
 
 import collection  # noqa: E402  (bench/collection.py)
+from reference import cpu_reference_ms  # noqa: E402  (bench/reference.py)
 
 TARGETS = {
     "keypress_feedback_ms": 50,
@@ -66,29 +67,6 @@ TARGETS = {
     "peak_rss_mb_100k": 150,
 }
 """Targets from issue 14 (first_card_ms <= 1.5x and first_run_ms <= 2x bare_textual_ms)."""
-
-
-def cpu_reference_ms(runs: int = 5) -> float:
-    """Median milliseconds of a fixed workload (no trainer code): how fast the machine is now."""
-    import hashlib
-    import sqlite3
-
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        rows = []
-        for i in range(35_000):
-            row = {"id": f"card-{i}", "prompt": f"Question {i}: which root supplies landmark {i}?", "tags": ["bench"]}
-            text = json.dumps(row, sort_keys=True)
-            rows.append((row["id"], text, hashlib.sha256(text.encode()).hexdigest()))
-        connection = sqlite3.connect(":memory:")
-        connection.execute("CREATE TABLE t (id TEXT PRIMARY KEY, body TEXT, hash TEXT)")
-        connection.execute("CREATE INDEX t_hash ON t (hash)")
-        connection.executemany("INSERT INTO t VALUES (?, ?, ?)", rows)
-        connection.commit()
-        connection.close()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def log(*parts: object) -> None:
