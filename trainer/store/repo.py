@@ -370,9 +370,9 @@ def _indexes_built_after(connection: Any, tables: Sequence[str], *, rows: int) -
 
     SQLite keeps each index in step row by row, a B-tree descent per index per row: eleven
     indexes over `card` and `cardstate` cost a fifth of a 35,000-card import. Building an index
-    afterwards sorts the rows once (bench/bench_import.py: 2.6 -> 2.2 s). That pays only when
-    most rows are new, so only when `rows` (at least `_BULK_ROWS`) outnumber the cards already
-    stored; and only on SQLite (PostgreSQL imports are not the bottleneck anywhere). Nothing is
+    afterwards sorts the rows once (bench/bench_import.py, with FTS5's larger hashsize: 2.6 ->
+    1.8 s of CPU for a fresh 35,000-card import). That pays only when most rows are new, so only
+    when `rows` (at least `_BULK_ROWS`) outnumber the cards already stored; and only on SQLite (PostgreSQL imports are not the bottleneck anywhere). Nothing is
     dropped outside an open transaction: the drop and the rebuild commit together, and a failed
     import rolls both back. If the block raises, the indexes are made again before the error
     goes on, so a caller that commits anyway still has them. Primary keys and unique indexes
