@@ -522,7 +522,7 @@ def _hand_card(deck_id: str, fact: HandCard) -> Card:
     (a draft, a list of ids, the template's tags) are done here once, in the same way.
     """
     kind = _KIND_OF[fact.kind]
-    key = f"card:{fact.key}"  # fact_key("card", fact)
+    key = fact_key("card", fact)
     this_id = card_id(deck_id, "card", key)
     if kind is CardKind.CHOICE:
         options = (fact.answer, *fact.accepted, *fact.distractors)

@@ -340,7 +340,7 @@ def sync_deck(*, session: Session, deck: CompiledDeck, now: datetime) -> SyncRep
     if not (added or changed or to_retire):
         return SyncReport(added=0, updated=0, retired=0, unchanged=unchanged)
     # The updates above find their rows through the indexes; the inserts below may go faster without them.
-    with _indexes_built_after(connection, (Card.__tablename__, CardState.__tablename__), rows=len(added)):
+    with _indexes_built_after(connection, rows=len(added)):
         _execute_many(connection, _INSERT_CARD, _card_columns(added))
         # The new-card order, over every active card: this deck's from memory (reading 35,000
         # cards back and decoding their tags cost half a second of CPU), the other decks' from the store.
@@ -365,15 +365,17 @@ _BULK_ROWS = 5000
 
 
 @contextmanager
-def _indexes_built_after(connection: Any, tables: Sequence[str], *, rows: int) -> Iterator[None]:
-    """Around a bulk insert on SQLite: the secondary indexes of `tables` dropped, then made again.
+def _indexes_built_after(connection: Any, *, rows: int) -> Iterator[None]:
+    """Around a bulk insert of cards on SQLite: the secondary indexes of `card` and `cardstate`
+    dropped, then made again.
 
     SQLite keeps each index in step row by row, a B-tree descent per index per row: eleven
     indexes over `card` and `cardstate` cost a fifth of a 35,000-card import. Building an index
     afterwards sorts the rows once (bench/bench_import.py, with FTS5's larger hashsize: 2.6 ->
     1.8 s of CPU for a fresh 35,000-card import). That pays only when most rows are new, so only
-    when `rows` (at least `_BULK_ROWS`) outnumber the cards already stored; and only on SQLite (PostgreSQL imports are not the bottleneck anywhere). Nothing is
-    dropped outside an open transaction: the drop and the rebuild commit together, and a failed
+    when `rows` (at least `_BULK_ROWS`) outnumber the cards already stored; and only on SQLite
+    (PostgreSQL imports are not the bottleneck anywhere). Nothing is dropped outside an open
+    transaction: the drop and the rebuild commit together, and a failed
     import rolls both back. If the block raises, the indexes are made again before the error
     goes on, so a caller that commits anyway still has them. Primary keys and unique indexes
     stay, so every constraint is still checked on insert. Inside the block, look rows up by
@@ -381,10 +383,9 @@ def _indexes_built_after(connection: Any, tables: Sequence[str], *, rows: int) -
 
     Args:
         connection: The open connection (its transaction).
-        tables: The tables about to receive the rows.
-        rows: How many rows each receives (per profile, for card states).
+        rows: How many cards are inserted (and card states, per profile).
     """
-    statements = _drop_secondary_indexes(connection, tables) if _bulk(connection, rows) else []
+    statements = _drop_secondary_indexes(connection) if _bulk(connection, rows) else []
     try:
         yield
     except BaseException:
@@ -403,14 +404,13 @@ def _bulk(connection: Any, rows: int) -> bool:
     return rows > connection.exec_driver_sql("SELECT count(*) FROM card").scalar_one()
 
 
-def _drop_secondary_indexes(connection: Any, tables: Sequence[str]) -> list[str]:
-    """Drop the indexes of `tables` but their primary keys and unique ones; the statements that made them."""
-    marks = ", ".join("?" for _ in tables)
+def _drop_secondary_indexes(connection: Any) -> list[str]:
+    """Drop the indexes of the card tables but their primary keys and unique ones; the statements that made them."""
     found = connection.exec_driver_sql(
         # sql IS NULL: the indexes SQLite makes for a primary key or a UNIQUE column; kept.
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        f"AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({marks}) ORDER BY name",
-        tuple(tables),
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN (?, ?) ORDER BY name",
+        (Card.__tablename__, CardState.__tablename__),
     ).all()
     for name, _ in found:
         connection.exec_driver_sql(f'DROP INDEX "{name.replace(chr(34), chr(34) * 2)}"')

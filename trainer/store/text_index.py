@@ -171,11 +171,7 @@ def create_text_index(connection: Connection) -> bool:
     if connection.dialect.name == "sqlite":
         if not _sqlite_has_trigram(connection):
             return False
-        for statement in _SQLITE_DDL:
-            connection.exec_driver_sql(statement)
-        _tune(connection.connection.dbapi_connection)
-        for statement in _REBUILD:
-            connection.exec_driver_sql(statement)
+        rebuild_text_index(connection.connection.dbapi_connection)  # in the migration's transaction
         return True
     if connection.dialect.name == "postgresql":
         from sqlalchemy.exc import DBAPIError
